@@ -1,0 +1,524 @@
+//! Reading `content/` from disk into a [`Site`], collecting every problem on the way.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::front_matter::{self, FrontMatter, LinkSpec, Split};
+use super::{
+    Account, Child, Event, Image, Link, LinkTarget, MAX_SECTION_DEPTH, Page, Section, Site, Source,
+};
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
+use crate::markdown;
+
+/// Settings that change what is loaded.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Pages whose `expires` is before this day are left out.
+    pub today: Date,
+}
+
+/// Image file extensions LINE accepts.
+const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg"];
+
+/// Loads and checks the content directory.
+pub fn load(dir: &Path, opts: &LoadOptions) -> Result<Site, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let files = list_files(dir, &mut diags);
+    let assets = list_assets(dir);
+    let parsed: Vec<(String, Result<Parsed, Diagnostics>)> = files
+        .par_iter()
+        .map(|rel| (rel.clone(), parse_file(dir, rel, &assets, opts)))
+        .collect();
+    let mut account = None;
+    let mut sections = BTreeMap::new();
+    let mut pages = BTreeMap::new();
+    for (rel, result) in parsed {
+        match result {
+            Ok(Parsed::Account(a)) => account = Some(a),
+            Ok(Parsed::Section(s)) => {
+                sections.insert(s.path.clone(), s);
+            }
+            Ok(Parsed::Page(p)) => {
+                pages.insert(p.path.clone(), *p);
+            }
+            Ok(Parsed::Skipped) => {}
+            Err(d) => {
+                diags.extend(d);
+                // Keep a placeholder so children of a broken section are not reported twice.
+                if let Some(path) = section_path(&rel) {
+                    sections.insert(path.clone(), placeholder_section(dir, &rel, path));
+                }
+            }
+        }
+    }
+    let Some(account) = account else {
+        diags.push(
+            Diagnostic::error(&dir.join("_index.md"), (1, 1), "アカウント設定のファイルがありません")
+                .with_hint("content/_index.md を作り、title と fallback、本文にあいさつを書いてください"),
+        );
+        return Err(diags);
+    };
+    sections.insert(String::new(), Section {
+        path: String::new(),
+        title: account.title.clone(),
+        summary: None,
+        order: None,
+        image: None,
+        children: Vec::new(),
+        source: account.source.clone(),
+    });
+    let mut site = Site {
+        account,
+        sections,
+        pages,
+        assets: assets.into_iter().map(|a| (a.clone(), dir.join("assets").join(&a))).collect(),
+        templates_dir: Some(dir.join("_templates")).filter(|p| p.is_dir()),
+    };
+    link_tree(&mut site, dir, &mut diags);
+    if diags.has_errors() { Err(diags) } else { Ok(site) }
+}
+
+enum Parsed {
+    Account(Account),
+    Section(Section),
+    Page(Box<Page>),
+    Skipped,
+}
+
+/// Markdown files relative to `dir`, sorted, `/`-separated.
+fn list_files(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
+    let mut out = Vec::new();
+    let walker = WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() == 0 || !(name.starts_with('.') || (e.depth() == 1 && (name == "assets" || name == "_templates")))
+    });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::error(dir, (1, 1), format!("読み込めません: {e}")));
+                continue;
+            }
+        };
+        let Ok(rel) = entry.path().strip_prefix(dir) else { continue };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let is_md = entry.file_type().is_file() && rel.ends_with(".md");
+        if is_md && rel != "README.md" {
+            out.push(rel);
+        }
+    }
+    out
+}
+
+/// Files under `assets/`, relative to it.
+fn list_assets(dir: &Path) -> Vec<String> {
+    let assets = dir.join("assets");
+    let mut out: Vec<String> = WalkDir::new(&assets)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| {
+            e.path().strip_prefix(&assets).ok().map(|p| p.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// `a/b/_index.md` → `a/b`; `_index.md` → `""`; pages → None.
+fn section_path(rel: &str) -> Option<String> {
+    match rel.strip_suffix("_index.md")? {
+        "" => Some(String::new()),
+        dir => Some(dir.trim_end_matches('/').to_string()),
+    }
+}
+
+fn placeholder_section(dir: &Path, rel: &str, path: String) -> Section {
+    Section {
+        title: path.clone(),
+        path,
+        summary: None,
+        order: None,
+        image: None,
+        children: Vec::new(),
+        source: Source { file: dir.join(rel), text: String::new(), body_offset: 0 },
+    }
+}
+
+/// One file's context while it is checked.
+struct FileCx<'a> {
+    dir: &'a Path,
+    file: PathBuf,
+    map: SourceMap<'a>,
+    split: Split<'a>,
+    diags: Diagnostics,
+}
+
+impl FileCx<'_> {
+    fn error(&mut self, pos: (usize, usize), msg: impl Into<String>, hint: Option<&str>) {
+        let mut d = Diagnostic::error(&self.file, pos, msg);
+        if let Some(h) = hint {
+            d = d.with_hint(h);
+        }
+        self.diags.push(d);
+    }
+
+    /// Position of a top-level front matter key, or of the front matter start.
+    fn key_pos(&self, key: &str) -> (usize, usize) {
+        let line = self
+            .split
+            .yaml
+            .lines()
+            .position(|l| l.split_once(':').is_some_and(|(k, _)| k.trim() == key))
+            .unwrap_or(0);
+        (self.split.yaml_line + line, 1)
+    }
+
+    fn body_pos(&self, offset: usize) -> (usize, usize) {
+        self.map.position(self.split.body_offset + offset)
+    }
+}
+
+fn spanned_pos<T>(s: &serde_saphyr::Spanned<T>, yaml_line: usize) -> (usize, usize) {
+    (s.referenced.line() as usize + yaml_line - 1, (s.referenced.column() as usize).max(1))
+}
+
+fn parse_file(dir: &Path, rel: &str, assets: &[String], opts: &LoadOptions) -> Result<Parsed, Diagnostics> {
+    let file = dir.join(rel);
+    let text = fs::read_to_string(&file).map_err(|e| {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::error(&file, (1, 1), format!("ファイルを読めません: {e}")).with_hint(
+            "文字コードは UTF-8 で保存してください",
+        ));
+        d
+    })?;
+    let split = match front_matter::split(&text) {
+        Ok(s) => s,
+        Err(e) => {
+            let (msg, hint) = match e {
+                front_matter::SplitError::Missing => (
+                    "ファイルの先頭に front matter（--- で囲んだ設定）がありません",
+                    "1行目を --- にし、title: などを書いて、もう一度 --- の行で閉じてください",
+                ),
+                front_matter::SplitError::Unclosed => (
+                    "front matter が --- の行で閉じられていません",
+                    "設定の終わりに --- だけの行を入れてください",
+                ),
+            };
+            let mut d = Diagnostics::default();
+            d.push(Diagnostic::error(&file, (1, 1), msg).with_hint(hint));
+            return Err(d);
+        }
+    };
+    let mut cx = FileCx { dir, file: file.clone(), map: SourceMap::new(&text), split, diags: Diagnostics::default() };
+    check_file_name(&mut cx, rel);
+    for (line, key) in front_matter::unknown_keys(split.yaml) {
+        let hint = front_matter::did_you_mean(&key).map(|k| format!("「{k}」のまちがいではありませんか？"));
+        cx.error((split.yaml_line + line, 1), format!("知らない設定「{key}」があります"), hint.as_deref());
+    }
+    let fm = match front_matter::parse(split.yaml, split.yaml_line) {
+        Ok(fm) => fm,
+        Err(e) => {
+            cx.error((e.line, e.column), format!("front matter の YAML が正しくありません: {}", e.message), Some(
+                "「キー: 値」の形で書き、値に : や # を含むときは \"…\" で囲んでください",
+            ));
+            return Err(cx.diags);
+        }
+    };
+    let source = Source { file: file.clone(), text: text.clone(), body_offset: split.body_offset };
+    let parsed = match section_path(rel) {
+        Some(path) if path.is_empty() => Parsed::Account(account(&mut cx, fm, source)),
+        Some(path) => Parsed::Section(section(&mut cx, fm, path, assets, source)),
+        None => page(&mut cx, fm, rel, assets, opts, source),
+    };
+    if cx.diags.has_errors() { Err(cx.diags) } else { Ok(parsed) }
+}
+
+fn check_file_name(cx: &mut FileCx<'_>, rel: &str) {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if name.starts_with('_') && name != "_index.md" {
+        cx.error((1, 1), format!("「{name}」: _ で始まるファイル名は予約されています"), Some(
+            "ページなら _ を外した名前に、セクションなら _index.md にしてください",
+        ));
+    }
+    let stem = rel.trim_end_matches(".md");
+    if !stem.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_/".contains(c)) {
+        cx.error((1, 1), format!("ファイル名・フォルダ名「{rel}」に使えない文字があります"), Some(
+            "パスは英小文字・数字・ハイフンだけにしてください（例: ninshin/boshi-techo.md）",
+        ));
+    }
+}
+
+fn required_title(cx: &mut FileCx<'_>, fm: &FrontMatter) -> String {
+    match &fm.title {
+        Some(t) if !t.value.trim().is_empty() => {
+            let len = t.value.chars().count();
+            if len > 40 {
+                let pos = spanned_pos(t, cx.split.yaml_line);
+                cx.error(pos, format!("title が長すぎます（{len}文字、40文字まで）"), Some(
+                    "ボタンに表示されるため、40文字以内にしてください",
+                ));
+            }
+            t.value.trim().to_string()
+        }
+        _ => {
+            cx.error((1, 1), "title がありません", Some("front matter に「title: ページの題名」を書いてください"));
+            String::new()
+        }
+    }
+}
+
+/// Reports keys that do not apply to this kind of file.
+fn forbid(cx: &mut FileCx<'_>, present: &[(&str, bool)], kind: &str) {
+    for (key, is_set) in present {
+        if *is_set {
+            cx.error(cx.key_pos(key), format!("「{key}」は{kind}では使えません"), Some(
+                "content/README.md の「使える設定」を確認してください",
+            ));
+        }
+    }
+}
+
+fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
+    let title = required_title(cx, &fm);
+    forbid(cx, &[
+        ("summary", fm.summary.is_some()), ("keywords", fm.keywords.is_some()), ("order", fm.order.is_some()),
+        ("image", fm.image.is_some()), ("links", fm.links.is_some()), ("draft", fm.draft.is_some()),
+        ("expires", fm.expires.is_some()), ("event", fm.event.is_some()),
+    ], "アカウント設定（content/_index.md）");
+    let fallback = fm.fallback.unwrap_or_default();
+    if fallback.trim().is_empty() {
+        cx.error((1, 1), "fallback がありません", Some(
+            "質問に答えが見つからないときの返事を「fallback: …」に書いてください",
+        ));
+    }
+    let welcome = body_blocks(cx, true);
+    Account { title, fallback: fallback.trim().to_string(), welcome, source }
+}
+
+fn section(cx: &mut FileCx<'_>, fm: FrontMatter, path: String, assets: &[String], source: Source) -> Section {
+    let title = required_title(cx, &fm);
+    if path.split('/').count() > MAX_SECTION_DEPTH {
+        cx.error((1, 1), format!("セクションの入れ子が深すぎます（{MAX_SECTION_DEPTH}段まで）"), Some(
+            "フォルダの階層を浅くしてください",
+        ));
+    }
+    forbid(cx, &[
+        ("keywords", fm.keywords.is_some()), ("links", fm.links.is_some()), ("draft", fm.draft.is_some()),
+        ("expires", fm.expires.is_some()), ("event", fm.event.is_some()), ("fallback", fm.fallback.is_some()),
+    ], "セクション（_index.md）");
+    if !cx.split.body.trim().is_empty() {
+        let pos = cx.body_pos(cx.split.body.len() - cx.split.body.trim_start().len());
+        cx.error(pos, "セクション（_index.md）には本文を書けません", Some(
+            "説明は summary に書くか、ページ（別の .md）にしてください",
+        ));
+    }
+    let image = fm.image.as_ref().and_then(|i| image(cx, i, assets));
+    Section { path, title, summary: fm.summary, order: fm.order, image, children: Vec::new(), source }
+}
+
+fn page(
+    cx: &mut FileCx<'_>,
+    fm: FrontMatter,
+    rel: &str,
+    assets: &[String],
+    opts: &LoadOptions,
+    source: Source,
+) -> Parsed {
+    let title = required_title(cx, &fm);
+    forbid(cx, &[("fallback", fm.fallback.is_some())], "ページ");
+    let expires = fm.expires.as_ref().and_then(|e| date(cx, e));
+    let event = fm.event.as_ref().and_then(|e| event(cx, e));
+    let links = fm.links.iter().flatten().filter_map(|l| link(cx, l)).collect();
+    let image = fm.image.as_ref().and_then(|i| image(cx, i, assets));
+    let body = body_blocks(cx, false);
+    if fm.draft == Some(true) || expires.is_some_and(|d| d < opts.today) {
+        return Parsed::Skipped;
+    }
+    let path = rel.trim_end_matches(".md").to_string();
+    let section = path.rsplit_once('/').map_or(String::new(), |(s, _)| s.to_string());
+    Parsed::Page(Box::new(Page {
+        text: markdown::plain_text(&body),
+        path,
+        section,
+        title,
+        summary: fm.summary,
+        keywords: fm.keywords.unwrap_or_default(),
+        order: fm.order,
+        image,
+        links,
+        event,
+        body,
+        source,
+    }))
+}
+
+fn body_blocks(cx: &mut FileCx<'_>, allow_empty: bool) -> Vec<markdown::Block> {
+    let (blocks, notes) = markdown::parse(cx.split.body);
+    for note in notes {
+        let pos = cx.body_pos(note.offset);
+        cx.diags.push(Diagnostic::warning(&cx.file, pos, note.message));
+    }
+    if blocks.is_empty() && !allow_empty {
+        let pos = cx.body_pos(0);
+        cx.error(pos, "本文が空です", Some("front matter の --- の下に、お知らせする内容を書いてください"));
+    }
+    blocks
+}
+
+fn date(cx: &mut FileCx<'_>, s: &serde_saphyr::Spanned<String>) -> Option<Date> {
+    match s.value.trim().parse::<Date>() {
+        Ok(d) => Some(d),
+        Err(_) => {
+            let pos = spanned_pos(s, cx.split.yaml_line);
+            cx.error(pos, format!("日付「{}」が読めません", s.value), Some("2026-12-01 のように 年-月-日 で書いてください"));
+            None
+        }
+    }
+}
+
+fn event(cx: &mut FileCx<'_>, e: &serde_saphyr::Spanned<front_matter::EventSpec>) -> Option<Event> {
+    let date_spanned = serde_saphyr::Spanned::new(e.value.date.clone(), e.referenced, e.defined);
+    let date = date(cx, &date_spanned)?;
+    Some(Event { date, time: e.value.time.clone(), place: e.value.place.clone() })
+}
+
+fn image(cx: &mut FileCx<'_>, s: &serde_saphyr::Spanned<String>, assets: &[String]) -> Option<Image> {
+    let pos = spanned_pos(s, cx.split.yaml_line);
+    let v = s.value.trim();
+    if v.starts_with("https://") {
+        return Some(Image::Url(v.to_string()));
+    }
+    if v.starts_with("http://") {
+        cx.error(pos, "画像のURLは https:// で始まる必要があります", Some("LINE は https の画像しか表示できません"));
+        return None;
+    }
+    asset(cx, pos, v.strip_prefix("assets/").unwrap_or(v), v, assets).map(Image::Asset)
+}
+
+/// Largest image LINE shows in a Flex message, in pixels per side (line-api.md §4.4).
+pub const IMAGE_MAX_SIDE: usize = 1024;
+
+/// Checks that `name` is a usable image under `content/assets/` and returns its pixel size.
+pub fn asset_check(dir: &Path, name: &str, assets: &[String]) -> Result<(usize, usize), (String, &'static str)> {
+    let ext = name.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
+    if !IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+        return Err((format!("画像「{name}」の形式は使えません"), "PNG か JPEG にしてください"));
+    }
+    if !assets.iter().any(|a| a == name) {
+        return Err((format!("画像「assets/{name}」が見つかりません"), "content/assets/ に画像を置き、assets/ファイル名 で指定してください"));
+    }
+    let size = imagesize::size(dir.join("assets").join(name))
+        .map_err(|_| (format!("画像「assets/{name}」を読み取れません"), "壊れていない PNG か JPEG を置いてください"))?;
+    let (w, h) = (size.width, size.height);
+    if w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE {
+        return Err((
+            format!("画像「assets/{name}」が大きすぎます（{w}×{h}、縦横{IMAGE_MAX_SIDE}ピクセルまで）"),
+            "画像を縮小してから置いてください",
+        ));
+    }
+    Ok((w, h))
+}
+
+fn asset(cx: &mut FileCx<'_>, pos: (usize, usize), name: &str, written: &str, assets: &[String]) -> Option<String> {
+    match asset_check(cx.dir, name, assets) {
+        Ok(_) => Some(name.to_string()),
+        Err((msg, hint)) => {
+            cx.error(pos, format!("{msg}（指定: {written}）"), Some(hint));
+            None
+        }
+    }
+}
+
+fn link(cx: &mut FileCx<'_>, l: &serde_saphyr::Spanned<LinkSpec>) -> Option<Link> {
+    let pos = spanned_pos(l, cx.split.yaml_line);
+    let spec = l.value.clone();
+    let label = spec.label.trim().to_string();
+    if label.is_empty() || label.chars().count() > 20 {
+        cx.error(pos, format!("リンクのラベル「{label}」は1〜20文字にしてください"), Some("ボタンに表示される文字です"));
+    }
+    let target = match (spec.url, spec.tel.map(|t| t.into_string()), spec.page) {
+        (Some(url), None, None) => LinkTarget::Url(url),
+        (None, Some(tel), None) => LinkTarget::Tel(tel),
+        (None, None, Some(page)) => LinkTarget::Content(page.trim_matches('/').trim_end_matches(".md").to_string()),
+        _ => {
+            cx.error(pos, format!("リンク「{label}」には url・tel・page のどれか1つだけを書いてください"), Some(
+                "「#8000」のように # で始まる番号は tel: \"#8000\" と引用符で囲んでください（# 以降はコメント扱いになります）",
+            ));
+            return None;
+        }
+    };
+    if let Err((msg, hint)) = check_target(&target) {
+        cx.error(pos, msg, Some(hint));
+    }
+    Some(Link { label, target, pos })
+}
+
+/// Checks what can be checked of a link target without the rest of the site.
+pub fn check_target(t: &LinkTarget) -> Result<(), (String, &'static str)> {
+    match t {
+        LinkTarget::Url(u) if !(u.starts_with("https://") || u.starts_with("http://")) => {
+            Err((format!("URL「{u}」は https:// で始めてください"), "LINE で開ける Web ページのアドレスを書いてください"))
+        }
+        LinkTarget::Tel(n) if !is_dialable(n) => Err((
+            format!("電話番号「{n}」が正しくありません"),
+            "0479-62-1212、#8000、119 のように、電話でかける番号を書いてください",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// What a phone keypad can dial: digits, `#`, `*`, a leading `+`, with `-`, spaces or
+/// parentheses as separators.
+pub fn is_dialable(n: &str) -> bool {
+    let n = n.trim();
+    n.chars().any(|c| c.is_ascii_digit())
+        && n.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || "#*-() ".contains(c) || (c == '+' && i == 0))
+}
+
+/// Fills in section children, and reports orphan pages, duplicate titles and missing sections.
+fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
+    let mut children: BTreeMap<String, Vec<(Option<i64>, String, Child)>> = BTreeMap::new();
+    for s in site.sections.values().filter(|s| !s.path.is_empty()) {
+        let parent = s.path.rsplit_once('/').map_or("", |(p, _)| p).to_string();
+        children.entry(parent).or_default().push((s.order, s.path.clone(), Child::Section(s.path.clone())));
+    }
+    for p in site.pages.values() {
+        children.entry(p.section.clone()).or_default().push((p.order, p.path.clone(), Child::Page(p.path.clone())));
+    }
+    for (parent, mut kids) in children {
+        let Some(section) = site.sections.get_mut(&parent) else {
+            for (_, path, _) in &kids {
+                let file = dir.join(&parent).join("_index.md");
+                diags.push(Diagnostic::error(&file, (1, 1), format!("「{path}」の入るセクション「{parent}」に _index.md がありません"))
+                    .with_hint("フォルダに _index.md を作り、title を書いてください"));
+            }
+            continue;
+        };
+        kids.sort_by(|a, b| (a.0.unwrap_or(i64::MAX), &a.1).cmp(&(b.0.unwrap_or(i64::MAX), &b.1)));
+        section.children = kids.into_iter().map(|(_, _, c)| c).collect();
+    }
+    report_duplicate_titles(site, diags);
+}
+
+fn report_duplicate_titles(site: &Site, diags: &mut Diagnostics) {
+    for section in site.sections.values() {
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        for child in &section.children {
+            let (path, title, file) = match child {
+                Child::Section(p) => (p, &site.sections[p].title, &site.sections[p].source.file),
+                Child::Page(p) => (p, &site.pages[p].title, &site.pages[p].source.file),
+            };
+            if let Some(other) = seen.insert(title, path) {
+                diags.push(Diagnostic::error(file, (2, 1), format!("同じセクションに同じ題名「{title}」が「{other}」にもあります"))
+                    .with_hint("メニューで見分けられるよう、題名を変えてください"));
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Flex Message generation: pages, menus and search cards rendered through minijinja
+//! templates, so a designer can restyle the account by editing JSON templates instead of Rust.
+//!
+//! The built-in templates live in `compiler/templates/`; a file of the same name in
+//! `content/_templates/` replaces one. Templates named `*.json` are rendered with minijinja's
+//! JSON auto-escaping, so `{{ value }}` always emits a valid JSON value.
+
+pub mod actions;
+pub mod menu;
+pub mod page;
+
+use std::path::{Path, PathBuf};
+
+use minijinja::Environment;
+use serde::Serialize;
+use serde_json::Value;
+
+pub use menu::{MenuItem, MenuPage, menu_pages};
+pub use page::{PageView, page_bubbles};
+
+/// Built-in templates: (name, text).
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("blocks.json", include_str!("../../templates/blocks.json")),
+    ("page.json", include_str!("../../templates/page.json")),
+    ("menu.json", include_str!("../../templates/menu.json")),
+    ("card.json", include_str!("../../templates/card.json")),
+];
+
+/// A template that failed to load or render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    /// The template file (built-in name or override path).
+    pub file: PathBuf,
+    /// 1-based line in the template, when known.
+    pub line: usize,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// The template environment.
+pub struct Renderer {
+    env: Environment<'static>,
+    /// Where each template came from, for error messages.
+    origins: Vec<(String, PathBuf)>,
+}
+
+impl Renderer {
+    /// Loads the built-in templates, replaced by any same-named file in `overrides`.
+    pub fn new(overrides: Option<&Path>) -> Result<Self, TemplateError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
+        let mut origins = Vec::new();
+        for (name, builtin) in BUILTIN_TEMPLATES {
+            let (source, origin) = match overrides.map(|d| d.join(name)).filter(|p| p.is_file()) {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).map_err(|e| TemplateError {
+                        file: path.clone(),
+                        line: 1,
+                        message: e.to_string(),
+                    })?;
+                    (text, path)
+                }
+                None => (builtin.to_string(), PathBuf::from(format!("compiler/templates/{name}"))),
+            };
+            env.add_template_owned(*name, source).map_err(|e| template_error(&origin, &e))?;
+            origins.push((name.to_string(), origin));
+        }
+        Ok(Renderer { env, origins })
+    }
+
+    /// Renders template `name` with `ctx` and parses the result as JSON.
+    pub fn render(&self, name: &str, ctx: impl Serialize) -> Result<Value, TemplateError> {
+        let origin = self.origin(name);
+        let tmpl = self.env.get_template(name).map_err(|e| template_error(&origin, &e))?;
+        let text = tmpl.render(minijinja::value::Serde(ctx)).map_err(|e| {
+            let file = e.name().map_or(origin.clone(), |n| self.origin(n));
+            template_error(&file, &e)
+        })?;
+        serde_json::from_str(&text).map_err(|e| TemplateError {
+            file: origin,
+            line: 1,
+            message: format!("テンプレートの出力が JSON になっていません（出力の{}行{}列）: {e}", e.line(), e.column()),
+        })
+    }
+
+    fn origin(&self, name: &str) -> PathBuf {
+        self.origins
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or_else(|| PathBuf::from(name), |(_, p)| p.clone())
+    }
+}
+
+fn template_error(file: &Path, e: &minijinja::Error) -> TemplateError {
+    TemplateError { file: file.to_path_buf(), line: e.line().unwrap_or(1), message: e.to_string() }
+}
+
+/// Wraps a container in a Flex message.
+pub fn flex_message(alt_text: &str, contents: Value) -> Value {
+    serde_json::json!({ "type": "flex", "altText": clip(alt_text, 400), "contents": contents })
+}
+
+/// A plain text message.
+pub fn text_message(text: &str) -> Value {
+    serde_json::json!({ "type": "text", "text": clip(text, 5000) })
+}
+
+/// A carousel of bubbles.
+pub fn carousel(bubbles: Vec<Value>) -> Value {
+    serde_json::json!({ "type": "carousel", "contents": bubbles })
+}
+
+/// Cuts `s` to at most `max` characters, marking the cut with `…`.
+pub fn clip(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests;

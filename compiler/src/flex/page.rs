@@ -1,0 +1,123 @@
+//! A page as bubbles: one bubble when it fits, otherwise consecutive parts ("1/3").
+//!
+//! Parts are cut at block boundaries by reading length rather than only by LINE's 30 KB
+//! limit: a bubble far taller than a phone screen is hard to read, and parents swipe through
+//! a carousel naturally.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Renderer, TemplateError};
+use crate::markdown::{Block, plain_text};
+
+/// Characters of text per bubble before a page is split into parts.
+pub const PART_TEXT_BUDGET: usize = 900;
+/// Largest bubble LINE accepts, in bytes of compact JSON (line-api.md §4.3, §10).
+pub const BUBBLE_MAX_BYTES: usize = 30_000;
+
+/// What the page template needs besides the blocks.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    /// Header title.
+    pub title: String,
+    /// Hero image `{url, aspect_ratio}`.
+    pub image: Option<Value>,
+    /// Event box `{date, time, place}`.
+    pub event: Option<Value>,
+    /// Footer buttons `[{action, primary?, secondary?}]`, shown on the last part.
+    pub buttons: Vec<Value>,
+}
+
+/// A page that cannot be made to fit LINE's limits.
+#[derive(Debug)]
+pub enum PageError {
+    /// A template failed.
+    Template(TemplateError),
+    /// One block alone renders larger than a bubble may be; holds the block's index.
+    BlockTooLarge(usize),
+}
+
+impl From<TemplateError> for PageError {
+    fn from(e: TemplateError) -> Self {
+        PageError::Template(e)
+    }
+}
+
+/// Renders `blocks` as one or more bubbles.
+pub fn page_bubbles(r: &Renderer, view: &PageView, blocks: &[Block]) -> Result<Vec<Value>, PageError> {
+    let mut parts = chunk_by_text(blocks);
+    loop {
+        let bubbles = render_parts(r, view, blocks, &parts)?;
+        let Some(big) = bubbles.iter().position(|b| json_len(b) > BUBBLE_MAX_BYTES) else {
+            return Ok(bubbles);
+        };
+        let (start, end) = parts[big];
+        if end - start <= 1 {
+            return Err(PageError::BlockTooLarge(start));
+        }
+        let mid = start + (end - start) / 2;
+        parts.splice(big..=big, [(start, mid), (mid, end)]);
+    }
+}
+
+fn render_parts(
+    r: &Renderer,
+    view: &PageView,
+    blocks: &[Block],
+    parts: &[(usize, usize)],
+) -> Result<Vec<Value>, TemplateError> {
+    #[derive(Serialize)]
+    struct Part {
+        index: usize,
+        total: usize,
+    }
+    #[derive(Serialize)]
+    struct Footer<'a> {
+        buttons: &'a [Value],
+    }
+    #[derive(Serialize)]
+    struct Ctx<'a> {
+        page: &'a PageView,
+        part: Part,
+        blocks: &'a [Block],
+        footer: Option<Footer<'a>>,
+    }
+    let total = parts.len();
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, &(start, end))| {
+            let last = i + 1 == total;
+            let footer = (last && !view.buttons.is_empty()).then_some(Footer { buttons: &view.buttons });
+            let ctx = Ctx { page: view, part: Part { index: i + 1, total }, blocks: &blocks[start..end], footer };
+            r.render("page.json", ctx)
+        })
+        .collect()
+}
+
+/// Greedy split into `(start, end)` block ranges of about [`PART_TEXT_BUDGET`] characters,
+/// preferring to start a part at a heading once the current one is half full.
+fn chunk_by_text(blocks: &[Block]) -> Vec<(usize, usize)> {
+    let mut parts = Vec::new();
+    let (mut start, mut used) = (0, 0);
+    for (i, block) in blocks.iter().enumerate() {
+        let len = plain_text(std::slice::from_ref(block)).chars().count();
+        let is_heading = matches!(block, Block::Heading { .. });
+        let over = used + len > PART_TEXT_BUDGET;
+        let heading_break = is_heading && used * 2 > PART_TEXT_BUDGET;
+        // Link buttons belong to the block before them; never start a part with them.
+        let is_links = matches!(block, Block::Links { .. });
+        if i > start && (over || heading_break) && !is_links {
+            parts.push((start, i));
+            (start, used) = (i, 0);
+        }
+        used += len;
+    }
+    parts.push((start, blocks.len()));
+    parts
+}
+
+/// Size of a value as compact JSON, as LINE measures messages.
+pub fn json_len(v: &Value) -> usize {
+    serde_json::to_vec(v).map_or(usize::MAX, |b| b.len())
+}

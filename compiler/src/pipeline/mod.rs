@@ -1,0 +1,111 @@
+//! The build pipeline: content → checked site → replies → validated bundle on disk.
+//!
+//! Every stage reports into one [`Diagnostics`]; nothing is written unless the whole build is
+//! clean, and then it is written atomically (see [`crate::bundle::write`]).
+
+mod assemble;
+mod reach;
+pub mod resolve;
+
+use std::path::{Path, PathBuf};
+
+
+use crate::content::{self, LoadOptions};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+pub use assemble::Output;
+pub use jiff::civil::Date;
+pub use reach::{MAX_TAPS, postbacks, tap_distances};
+
+/// Where to read and write, and what "today" is (for `expires`).
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The `content/` directory.
+    pub content_dir: PathBuf,
+    /// The bundle directory to write (`dist/`).
+    pub out_dir: PathBuf,
+    /// Pages that expired before this day are left out.
+    pub today: Date,
+}
+
+/// What a successful build produced.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Pages in the bundle.
+    pub pages: usize,
+    /// Sections in the bundle (root included).
+    pub sections: usize,
+    /// Replies keyed by postback.
+    pub replies: usize,
+    /// Size of `bundle.json` in bytes.
+    pub manifest_bytes: usize,
+    /// Content hash.
+    pub content_hash: String,
+    /// Warnings (the build still succeeded).
+    pub warnings: Diagnostics,
+}
+
+/// Builds the bundle and writes it to `opts.out_dir`.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let (out, report) = compile(opts)?;
+    out.write(&opts.out_dir).map_err(|e| {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::error(&opts.out_dir, (1, 1), format!("出力を書き込めません: {e}")));
+        d
+    })?;
+    Ok(report)
+}
+
+/// Checks the content without writing anything.
+pub fn check(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    compile(opts).map(|(_, report)| report)
+}
+
+/// Runs every stage and returns the bundle in memory.
+pub fn compile(opts: &BuildOptions) -> Result<(Output, BuildReport), Diagnostics> {
+    let dir = &opts.content_dir;
+    let mut site = content::load(dir, &LoadOptions { today: opts.today })?;
+    let mut diags = Diagnostics::default();
+    check_sections(&site, &mut diags);
+    resolve::resolve_site(&mut site, dir, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let out = assemble::assemble(&site, dir, &mut diags)?;
+    let warnings = diags;
+    let report = BuildReport {
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        replies: out.bundle.postbacks.len(),
+        manifest_bytes: out.manifest_len(),
+        content_hash: out.bundle.content_hash.clone(),
+        warnings,
+    };
+    Ok((out, report))
+}
+
+/// A section without pages would render an empty menu, which LINE rejects.
+fn check_sections(site: &content::Site, diags: &mut Diagnostics) {
+    for s in site.sections.values() {
+        if s.children.is_empty() {
+            diags.push(
+                Diagnostic::error(&s.source.file, (1, 1), format!("セクション「{}」にページがありません", s.title))
+                    .with_hint("このフォルダにページ（.md）を追加するか、フォルダごと削除してください"),
+            );
+        }
+    }
+}
+
+/// Today in Japan (Asia/Tokyo has had no DST since 1951, so a fixed +09:00 is exact).
+pub fn today_in_japan() -> Date {
+    let now = jiff::Timestamp::now();
+    now.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(9))).date()
+}
+
+/// Makes `path` relative to the current directory when possible, for shorter messages.
+pub fn display_path(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+}

@@ -1,0 +1,38 @@
+//! Command implementations shared by the `oyako` binary: each returns the process exit code.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use compiler::BuildOptions;
+
+/// `oyako build` (write = true) and `oyako check` (write = false).
+pub fn build(opts: &BuildOptions, write: bool) -> ExitCode {
+    let start = Instant::now();
+    let result = if write { compiler::build(opts) } else { compiler::check(opts) };
+    match result {
+        Ok(report) => {
+            for w in report.warnings.clone().sorted() {
+                eprintln!("{w}");
+            }
+            let verb = if write { "書き出しました" } else { "問題はありません" };
+            eprintln!(
+                "{verb}: ページ {} / セクション {} / 返信 {}（{} バイト、{:.0} ms）ハッシュ {}",
+                report.pages,
+                report.sections,
+                report.replies,
+                report.manifest_bytes,
+                start.elapsed().as_secs_f64() * 1000.0,
+                &report.content_hash[..12.min(report.content_hash.len())],
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            let errors = diags.error_count();
+            for d in diags.sorted() {
+                eprintln!("{d}");
+            }
+            eprintln!("エラーが {errors} 件あります。何も書き出していません。");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! The oyako runtime: answers LINE webhooks from a compiled bundle, with no database.
+
+pub mod cli;
