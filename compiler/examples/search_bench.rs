@@ -161,7 +161,10 @@ impl Vocabulary {
 
     fn page(&self, rng: &mut Rng) -> Page {
         let title = format!("{}の{}", self.word(rng), rng.pick(DOMAIN));
-        let keywords = vec![rng.pick(DOMAIN).to_string(), Self::reading(rng), self.word(rng)];
+        // A keyword of one kanji makes its page match every question containing that kanji;
+        // staff use such keywords sparingly (熱, 咳), so the synthetic pages have none.
+        let compound = self.compounds[rng.skewed(self.compounds.len())].clone();
+        let keywords = vec![rng.pick(DOMAIN).to_string(), Self::reading(rng), compound];
         let summary = self.sentence(rng);
         let mut body = String::new();
         while body.chars().count() < BODY_CHARS {

@@ -64,7 +64,14 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "エラー",
             Severity::Warning => "警告",
         };
-        write!(f, "{}:{}:{}: {label}: {}", self.file.display(), self.line, self.column, self.message)?;
+        write!(
+            f,
+            "{}:{}:{}: {label}: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.message
+        )?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  ヒント: {hint}")?;
         }
@@ -136,9 +143,8 @@ pub struct SourceMap<'a> {
 impl<'a> SourceMap<'a> {
     /// Indexes the line starts of `text`.
     pub fn new(text: &'a str) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts =
+            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         SourceMap { text, line_starts }
     }
 

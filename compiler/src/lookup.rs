@@ -79,13 +79,19 @@ pub struct Table {
 }
 
 /// Builds the reply for one page.
-pub fn page_reply(r: &Renderer, site: &Site, dir: &Path, page: &Page) -> Result<Draft, LookupError> {
+pub fn page_reply(
+    r: &Renderer,
+    site: &Site,
+    dir: &Path,
+    page: &Page,
+) -> Result<Draft, LookupError> {
     let view = PageView {
         title: page.title.clone(),
         image: page.image.as_ref().map(|i| image_view(dir, i)),
-        event: page.event.as_ref().map(|e| {
-            json!({ "date": japanese_date(e.date), "time": e.time, "place": e.place })
-        }),
+        event: page
+            .event
+            .as_ref()
+            .map(|e| json!({ "date": japanese_date(e.date), "time": e.time, "place": e.place })),
         buttons: page_buttons(site, page),
     };
     let bubbles = flex::page_bubbles(r, &view, &page.body).map_err(|e| match e {
@@ -93,7 +99,10 @@ pub fn page_reply(r: &Renderer, site: &Site, dir: &Path, page: &Page) -> Result<
         flex::page::PageError::BlockTooLarge(i) => LookupError::TooLong {
             file: page.source.file.clone(),
             pos: (1, 1),
-            message: format!("{}番目のまとまり（表やリストなど）が大きすぎて1枚に収まりません", i + 1),
+            message: format!(
+                "{}番目のまとまり（表やリストなど）が大きすぎて1枚に収まりません",
+                i + 1
+            ),
         },
     })?;
     let alt = match &page.summary {
@@ -111,7 +120,8 @@ pub fn welcome(r: &Renderer, site: &Site) -> Result<Vec<Value>, LookupError> {
         let text = format!("{}を友だち追加していただき、ありがとうございます。", account.title);
         return Ok(vec![flex::text_message(&text)]);
     }
-    let view = PageView { title: account.title.clone(), image: None, event: None, buttons: Vec::new() };
+    let view =
+        PageView { title: account.title.clone(), image: None, event: None, buttons: Vec::new() };
     let bubbles = flex::page_bubbles(r, &view, &account.welcome).map_err(|e| match e {
         flex::page::PageError::Template(t) => LookupError::Template(t),
         flex::page::PageError::BlockTooLarge(_) => too_long(&account.source.file),
@@ -124,7 +134,9 @@ fn too_long(file: &Path) -> LookupError {
     LookupError::TooLong {
         file: file.to_path_buf(),
         pos: (1, 1),
-        message: format!("本文が長すぎます（LINE の1回の返信は吹き出し{REPLY_MAX_MESSAGES}個まで）"),
+        message: format!(
+            "本文が長すぎます（LINE の1回の返信は吹き出し{REPLY_MAX_MESSAGES}個まで）"
+        ),
     }
 }
 
@@ -139,7 +151,9 @@ fn carousel_messages(alt: &str, bubbles: Vec<Value>) -> Option<Vec<Value>> {
     for b in bubbles {
         let len = flex::page::json_len(&b) + 1;
         let current = groups.last_mut()?;
-        if !current.is_empty() && (current.len() == CAROUSEL_MAX_BUBBLES || size + len > CAROUSEL_MAX_BYTES - 200) {
+        if !current.is_empty()
+            && (current.len() == CAROUSEL_MAX_BUBBLES || size + len > CAROUSEL_MAX_BYTES - 200)
+        {
             groups.push(Vec::new());
             size = 0;
         }
@@ -152,8 +166,11 @@ fn carousel_messages(alt: &str, bubbles: Vec<Value>) -> Option<Vec<Value>> {
 
 /// Footer buttons of a page: its own links, the next page in its section, and the menu.
 fn page_buttons(site: &Site, page: &Page) -> Vec<Value> {
-    let mut buttons: Vec<Value> =
-        page.links.iter().map(|l| json!({ "action": link_action(site, l), "secondary": true })).collect();
+    let mut buttons: Vec<Value> = page
+        .links
+        .iter()
+        .map(|l| json!({ "action": link_action(site, l), "secondary": true }))
+        .collect();
     let section = &site.sections[&page.section];
     if let Some(next) = next_sibling_page(section, &page.path) {
         let title = &site.pages[next].title;
@@ -161,26 +178,48 @@ fn page_buttons(site: &Site, page: &Page) -> Vec<Value> {
         let a = actions::postback(&label, &actions::page_data(next), title, BUTTON_LABEL_MAX);
         buttons.push(json!({ "action": a }));
     }
-    let menu_label = if section.path.is_empty() { "メニューへ".to_string() } else { format!("「{}」のメニューへ", section.title) };
-    let a = actions::postback(&menu_label, &actions::menu_data(&section.path, 1), &section.title, BUTTON_LABEL_MAX);
+    let menu_label = if section.path.is_empty() {
+        "メニューへ".to_string()
+    } else {
+        format!("「{}」のメニューへ", section.title)
+    };
+    let a = actions::postback(
+        &menu_label,
+        &actions::menu_data(&section.path, 1),
+        &section.title,
+        BUTTON_LABEL_MAX,
+    );
     buttons.push(json!({ "action": a, "primary": true }));
     buttons
 }
 
 fn next_sibling_page<'a>(section: &'a Section, path: &str) -> Option<&'a str> {
-    let pages: Vec<&str> =
-        section.children.iter().filter_map(|c| if let Child::Page(p) = c { Some(p.as_str()) } else { None }).collect();
+    let pages: Vec<&str> = section
+        .children
+        .iter()
+        .filter_map(|c| if let Child::Page(p) = c { Some(p.as_str()) } else { None })
+        .collect();
     let i = pages.iter().position(|p| *p == path)?;
     pages.get(i + 1).copied()
 }
 
 /// Builds the menu replies of one section (`menu:path`, `menu:path:2`, …).
-pub fn menu_replies(r: &Renderer, site: &Site, dir: &Path, section: &Section) -> Result<Vec<(String, Draft)>, LookupError> {
+pub fn menu_replies(
+    r: &Renderer,
+    site: &Site,
+    dir: &Path,
+    section: &Section,
+) -> Result<Vec<(String, Draft)>, LookupError> {
     let items: Vec<MenuItem> = section.children.iter().map(|c| menu_item(site, dir, c)).collect();
     let path = section.path.clone();
     let next = |n: usize, remaining: usize| {
         let label = format!("次へ（残り{remaining}件）");
-        actions::postback(&label, &actions::menu_data(&path, n), &format!("{}（{n}ページ目）", section.title), BUTTON_LABEL_MAX)
+        actions::postback(
+            &label,
+            &actions::menu_data(&path, n),
+            &format!("{}（{n}ページ目）", section.title),
+            BUTTON_LABEL_MAX,
+        )
     };
     let title = if section.path.is_empty() { "メニュー" } else { section.title.as_str() };
     let pages = flex::menu_pages(r, title, &items, next)?;
@@ -189,7 +228,11 @@ pub fn menu_replies(r: &Renderer, site: &Site, dir: &Path, section: &Section) ->
         .map(|p| {
             let alt = format!("{title}（{}件）", items.len());
             let msg = flex::flex_message(&alt, p.carousel);
-            let draft = Draft { messages: vec![msg], quick_reply: section.path.clone(), file: section.source.file.clone() };
+            let draft = Draft {
+                messages: vec![msg],
+                quick_reply: section.path.clone(),
+                file: section.source.file.clone(),
+            };
             (actions::menu_data(&section.path, p.number), draft)
         })
         .collect())
@@ -203,7 +246,12 @@ fn menu_item(site: &Site, dir: &Path, child: &Child) -> MenuItem {
                 title: page.title.clone(),
                 summary: page.summary.clone(),
                 image: page.image.as_ref().map(|i| image_view(dir, i)),
-                action: actions::postback("見る", &actions::page_data(p), &page.title, BUTTON_LABEL_MAX),
+                action: actions::postback(
+                    "見る",
+                    &actions::page_data(p),
+                    &page.title,
+                    BUTTON_LABEL_MAX,
+                ),
                 shortcuts: Vec::new(),
             }
         }
@@ -226,7 +274,12 @@ fn menu_item(site: &Site, dir: &Path, child: &Child) -> MenuItem {
                 title: sec.title.clone(),
                 summary: sec.summary.clone(),
                 image: sec.image.as_ref().map(|i| image_view(dir, i)),
-                action: actions::postback("一覧を見る", &actions::menu_data(s, 1), &sec.title, BUTTON_LABEL_MAX),
+                action: actions::postback(
+                    "一覧を見る",
+                    &actions::menu_data(s, 1),
+                    &sec.title,
+                    BUTTON_LABEL_MAX,
+                ),
                 shortcuts,
             }
         }
@@ -257,12 +310,17 @@ fn qr_item(label: &str, data: &str, display: &str) -> Value {
 
 /// The small bubble shown for a page in search results.
 pub fn card(r: &Renderer, site: &Site, page: &Page) -> Result<Value, TemplateError> {
-    let section = site.sections.get(&page.section).filter(|s| !s.path.is_empty()).map(|s| s.title.as_str());
-    let action = actions::postback("見る", &actions::page_data(&page.path), &page.title, BUTTON_LABEL_MAX);
-    r.render("card.json", json!({
-        "page": { "title": page.title, "summary": page.summary, "section": section },
-        "action": action,
-    }))
+    let section =
+        site.sections.get(&page.section).filter(|s| !s.path.is_empty()).map(|s| s.title.as_str());
+    let action =
+        actions::postback("見る", &actions::page_data(&page.path), &page.title, BUTTON_LABEL_MAX);
+    r.render(
+        "card.json",
+        json!({
+            "page": { "title": page.title, "summary": page.summary, "section": section },
+            "action": action,
+        }),
+    )
 }
 
 /// Typed words that open a page or menu directly: titles, keywords and menu words. A
@@ -274,7 +332,13 @@ pub fn keywords(site: &Site) -> BTreeMap<String, String> {
         if key.is_empty() {
             return;
         }
-        seen.entry(key).and_modify(|v| if v.as_deref() != Some(&data) { *v = None }).or_insert(Some(data));
+        seen.entry(key)
+            .and_modify(|v| {
+                if v.as_deref() != Some(&data) {
+                    *v = None
+                }
+            })
+            .or_insert(Some(data));
     };
     for p in site.pages.values() {
         add(&p.title, actions::page_data(&p.path));
@@ -283,9 +347,10 @@ pub fn keywords(site: &Site) -> BTreeMap<String, String> {
     for s in site.sections.values().filter(|s| !s.path.is_empty()) {
         add(&s.title, actions::menu_data(&s.path, 1));
     }
-    let mut table: BTreeMap<String, String> = seen.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
+    let mut table: BTreeMap<String, String> =
+        seen.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
     for w in MENU_WORDS {
-        table.insert(normalize(w), format!("{}", postback::MENU));
+        table.insert(normalize(w), postback::MENU.to_string());
     }
     table
 }

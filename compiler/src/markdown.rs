@@ -158,9 +158,9 @@ fn push_plain(block: &Block, out: &mut String) {
     };
     match block {
         Block::Heading { spans: s, .. } | Block::Paragraph { spans: s } => spans(s, out),
-        Block::List { children, .. } | Block::ListItem { children, .. } | Block::Quote { children } => {
-            children.iter().for_each(|c| push_plain(c, out))
-        }
+        Block::List { children, .. }
+        | Block::ListItem { children, .. }
+        | Block::Quote { children } => children.iter().for_each(|c| push_plain(c, out)),
         Block::Code { text } => {
             out.push_str(text);
             out.push('\n');
@@ -185,6 +185,14 @@ struct Frame {
     list: Option<(bool, u64)>,
 }
 
+/// A table being collected: header cells, body rows, and whether the header is still open.
+#[derive(Debug, Default)]
+struct TableState {
+    head: Vec<Vec<Span>>,
+    rows: Vec<Vec<Vec<Span>>>,
+    in_head: bool,
+}
+
 #[derive(Debug, Default)]
 struct Builder {
     /// Container nesting: document, quote, list, list item.
@@ -197,7 +205,7 @@ struct Builder {
     link_dest: Option<(String, usize, String)>,
     image: Option<(String, usize, String)>,
     code: Option<String>,
-    table: Option<(Vec<Vec<Span>>, Vec<Vec<Vec<Span>>>, bool)>,
+    table: Option<TableState>,
     notes: Vec<Note>,
 }
 
@@ -240,17 +248,18 @@ impl Builder {
             Tag::BlockQuote(_) => self.stack.push(Frame::default()),
             Tag::List(first) => {
                 self.flush_inline();
-                self.stack.push(Frame { list: Some((first.is_some(), first.unwrap_or(1))), ..Frame::default() });
+                self.stack.push(Frame {
+                    list: Some((first.is_some(), first.unwrap_or(1))),
+                    ..Frame::default()
+                });
             }
             Tag::Item => {
                 self.flush_inline();
                 self.stack.push(Frame::default());
             }
             Tag::CodeBlock(kind) => {
-                {
-                    let _: CodeBlockKind<'_> = kind;
-                    self.code = Some(String::new());
-                }
+                let _: CodeBlockKind<'_> = kind;
+                self.code = Some(String::new());
             }
             Tag::Emphasis => self.style.italic = true,
             Tag::Strong => self.style.bold = true,
@@ -263,10 +272,12 @@ impl Builder {
                 self.flush_inline();
                 self.image = Some((dest_url.to_string(), offset, String::new()));
             }
-            Tag::Table(_) => self.table = Some((Vec::new(), Vec::new(), true)),
+            Tag::Table(_) => {
+                self.table = Some(TableState { in_head: true, ..TableState::default() })
+            }
             Tag::TableRow => {
-                if let Some((_, rows, _)) = &mut self.table {
-                    rows.push(Vec::new());
+                if let Some(t) = &mut self.table {
+                    t.rows.push(Vec::new());
                 }
             }
             _ => {}
@@ -308,23 +319,32 @@ impl Builder {
             }
             TagEnd::Image => {
                 if let Some((src, offset, alt)) = self.image.take() {
-                    self.push_block(Block::Image { src, alt, url: None, aspect_ratio: None, offset });
+                    self.push_block(Block::Image {
+                        src,
+                        alt,
+                        url: None,
+                        aspect_ratio: None,
+                        offset,
+                    });
                 }
             }
-            TagEnd::TableHead => self.end_table_row(true),
-            TagEnd::TableRow => self.end_table_row(false),
+            TagEnd::TableHead => {
+                if let Some(t) = &mut self.table {
+                    t.in_head = false;
+                }
+            }
             TagEnd::TableCell => {
                 let cell = std::mem::take(&mut self.spans);
-                if let Some((head, rows, in_head)) = &mut self.table {
-                    match (*in_head, rows.last_mut()) {
-                        (true, _) => head.push(cell),
+                if let Some(t) = &mut self.table {
+                    match (t.in_head, t.rows.last_mut()) {
+                        (true, _) => t.head.push(cell),
                         (false, Some(row)) => row.push(cell),
-                        (false, None) => rows.push(vec![cell]),
+                        (false, None) => t.rows.push(vec![cell]),
                     }
                 }
             }
             TagEnd::Table => {
-                if let Some((head, rows, _)) = self.table.take() {
+                if let Some(TableState { head, rows, .. }) = self.table.take() {
                     self.push_block(Block::Table { head, rows });
                     self.flush_links();
                 }
@@ -345,14 +365,6 @@ impl Builder {
             _ => "・".to_string(),
         };
         frame.blocks.push(Block::ListItem { marker, children });
-    }
-
-    fn end_table_row(&mut self, head: bool) {
-        if let Some((_, _, in_head)) = &mut self.table {
-            if head {
-                *in_head = false;
-            }
-        }
     }
 
     fn pop_frame(&mut self) -> Frame {
@@ -383,7 +395,9 @@ impl Builder {
             label.push_str(t);
         }
         match self.spans.last_mut() {
-            Some(last) if Span { text: String::new(), ..last.clone() } == style => last.text.push_str(t),
+            Some(last) if Span { text: String::new(), ..last.clone() } == style => {
+                last.text.push_str(t)
+            }
             _ => self.spans.push(Span { text: t.to_string(), ..style }),
         }
     }

@@ -34,7 +34,9 @@ pub enum BundleError {
         source: serde_json::Error,
     },
     /// The bundle was written by an incompatible compiler.
-    #[error("bundle format version {found} is not supported (expected {FORMAT_VERSION}); rebuild it with this oyako")]
+    #[error(
+        "bundle format version {found} is not supported (expected {FORMAT_VERSION}); rebuild it with this oyako"
+    )]
     Version {
         /// The version found in the manifest.
         found: u32,
@@ -88,7 +90,11 @@ fn check_consistency(b: &Bundle) -> Result<(), BundleError> {
         return bad(format!("page {:?} has no reply", p.path));
     }
     if b.search.len() != b.pages.len() {
-        return bad(format!("search index has {} documents for {} pages", b.search.len(), b.pages.len()));
+        return bad(format!(
+            "search index has {} documents for {} pages",
+            b.search.len(),
+            b.pages.len()
+        ));
     }
     if b.search_reply.quick_reply.is_some_and(|i| i >= b.quick_replies.len()) {
         return bad("search reply refers to a missing quick reply".into());

@@ -160,8 +160,15 @@ pub fn parse(yaml: &str, yaml_line: usize) -> Result<FrontMatter, YamlError> {
     })
 }
 
+/// The parser's first message line without its own `error: line L column C:` prefix
+/// (those numbers count from the YAML block, not the file, and would confuse staff).
 fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or_default().to_string()
+    let line = s.lines().next().unwrap_or_default();
+    let rest = line.strip_prefix("error: ").unwrap_or(line);
+    match rest.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+        Some((_, msg)) => msg.to_string(),
+        None => rest.to_string(),
+    }
 }
 
 /// Top-level keys of the YAML that oyako does not know, with their 0-based line in `yaml`.

@@ -25,30 +25,38 @@ pub struct LoadOptions {
 /// Image file extensions LINE accepts.
 const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg"];
 
-/// Loads and checks the content directory.
-pub fn load(dir: &Path, opts: &LoadOptions) -> Result<Site, Diagnostics> {
+/// Loads and checks the content directory; on success also returns the warnings.
+pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
     let files = list_files(dir, &mut diags);
     let assets = list_assets(dir);
-    let parsed: Vec<(String, Result<Parsed, Diagnostics>)> = files
-        .par_iter()
-        .map(|rel| (rel.clone(), parse_file(dir, rel, &assets, opts)))
-        .collect();
+    type Loaded = Result<(Parsed, Diagnostics), Diagnostics>;
+    let parsed: Vec<(String, Loaded)> =
+        files.par_iter().map(|rel| (rel.clone(), parse_file(dir, rel, &assets, opts))).collect();
     let mut account = None;
     let mut sections = BTreeMap::new();
+    // Folders holding a file that failed to load: not reported again as empty.
+    let mut failed = std::collections::BTreeSet::new();
     let mut pages = BTreeMap::new();
     for (rel, result) in parsed {
         match result {
-            Ok(Parsed::Account(a)) => account = Some(a),
-            Ok(Parsed::Section(s)) => {
+            Ok((Parsed::Account(a), w)) => {
+                account = Some(a);
+                diags.extend(w);
+            }
+            Ok((Parsed::Section(s), w)) => {
                 sections.insert(s.path.clone(), s);
+                diags.extend(w);
             }
-            Ok(Parsed::Page(p)) => {
+            Ok((Parsed::Page(p), w)) => {
                 pages.insert(p.path.clone(), *p);
+                diags.extend(w);
             }
-            Ok(Parsed::Skipped) => {}
+            Ok((Parsed::Skipped, _)) => {}
             Err(d) => {
                 diags.extend(d);
+                failed
+                    .insert(rel.rsplit_once('/').map_or(String::new(), |(dir, _)| dir.to_string()));
                 // Keep a placeholder so children of a broken section are not reported twice.
                 if let Some(path) = section_path(&rel) {
                     sections.insert(path.clone(), placeholder_section(dir, &rel, path));
@@ -58,20 +66,29 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<Site, Diagnostics> {
     }
     let Some(account) = account else {
         diags.push(
-            Diagnostic::error(&dir.join("_index.md"), (1, 1), "アカウント設定のファイルがありません")
-                .with_hint("content/_index.md を作り、title と fallback、本文にあいさつを書いてください"),
+            Diagnostic::error(
+                &dir.join("_index.md"),
+                (1, 1),
+                "アカウント設定のファイルがありません",
+            )
+            .with_hint(
+                "content/_index.md を作り、title と fallback、本文にあいさつを書いてください",
+            ),
         );
         return Err(diags);
     };
-    sections.insert(String::new(), Section {
-        path: String::new(),
-        title: account.title.clone(),
-        summary: None,
-        order: None,
-        image: None,
-        children: Vec::new(),
-        source: account.source.clone(),
-    });
+    sections.insert(
+        String::new(),
+        Section {
+            path: String::new(),
+            title: account.title.clone(),
+            summary: None,
+            order: None,
+            image: None,
+            children: Vec::new(),
+            source: account.source.clone(),
+        },
+    );
     let mut site = Site {
         account,
         sections,
@@ -80,7 +97,8 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<Site, Diagnostics> {
         templates_dir: Some(dir.join("_templates")).filter(|p| p.is_dir()),
     };
     link_tree(&mut site, dir, &mut diags);
-    if diags.has_errors() { Err(diags) } else { Ok(site) }
+    report_empty_sections(&site, &failed, &mut diags);
+    if diags.has_errors() { Err(diags) } else { Ok((site, diags)) }
 }
 
 enum Parsed {
@@ -95,7 +113,9 @@ fn list_files(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
     let mut out = Vec::new();
     let walker = WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
         let name = e.file_name().to_string_lossy();
-        e.depth() == 0 || !(name.starts_with('.') || (e.depth() == 1 && (name == "assets" || name == "_templates")))
+        e.depth() == 0
+            || !(name.starts_with('.')
+                || (e.depth() == 1 && (name == "assets" || name == "_templates")))
     });
     for entry in walker {
         let entry = match entry {
@@ -189,13 +209,19 @@ fn spanned_pos<T>(s: &serde_saphyr::Spanned<T>, yaml_line: usize) -> (usize, usi
     (s.referenced.line() as usize + yaml_line - 1, (s.referenced.column() as usize).max(1))
 }
 
-fn parse_file(dir: &Path, rel: &str, assets: &[String], opts: &LoadOptions) -> Result<Parsed, Diagnostics> {
+fn parse_file(
+    dir: &Path,
+    rel: &str,
+    assets: &[String],
+    opts: &LoadOptions,
+) -> Result<(Parsed, Diagnostics), Diagnostics> {
     let file = dir.join(rel);
     let text = fs::read_to_string(&file).map_err(|e| {
         let mut d = Diagnostics::default();
-        d.push(Diagnostic::error(&file, (1, 1), format!("ファイルを読めません: {e}")).with_hint(
-            "文字コードは UTF-8 で保存してください",
-        ));
+        d.push(
+            Diagnostic::error(&file, (1, 1), format!("ファイルを読めません: {e}"))
+                .with_hint("文字コードは UTF-8 で保存してください"),
+        );
         d
     })?;
     let split = match front_matter::split(&text) {
@@ -216,18 +242,31 @@ fn parse_file(dir: &Path, rel: &str, assets: &[String], opts: &LoadOptions) -> R
             return Err(d);
         }
     };
-    let mut cx = FileCx { dir, file: file.clone(), map: SourceMap::new(&text), split, diags: Diagnostics::default() };
+    let mut cx = FileCx {
+        dir,
+        file: file.clone(),
+        map: SourceMap::new(&text),
+        split,
+        diags: Diagnostics::default(),
+    };
     check_file_name(&mut cx, rel);
     for (line, key) in front_matter::unknown_keys(split.yaml) {
-        let hint = front_matter::did_you_mean(&key).map(|k| format!("「{k}」のまちがいではありませんか？"));
-        cx.error((split.yaml_line + line, 1), format!("知らない設定「{key}」があります"), hint.as_deref());
+        let hint = front_matter::did_you_mean(&key)
+            .map(|k| format!("「{k}」のまちがいではありませんか？"));
+        cx.error(
+            (split.yaml_line + line, 1),
+            format!("知らない設定「{key}」があります"),
+            hint.as_deref(),
+        );
     }
     let fm = match front_matter::parse(split.yaml, split.yaml_line) {
         Ok(fm) => fm,
         Err(e) => {
-            cx.error((e.line, e.column), format!("front matter の YAML が正しくありません: {}", e.message), Some(
-                "「キー: 値」の形で書き、値に : や # を含むときは \"…\" で囲んでください",
-            ));
+            cx.error(
+                (e.line, e.column),
+                format!("front matter の YAML が正しくありません: {}", e.message),
+                Some("「キー: 値」の形で書き、値に : や # を含むときは \"…\" で囲んでください"),
+            );
             return Err(cx.diags);
         }
     };
@@ -237,21 +276,25 @@ fn parse_file(dir: &Path, rel: &str, assets: &[String], opts: &LoadOptions) -> R
         Some(path) => Parsed::Section(section(&mut cx, fm, path, assets, source)),
         None => page(&mut cx, fm, rel, assets, opts, source),
     };
-    if cx.diags.has_errors() { Err(cx.diags) } else { Ok(parsed) }
+    if cx.diags.has_errors() { Err(cx.diags) } else { Ok((parsed, cx.diags)) }
 }
 
 fn check_file_name(cx: &mut FileCx<'_>, rel: &str) {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     if name.starts_with('_') && name != "_index.md" {
-        cx.error((1, 1), format!("「{name}」: _ で始まるファイル名は予約されています"), Some(
-            "ページなら _ を外した名前に、セクションなら _index.md にしてください",
-        ));
+        cx.error(
+            (1, 1),
+            format!("「{name}」: _ で始まるファイル名は予約されています"),
+            Some("ページなら _ を外した名前に、セクションなら _index.md にしてください"),
+        );
     }
     let stem = rel.trim_end_matches(".md");
     if !stem.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_/".contains(c)) {
-        cx.error((1, 1), format!("ファイル名・フォルダ名「{rel}」に使えない文字があります"), Some(
-            "パスは英小文字・数字・ハイフンだけにしてください（例: ninshin/boshi-techo.md）",
-        ));
+        cx.error(
+            (1, 1),
+            format!("ファイル名・フォルダ名「{rel}」に使えない文字があります"),
+            Some("パスは英小文字・数字・ハイフンだけにしてください（例: ninshin/boshi-techo.md）"),
+        );
     }
 }
 
@@ -261,14 +304,20 @@ fn required_title(cx: &mut FileCx<'_>, fm: &FrontMatter) -> String {
             let len = t.value.chars().count();
             if len > 40 {
                 let pos = spanned_pos(t, cx.split.yaml_line);
-                cx.error(pos, format!("title が長すぎます（{len}文字、40文字まで）"), Some(
-                    "ボタンに表示されるため、40文字以内にしてください",
-                ));
+                cx.error(
+                    pos,
+                    format!("title が長すぎます（{len}文字、40文字まで）"),
+                    Some("ボタンに表示されるため、40文字以内にしてください"),
+                );
             }
             t.value.trim().to_string()
         }
         _ => {
-            cx.error((1, 1), "title がありません", Some("front matter に「title: ページの題名」を書いてください"));
+            cx.error(
+                (1, 1),
+                "title がありません",
+                Some("front matter に「title: ページの題名」を書いてください"),
+            );
             String::new()
         }
     }
@@ -278,49 +327,88 @@ fn required_title(cx: &mut FileCx<'_>, fm: &FrontMatter) -> String {
 fn forbid(cx: &mut FileCx<'_>, present: &[(&str, bool)], kind: &str) {
     for (key, is_set) in present {
         if *is_set {
-            cx.error(cx.key_pos(key), format!("「{key}」は{kind}では使えません"), Some(
-                "content/README.md の「使える設定」を確認してください",
-            ));
+            cx.error(
+                cx.key_pos(key),
+                format!("「{key}」は{kind}では使えません"),
+                Some("content/README.md の「使える設定」を確認してください"),
+            );
         }
     }
 }
 
 fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
     let title = required_title(cx, &fm);
-    forbid(cx, &[
-        ("summary", fm.summary.is_some()), ("keywords", fm.keywords.is_some()), ("order", fm.order.is_some()),
-        ("image", fm.image.is_some()), ("links", fm.links.is_some()), ("draft", fm.draft.is_some()),
-        ("expires", fm.expires.is_some()), ("event", fm.event.is_some()),
-    ], "アカウント設定（content/_index.md）");
+    forbid(
+        cx,
+        &[
+            ("summary", fm.summary.is_some()),
+            ("keywords", fm.keywords.is_some()),
+            ("order", fm.order.is_some()),
+            ("image", fm.image.is_some()),
+            ("links", fm.links.is_some()),
+            ("draft", fm.draft.is_some()),
+            ("expires", fm.expires.is_some()),
+            ("event", fm.event.is_some()),
+        ],
+        "アカウント設定（content/_index.md）",
+    );
     let fallback = fm.fallback.unwrap_or_default();
     if fallback.trim().is_empty() {
-        cx.error((1, 1), "fallback がありません", Some(
-            "質問に答えが見つからないときの返事を「fallback: …」に書いてください",
-        ));
+        cx.error(
+            (1, 1),
+            "fallback がありません",
+            Some("質問に答えが見つからないときの返事を「fallback: …」に書いてください"),
+        );
     }
     let welcome = body_blocks(cx, true);
     Account { title, fallback: fallback.trim().to_string(), welcome, source }
 }
 
-fn section(cx: &mut FileCx<'_>, fm: FrontMatter, path: String, assets: &[String], source: Source) -> Section {
+fn section(
+    cx: &mut FileCx<'_>,
+    fm: FrontMatter,
+    path: String,
+    assets: &[String],
+    source: Source,
+) -> Section {
     let title = required_title(cx, &fm);
     if path.split('/').count() > MAX_SECTION_DEPTH {
-        cx.error((1, 1), format!("セクションの入れ子が深すぎます（{MAX_SECTION_DEPTH}段まで）"), Some(
-            "フォルダの階層を浅くしてください",
-        ));
+        cx.error(
+            (1, 1),
+            format!("セクションの入れ子が深すぎます（{MAX_SECTION_DEPTH}段まで）"),
+            Some("フォルダの階層を浅くしてください"),
+        );
     }
-    forbid(cx, &[
-        ("keywords", fm.keywords.is_some()), ("links", fm.links.is_some()), ("draft", fm.draft.is_some()),
-        ("expires", fm.expires.is_some()), ("event", fm.event.is_some()), ("fallback", fm.fallback.is_some()),
-    ], "セクション（_index.md）");
+    forbid(
+        cx,
+        &[
+            ("keywords", fm.keywords.is_some()),
+            ("links", fm.links.is_some()),
+            ("draft", fm.draft.is_some()),
+            ("expires", fm.expires.is_some()),
+            ("event", fm.event.is_some()),
+            ("fallback", fm.fallback.is_some()),
+        ],
+        "セクション（_index.md）",
+    );
     if !cx.split.body.trim().is_empty() {
         let pos = cx.body_pos(cx.split.body.len() - cx.split.body.trim_start().len());
-        cx.error(pos, "セクション（_index.md）には本文を書けません", Some(
-            "説明は summary に書くか、ページ（別の .md）にしてください",
-        ));
+        cx.error(
+            pos,
+            "セクション（_index.md）には本文を書けません",
+            Some("説明は summary に書くか、ページ（別の .md）にしてください"),
+        );
     }
     let image = fm.image.as_ref().and_then(|i| image(cx, i, assets));
-    Section { path, title, summary: fm.summary, order: fm.order, image, children: Vec::new(), source }
+    Section {
+        path,
+        title,
+        summary: fm.summary,
+        order: fm.order,
+        image,
+        children: Vec::new(),
+        source,
+    }
 }
 
 fn page(
@@ -367,7 +455,11 @@ fn body_blocks(cx: &mut FileCx<'_>, allow_empty: bool) -> Vec<markdown::Block> {
     }
     if blocks.is_empty() && !allow_empty {
         let pos = cx.body_pos(0);
-        cx.error(pos, "本文が空です", Some("front matter の --- の下に、お知らせする内容を書いてください"));
+        cx.error(
+            pos,
+            "本文が空です",
+            Some("front matter の --- の下に、お知らせする内容を書いてください"),
+        );
     }
     blocks
 }
@@ -377,7 +469,11 @@ fn date(cx: &mut FileCx<'_>, s: &serde_saphyr::Spanned<String>) -> Option<Date> 
         Ok(d) => Some(d),
         Err(_) => {
             let pos = spanned_pos(s, cx.split.yaml_line);
-            cx.error(pos, format!("日付「{}」が読めません", s.value), Some("2026-12-01 のように 年-月-日 で書いてください"));
+            cx.error(
+                pos,
+                format!("日付「{}」が読めません", s.value),
+                Some("2026-12-01 のように 年-月-日 で書いてください"),
+            );
             None
         }
     }
@@ -389,48 +485,74 @@ fn event(cx: &mut FileCx<'_>, e: &serde_saphyr::Spanned<front_matter::EventSpec>
     Some(Event { date, time: e.value.time.clone(), place: e.value.place.clone() })
 }
 
-fn image(cx: &mut FileCx<'_>, s: &serde_saphyr::Spanned<String>, assets: &[String]) -> Option<Image> {
+fn image(
+    cx: &mut FileCx<'_>,
+    s: &serde_saphyr::Spanned<String>,
+    assets: &[String],
+) -> Option<Image> {
     let pos = spanned_pos(s, cx.split.yaml_line);
     let v = s.value.trim();
     if v.starts_with("https://") {
         return Some(Image::Url(v.to_string()));
     }
     if v.starts_with("http://") {
-        cx.error(pos, "画像のURLは https:// で始まる必要があります", Some("LINE は https の画像しか表示できません"));
+        cx.error(
+            pos,
+            "画像のURLは https:// で始まる必要があります",
+            Some("LINE は https の画像しか表示できません"),
+        );
         return None;
     }
-    asset(cx, pos, v.strip_prefix("assets/").unwrap_or(v), v, assets).map(Image::Asset)
+    asset(cx, pos, v.strip_prefix("assets/").unwrap_or(v), assets).map(Image::Asset)
 }
 
 /// Largest image LINE shows in a Flex message, in pixels per side (line-api.md §4.4).
 pub const IMAGE_MAX_SIDE: usize = 1024;
 
 /// Checks that `name` is a usable image under `content/assets/` and returns its pixel size.
-pub fn asset_check(dir: &Path, name: &str, assets: &[String]) -> Result<(usize, usize), (String, &'static str)> {
+pub fn asset_check(
+    dir: &Path,
+    name: &str,
+    assets: &[String],
+) -> Result<(usize, usize), (String, &'static str)> {
     let ext = name.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
     if !IMAGE_EXTENSIONS.contains(&ext.as_str()) {
         return Err((format!("画像「{name}」の形式は使えません"), "PNG か JPEG にしてください"));
     }
     if !assets.iter().any(|a| a == name) {
-        return Err((format!("画像「assets/{name}」が見つかりません"), "content/assets/ に画像を置き、assets/ファイル名 で指定してください"));
+        return Err((
+            format!("画像「assets/{name}」が見つかりません"),
+            "content/assets/ に画像を置き、assets/ファイル名 で指定してください",
+        ));
     }
-    let size = imagesize::size(dir.join("assets").join(name))
-        .map_err(|_| (format!("画像「assets/{name}」を読み取れません"), "壊れていない PNG か JPEG を置いてください"))?;
+    let size = imagesize::size(dir.join("assets").join(name)).map_err(|_| {
+        (
+            format!("画像「assets/{name}」を読み取れません"),
+            "壊れていない PNG か JPEG を置いてください",
+        )
+    })?;
     let (w, h) = (size.width, size.height);
     if w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE {
         return Err((
-            format!("画像「assets/{name}」が大きすぎます（{w}×{h}、縦横{IMAGE_MAX_SIDE}ピクセルまで）"),
+            format!(
+                "画像「assets/{name}」が大きすぎます（{w}×{h}、縦横{IMAGE_MAX_SIDE}ピクセルまで）"
+            ),
             "画像を縮小してから置いてください",
         ));
     }
     Ok((w, h))
 }
 
-fn asset(cx: &mut FileCx<'_>, pos: (usize, usize), name: &str, written: &str, assets: &[String]) -> Option<String> {
+fn asset(
+    cx: &mut FileCx<'_>,
+    pos: (usize, usize),
+    name: &str,
+    assets: &[String],
+) -> Option<String> {
     match asset_check(cx.dir, name, assets) {
         Ok(_) => Some(name.to_string()),
         Err((msg, hint)) => {
-            cx.error(pos, format!("{msg}（指定: {written}）"), Some(hint));
+            cx.error(pos, msg, Some(hint));
             None
         }
     }
@@ -441,12 +563,18 @@ fn link(cx: &mut FileCx<'_>, l: &serde_saphyr::Spanned<LinkSpec>) -> Option<Link
     let spec = l.value.clone();
     let label = spec.label.trim().to_string();
     if label.is_empty() || label.chars().count() > 20 {
-        cx.error(pos, format!("リンクのラベル「{label}」は1〜20文字にしてください"), Some("ボタンに表示される文字です"));
+        cx.error(
+            pos,
+            format!("リンクのラベル「{label}」は1〜20文字にしてください"),
+            Some("ボタンに表示される文字です"),
+        );
     }
     let target = match (spec.url, spec.tel.map(|t| t.into_string()), spec.page) {
         (Some(url), None, None) => LinkTarget::Url(url),
         (None, Some(tel), None) => LinkTarget::Tel(tel),
-        (None, None, Some(page)) => LinkTarget::Content(page.trim_matches('/').trim_end_matches(".md").to_string()),
+        (None, None, Some(page)) => {
+            LinkTarget::Content(page.trim_matches('/').trim_end_matches(".md").to_string())
+        }
         _ => {
             cx.error(pos, format!("リンク「{label}」には url・tel・page のどれか1つだけを書いてください"), Some(
                 "「#8000」のように # で始まる番号は tel: \"#8000\" と引用符で囲んでください（# 以降はコメント扱いになります）",
@@ -463,9 +591,10 @@ fn link(cx: &mut FileCx<'_>, l: &serde_saphyr::Spanned<LinkSpec>) -> Option<Link
 /// Checks what can be checked of a link target without the rest of the site.
 pub fn check_target(t: &LinkTarget) -> Result<(), (String, &'static str)> {
     match t {
-        LinkTarget::Url(u) if !(u.starts_with("https://") || u.starts_with("http://")) => {
-            Err((format!("URL「{u}」は https:// で始めてください"), "LINE で開ける Web ページのアドレスを書いてください"))
-        }
+        LinkTarget::Url(u) if !(u.starts_with("https://") || u.starts_with("http://")) => Err((
+            format!("URL「{u}」は https:// で始めてください"),
+            "LINE で開ける Web ページのアドレスを書いてください",
+        )),
         LinkTarget::Tel(n) if !is_dialable(n) => Err((
             format!("電話番号「{n}」が正しくありません"),
             "0479-62-1212、#8000、119 のように、電話でかける番号を書いてください",
@@ -479,7 +608,9 @@ pub fn check_target(t: &LinkTarget) -> Result<(), (String, &'static str)> {
 pub fn is_dialable(n: &str) -> bool {
     let n = n.trim();
     n.chars().any(|c| c.is_ascii_digit())
-        && n.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || "#*-() ".contains(c) || (c == '+' && i == 0))
+        && n.chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || "#*-() ".contains(c) || (c == '+' && i == 0))
 }
 
 /// Fills in section children, and reports orphan pages, duplicate titles and missing sections.
@@ -487,17 +618,31 @@ fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
     let mut children: BTreeMap<String, Vec<(Option<i64>, String, Child)>> = BTreeMap::new();
     for s in site.sections.values().filter(|s| !s.path.is_empty()) {
         let parent = s.path.rsplit_once('/').map_or("", |(p, _)| p).to_string();
-        children.entry(parent).or_default().push((s.order, s.path.clone(), Child::Section(s.path.clone())));
+        children.entry(parent).or_default().push((
+            s.order,
+            s.path.clone(),
+            Child::Section(s.path.clone()),
+        ));
     }
     for p in site.pages.values() {
-        children.entry(p.section.clone()).or_default().push((p.order, p.path.clone(), Child::Page(p.path.clone())));
+        children.entry(p.section.clone()).or_default().push((
+            p.order,
+            p.path.clone(),
+            Child::Page(p.path.clone()),
+        ));
     }
     for (parent, mut kids) in children {
         let Some(section) = site.sections.get_mut(&parent) else {
             for (_, path, _) in &kids {
                 let file = dir.join(&parent).join("_index.md");
-                diags.push(Diagnostic::error(&file, (1, 1), format!("「{path}」の入るセクション「{parent}」に _index.md がありません"))
-                    .with_hint("フォルダに _index.md を作り、title を書いてください"));
+                diags.push(
+                    Diagnostic::error(
+                        &file,
+                        (1, 1),
+                        format!("「{path}」の入るセクション「{parent}」に _index.md がありません"),
+                    )
+                    .with_hint("フォルダに _index.md を作り、title を書いてください"),
+                );
             }
             continue;
         };
@@ -505,6 +650,24 @@ fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
         section.children = kids.into_iter().map(|(_, _, c)| c).collect();
     }
     report_duplicate_titles(site, diags);
+}
+
+/// A section without pages would render an empty menu, which LINE rejects.
+fn report_empty_sections(
+    site: &Site,
+    failed: &std::collections::BTreeSet<String>,
+    diags: &mut Diagnostics,
+) {
+    for s in site.sections.values().filter(|s| s.children.is_empty() && !failed.contains(&s.path)) {
+        diags.push(
+            Diagnostic::error(
+                &s.source.file,
+                (1, 1),
+                format!("セクション「{}」にページがありません", s.title),
+            )
+            .with_hint("このフォルダにページ（.md）を追加するか、フォルダごと削除してください"),
+        );
+    }
 }
 
 fn report_duplicate_titles(site: &Site, diags: &mut Diagnostics) {
@@ -516,8 +679,14 @@ fn report_duplicate_titles(site: &Site, diags: &mut Diagnostics) {
                 Child::Page(p) => (p, &site.pages[p].title, &site.pages[p].source.file),
             };
             if let Some(other) = seen.insert(title, path) {
-                diags.push(Diagnostic::error(file, (2, 1), format!("同じセクションに同じ題名「{title}」が「{other}」にもあります"))
-                    .with_hint("メニューで見分けられるよう、題名を変えてください"));
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        (2, 1),
+                        format!("同じセクションに同じ題名「{title}」が「{other}」にもあります"),
+                    )
+                    .with_hint("メニューで見分けられるよう、題名を変えてください"),
+                );
             }
         }
     }

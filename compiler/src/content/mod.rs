@@ -12,7 +12,10 @@ use std::path::PathBuf;
 
 use crate::markdown::Block;
 
-pub use load::{LoadOptions, asset_check as load_asset_check, check_target as load_check_target, is_dialable, load};
+pub use load::{
+    LoadOptions, asset_check as load_asset_check, check_target as load_check_target, is_dialable,
+    load,
+};
 
 /// Deepest allowed section nesting (`content/a/b/c/_index.md`).
 pub const MAX_SECTION_DEPTH: usize = 3;

@@ -64,7 +64,8 @@ pub fn menu_pages(
         .map(|(i, chunk)| {
             let number = i + 1;
             let remaining = items.len().saturating_sub(number * MENU_PAGE_SIZE);
-            let next = (number < total).then(|| Next { action: next_action(number + 1, remaining), remaining });
+            let next = (number < total)
+                .then(|| Next { action: next_action(number + 1, remaining), remaining });
             let ctx = Ctx { section: Section { title: section_title }, items: chunk, next };
             Ok(MenuPage { number, carousel: r.render("menu.json", ctx)? })
         })

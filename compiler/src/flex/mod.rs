@@ -79,7 +79,11 @@ impl Renderer {
         serde_json::from_str(&text).map_err(|e| TemplateError {
             file: origin,
             line: 1,
-            message: format!("テンプレートの出力が JSON になっていません（出力の{}行{}列）: {e}", e.line(), e.column()),
+            message: format!(
+                "テンプレートの出力が JSON になっていません（出力の{}行{}列）: {e}",
+                e.line(),
+                e.column()
+            ),
         })
     }
 

@@ -44,7 +44,11 @@ impl From<TemplateError> for PageError {
 }
 
 /// Renders `blocks` as one or more bubbles.
-pub fn page_bubbles(r: &Renderer, view: &PageView, blocks: &[Block]) -> Result<Vec<Value>, PageError> {
+pub fn page_bubbles(
+    r: &Renderer,
+    view: &PageView,
+    blocks: &[Block],
+) -> Result<Vec<Value>, PageError> {
     let mut parts = chunk_by_text(blocks);
     loop {
         let bubbles = render_parts(r, view, blocks, &parts)?;
@@ -88,8 +92,14 @@ fn render_parts(
         .enumerate()
         .map(|(i, &(start, end))| {
             let last = i + 1 == total;
-            let footer = (last && !view.buttons.is_empty()).then_some(Footer { buttons: &view.buttons });
-            let ctx = Ctx { page: view, part: Part { index: i + 1, total }, blocks: &blocks[start..end], footer };
+            let footer =
+                (last && !view.buttons.is_empty()).then_some(Footer { buttons: &view.buttons });
+            let ctx = Ctx {
+                page: view,
+                part: Part { index: i + 1, total },
+                blocks: &blocks[start..end],
+                footer,
+            };
             r.render("page.json", ctx)
         })
         .collect()

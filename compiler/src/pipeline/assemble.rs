@@ -90,18 +90,30 @@ fn render_all(r: &Renderer, site: &Site, dir: &Path) -> Vec<Result<Rendered, Loo
         .flat_map_iter(|p| {
             let reply = lookup::page_reply(r, site, dir, p)
                 .map(|d| Rendered::Replies(vec![(actions::page_data(&p.path), d)]));
-            let card = lookup::card(r, site, p).map(|c| Rendered::Card(p.path.clone(), c)).map_err(LookupError::from);
+            let card = lookup::card(r, site, p)
+                .map(|c| Rendered::Card(p.path.clone(), c))
+                .map_err(LookupError::from);
             [reply, card]
         })
         .collect();
-    out.extend(sections.par_iter().map(|s| lookup::menu_replies(r, site, dir, s).map(Rendered::Replies)).collect::<Vec<_>>());
+    out.extend(
+        sections
+            .par_iter()
+            .map(|s| lookup::menu_replies(r, site, dir, s).map(Rendered::Replies))
+            .collect::<Vec<_>>(),
+    );
     out
 }
 
 /// Follow, fallback, unknown-tap and sticker replies: a short text (or the welcome) and the
 /// top menu, so a parent is never left without a next step.
-fn special_drafts(site: &Site, welcome: Vec<Value>, drafts: &BTreeMap<String, Draft>) -> Vec<(&'static str, Draft)> {
-    let root_menu = drafts.get(&actions::menu_data("", 1)).map(|d| d.messages.clone()).unwrap_or_default();
+fn special_drafts(
+    site: &Site,
+    welcome: Vec<Value>,
+    drafts: &BTreeMap<String, Draft>,
+) -> Vec<(&'static str, Draft)> {
+    let root_menu =
+        drafts.get(&actions::menu_data("", 1)).map(|d| d.messages.clone()).unwrap_or_default();
     let account = &site.account;
     let with_menu = |first: Vec<Value>| {
         let mut messages = first;
@@ -111,26 +123,45 @@ fn special_drafts(site: &Site, welcome: Vec<Value>, drafts: &BTreeMap<String, Dr
     vec![
         ("follow", with_menu(welcome)),
         ("fallback", with_menu(vec![flex::text_message(&account.fallback)])),
-        ("unknown_postback", with_menu(vec![flex::text_message(
-            "このボタンの案内は新しくなりました。お手数ですが、メニューからもう一度お選びください。",
-        )])),
-        ("unsupported_message", with_menu(vec![flex::text_message(
-            "スタンプや画像にはお返事できません。知りたいことを文字で送るか、メニューから選んでください。",
-        )])),
+        (
+            "unknown_postback",
+            with_menu(vec![flex::text_message(
+                "このボタンの案内は新しくなりました。お手数ですが、メニューからもう一度お選びください。",
+            )]),
+        ),
+        (
+            "unsupported_message",
+            with_menu(vec![flex::text_message(
+                "スタンプや画像にはお返事できません。知りたいことを文字で送るか、メニューから選んでください。",
+            )]),
+        ),
     ]
 }
 
-fn validate_all(drafts: &BTreeMap<String, Draft>, specials: &[(&str, Draft)], diags: &mut Diagnostics) {
-    let all = drafts.iter().map(|(k, d)| (k.as_str(), d)).chain(specials.iter().map(|(k, d)| (*k, d)));
+fn validate_all(
+    drafts: &BTreeMap<String, Draft>,
+    specials: &[(&str, Draft)],
+    diags: &mut Diagnostics,
+) {
+    let all =
+        drafts.iter().map(|(k, d)| (k.as_str(), d)).chain(specials.iter().map(|(k, d)| (*k, d)));
     for (key, draft) in all {
         for v in limits::check_messages(&as_served(&draft.messages)) {
             diags.push(
-                Diagnostic::error(&draft.file, (1, 1), format!("LINE の制限を超えています（{key} {}）: {}", v.pointer, v.message))
-                    .with_hint("文章を短くするか、ページを分けてください"),
+                Diagnostic::error(
+                    &draft.file,
+                    (1, 1),
+                    format!("LINE の制限を超えています（{key} {}）: {}", v.pointer, v.message),
+                )
+                .with_hint("文章を短くするか、ページを分けてください"),
             );
         }
         if key.len() > 300 {
-            diags.push(Diagnostic::error(&draft.file, (1, 1), "ファイルのパスが長すぎます（300文字まで）"));
+            diags.push(Diagnostic::error(
+                &draft.file,
+                (1, 1),
+                "ファイルのパスが長すぎます（300文字まで）",
+            ));
         }
     }
 }
@@ -146,7 +177,12 @@ fn as_served(messages: &[Value]) -> Vec<Value> {
 /// Stand-in for `{OYAKO_PUBLIC_URL}/assets/` during validation.
 pub const VALIDATION_ASSET_BASE: &str = "https://line.city-asahi.example.jp/assets/";
 
-fn check_reachability(site: &Site, follow: &Draft, drafts: &BTreeMap<String, Draft>, diags: &mut Diagnostics) {
+fn check_reachability(
+    site: &Site,
+    follow: &Draft,
+    drafts: &BTreeMap<String, Draft>,
+    diags: &mut Diagnostics,
+) {
     let replies: BTreeMap<String, Vec<&Value>> =
         drafts.iter().map(|(k, d)| (k.clone(), d.messages.iter().collect())).collect();
     let qr = lookup::quick_reply(site, "");
@@ -157,8 +193,12 @@ fn check_reachability(site: &Site, follow: &Draft, drafts: &BTreeMap<String, Dra
         if taps.is_none_or(|t| t > MAX_TAPS) {
             let n = taps.map_or("届かない".to_string(), |t| format!("{t}タップ"));
             diags.push(
-                Diagnostic::error(&page.source.file, (1, 1), format!("このページはあいさつから{MAX_TAPS}タップ以内に届きません（{n}）"))
-                    .with_hint("セクションの入れ子を浅くするか、order で前に出してください"),
+                Diagnostic::error(
+                    &page.source.file,
+                    (1, 1),
+                    format!("このページはあいさつから{MAX_TAPS}タップ以内に届きません（{n}）"),
+                )
+                .with_hint("セクションの入れ子を浅くするか、order で前に出してください"),
             );
         }
     }
@@ -176,10 +216,18 @@ fn to_bundle(
 ) -> Bundle {
     let qr_keys: Vec<String> = site.sections.keys().cloned().collect();
     let qr_index = |k: &str| qr_keys.iter().position(|x| x == k);
-    let reply = |d: &Draft| Reply { messages: d.messages.iter().map(raw).collect(), quick_reply: qr_index(&d.quick_reply) };
+    let reply = |d: &Draft| Reply {
+        messages: d.messages.iter().map(raw).collect(),
+        quick_reply: qr_index(&d.quick_reply),
+    };
     let mut special = specials.iter().map(|(_, d)| reply(d));
     let mut next = || special.next().expect("four special replies");
-    let special = SpecialReplies { follow: next(), fallback: next(), unknown_postback: next(), unsupported_message: next() };
+    let special = SpecialReplies {
+        follow: next(),
+        fallback: next(),
+        unknown_postback: next(),
+        unsupported_message: next(),
+    };
     let pages: Vec<PageEntry> = site
         .pages
         .values()
@@ -193,7 +241,12 @@ fn to_bundle(
     let docs: Vec<Document<'_>> = site
         .pages
         .values()
-        .map(|p| Document { title: &p.title, keywords: &p.keywords, summary: p.summary.as_deref().unwrap_or(""), body: &p.text })
+        .map(|p| Document {
+            title: &p.title,
+            keywords: &p.keywords,
+            summary: p.summary.as_deref().unwrap_or(""),
+            body: &p.text,
+        })
         .collect();
     Bundle {
         format_version: FORMAT_VERSION,
@@ -230,7 +283,9 @@ fn stamp(mut bundle: Bundle, assets: &[(String, PathBuf)]) -> Bundle {
 fn template_diag(diags: &mut Diagnostics, e: TemplateError) -> Diagnostics {
     diags.push(
         Diagnostic::error(&e.file, (e.line, 1), format!("テンプレートのエラー: {}", e.message))
-            .with_hint("content/_templates/ のテンプレートを直すか、削除して標準のものに戻してください"),
+            .with_hint(
+                "content/_templates/ のテンプレートを直すか、削除して標準のものに戻してください",
+            ),
     );
     std::mem::take(diags)
 }
@@ -241,7 +296,8 @@ fn lookup_diag(diags: &mut Diagnostics, e: LookupError) {
             template_diag(diags, t).sorted().into_iter().for_each(|d| diags.push(d));
         }
         LookupError::TooLong { file, pos, message } => diags.push(
-            Diagnostic::error(&file, pos, message).with_hint("ページを2つに分けるか、内容を短くしてください"),
+            Diagnostic::error(&file, pos, message)
+                .with_hint("ページを2つに分けるか、内容を短くしてください"),
         ),
     }
 }

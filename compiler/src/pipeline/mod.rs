@@ -9,7 +9,6 @@ pub mod resolve;
 
 use std::path::{Path, PathBuf};
 
-
 use crate::content::{self, LoadOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -64,9 +63,7 @@ pub fn check(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 /// Runs every stage and returns the bundle in memory.
 pub fn compile(opts: &BuildOptions) -> Result<(Output, BuildReport), Diagnostics> {
     let dir = &opts.content_dir;
-    let mut site = content::load(dir, &LoadOptions { today: opts.today })?;
-    let mut diags = Diagnostics::default();
-    check_sections(&site, &mut diags);
+    let (mut site, mut diags) = content::load(dir, &LoadOptions { today: opts.today })?;
     resolve::resolve_site(&mut site, dir, &mut diags);
     if diags.has_errors() {
         return Err(diags);
@@ -82,18 +79,6 @@ pub fn compile(opts: &BuildOptions) -> Result<(Output, BuildReport), Diagnostics
         warnings,
     };
     Ok((out, report))
-}
-
-/// A section without pages would render an empty menu, which LINE rejects.
-fn check_sections(site: &content::Site, diags: &mut Diagnostics) {
-    for s in site.sections.values() {
-        if s.children.is_empty() {
-            diags.push(
-                Diagnostic::error(&s.source.file, (1, 1), format!("セクション「{}」にページがありません", s.title))
-                    .with_hint("このフォルダにページ（.md）を追加するか、フォルダごと削除してください"),
-            );
-        }
-    }
 }
 
 /// Today in Japan (Asia/Tokyo has had no DST since 1951, so a fixed +09:00 is exact).

@@ -10,7 +10,10 @@ use serde_json::Value;
 pub const MAX_TAPS: usize = 3;
 
 /// Taps needed to reach every postback key from `start` (0 for keys in `start` itself).
-pub fn tap_distances(start: &[&Value], replies: &BTreeMap<String, Vec<&Value>>) -> BTreeMap<String, usize> {
+pub fn tap_distances(
+    start: &[&Value],
+    replies: &BTreeMap<String, Vec<&Value>>,
+) -> BTreeMap<String, usize> {
     let mut dist = BTreeMap::new();
     let mut queue = VecDeque::new();
     for v in start {
@@ -45,10 +48,9 @@ pub fn postbacks(v: &Value) -> Vec<String> {
 fn collect(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
-            if m.get("type").and_then(Value::as_str) == Some("postback") {
-                if let Some(d) = m.get("data").and_then(Value::as_str) {
-                    out.push(d.to_string());
-                }
+            let is_postback = m.get("type").and_then(Value::as_str) == Some("postback");
+            if let (true, Some(d)) = (is_postback, m.get("data").and_then(Value::as_str)) {
+                out.push(d.to_string());
             }
             m.values().for_each(|x| collect(x, out));
         }

@@ -54,7 +54,12 @@ pub fn image_view(content_dir: &Path, image: &Image) -> Value {
 /// A postback tap opening a page or section by content path, labelled `label`.
 pub fn content_action(site: &Site, path: &str, label: &str) -> Option<Value> {
     if let Some(p) = site.pages.get(path) {
-        return Some(actions::postback(label, &actions::page_data(path), &p.title, BUTTON_LABEL_MAX));
+        return Some(actions::postback(
+            label,
+            &actions::page_data(path),
+            &p.title,
+            BUTTON_LABEL_MAX,
+        ));
     }
     site.sections
         .get(path)
@@ -81,9 +86,9 @@ impl Cx<'_> {
     fn blocks(&self, blocks: &mut [Block], diags: &mut Diagnostics) {
         for block in blocks {
             match block {
-                Block::List { children, .. } | Block::ListItem { children, .. } | Block::Quote { children } => {
-                    self.blocks(children, diags)
-                }
+                Block::List { children, .. }
+                | Block::ListItem { children, .. }
+                | Block::Quote { children } => self.blocks(children, diags),
                 Block::Links { links } => {
                     for link in links {
                         match self.inline_action(&link.label, &link.dest) {
@@ -119,13 +124,18 @@ impl Cx<'_> {
         }
         let path = resolve_relative(self.dir, dest);
         content_action(self.site, &path, label).ok_or_else(|| {
-            (format!("リンク先「{dest}」（{path}）が見つかりません"), "リンク先のファイル名とフォルダを確かめてください")
+            (
+                format!("リンク先「{dest}」（{path}）が見つかりません"),
+                "リンク先のファイル名とフォルダを確かめてください",
+            )
         })
     }
 
     fn check_link(&self, link: &Link, diags: &mut Diagnostics) {
-        if let LinkTarget::Content(p) = &link.target {
-            if content_action(self.site, p, &link.label).is_none() {
+        if let LinkTarget::Content(p) = &link.target
+            && content_action(self.site, p, &link.label).is_none()
+        {
+            {
                 diags.push(
                     Diagnostic::error(&self.source.file, link.pos, format!("リンク先のページ「{p}」が見つかりません"))
                         .with_hint("page: には content/ からのパスを .md なしで書いてください（例: ninshin/boshi-techo）"),
@@ -139,7 +149,10 @@ impl Cx<'_> {
             return Ok((src.to_string(), "4:3".to_string()));
         }
         if src.starts_with("http://") {
-            return Err((format!("画像「{src}」は https:// で始まる必要があります"), "LINE は https の画像しか表示できません"));
+            return Err((
+                format!("画像「{src}」は https:// で始まる必要があります"),
+                "LINE は https の画像しか表示できません",
+            ));
         }
         let path = resolve_relative(self.dir, src);
         let name = path.strip_prefix("assets/").unwrap_or(&path);

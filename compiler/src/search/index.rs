@@ -18,6 +18,9 @@ const BODY_CHARS: usize = 2000;
 const QUERY_CHARS: usize = 64;
 /// Separates title and keywords in a label; normalised text never contains it.
 const LABEL_SEPARATOR: char = '|';
+/// A one-character keyword `c` (「熱」) has no bigram; it is indexed as the pseudo-gram
+/// `[c, KEYWORD_CHAR_MARK]` so questions containing it can find the page.
+const KEYWORD_CHAR_MARK: char = '|';
 
 /// Score of one matched query bigram, per field it occurs in (summed over fields).
 const FIELD_WEIGHTS: [(u8, u32); 4] = [(TITLE, 10), (KEYWORD, 6), (SUMMARY, 3), (BODY, 1)];
@@ -120,7 +123,9 @@ impl SearchIndex {
     ///   while a particle or typo (one unmatched bigram in a few) is tolerated.
     ///
     /// Either way, a title or keyword containing the whole query earns a large bonus, so such
-    /// pages rank first. Ties go to the lower document id.
+    /// pages rank first. A page with a keyword that occurs in the query (「子どもが熱を出した」
+    /// contains the keyword 熱) also earns a bonus and is kept even below the half rule: staff
+    /// choose keywords on purpose. Ties go to the lower document id.
     pub fn query(&self, text: &str, limit: usize) -> Vec<u32> {
         let full = normalize(text);
         let core = strip_question(&full);
@@ -180,13 +185,33 @@ impl SearchIndex {
                 self.postings.visit(index, |id, fields| count_hit(&mut tallies, id, round, fields));
             }
         }
+        self.mark_keyword_chars(chars, &mut tallies);
         let needed = grams.len().div_ceil(2);
         let query: String = chars.iter().collect();
         let scored = (0u32..).zip(tallies.iter().zip(&self.labels));
-        let scored = scored.filter(|(_, (tally, _))| usize::from(tally.matched) >= needed);
-        scored
-            .map(|(id, (tally, label))| (id, tally.score + tally_bonus(&query, tally, label)))
-            .collect()
+        let scored = scored.filter_map(|(id, (tally, label))| {
+            let bonus = tally_bonus(&query, tally, label);
+            let enough = usize::from(tally.matched) >= needed || bonus > 0;
+            enough.then_some((id, tally.score + bonus))
+        });
+        scored.collect()
+    }
+
+    /// Flags documents having a one-character keyword that occurs in the query, so that
+    /// [`tally_bonus`] checks them.
+    fn mark_keyword_chars(&self, chars: &[char], tallies: &mut [Tally]) {
+        let mut singles: Vec<char> = chars.iter().copied().filter(|c| !is_hiragana(*c)).collect();
+        singles.sort_unstable();
+        singles.dedup();
+        for c in singles {
+            if let Some(index) = self.grams.find([c, KEYWORD_CHAR_MARK]) {
+                self.postings.visit(index, |id, _| {
+                    if let Some(tally) = usize::try_from(id).ok().and_then(|i| tallies.get_mut(i)) {
+                        tally.fields |= KEYWORD;
+                    }
+                });
+            }
+        }
     }
 }
 
@@ -227,11 +252,17 @@ fn keyword_bonus(query: &str, keyword: &str) -> u32 {
         KEYWORD_EXACT_BONUS
     } else if keyword.contains(query) {
         KEYWORD_PHRASE_BONUS
-    } else if keyword.chars().nth(1).is_some() && query.contains(keyword) {
+    } else if !is_single_kana(keyword) && query.contains(keyword) {
         KEYWORD_IN_QUERY_BONUS
     } else {
         0
     }
+}
+
+/// Whether `text` is one hiragana character (a particle, too common to count as a keyword).
+fn is_single_kana(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if is_hiragana(c))
 }
 
 /// Splits a label into its title and keywords.
@@ -256,7 +287,13 @@ fn document_grams(doc: &Document<'_>) -> Vec<([char; 2], u8)> {
     let mut grams = Vec::new();
     add_field(&mut grams, normalized_chars(doc.title), TITLE);
     for keyword in doc.keywords {
-        add_field(&mut grams, normalized_chars(keyword), KEYWORD);
+        let chars: Vec<char> = normalized_chars(keyword).collect();
+        if let [c] = chars[..]
+            && !is_hiragana(c)
+        {
+            grams.push(([c, KEYWORD_CHAR_MARK], KEYWORD));
+        }
+        add_field(&mut grams, chars.into_iter(), KEYWORD);
     }
     add_field(&mut grams, normalized_chars(doc.summary), SUMMARY);
     add_field(&mut grams, normalized_chars(doc.body).take(BODY_CHARS), BODY);

@@ -108,6 +108,10 @@ fn search_question_words_are_ignored() {
     assert_eq!(first(&index, "健診いつ？"), Some(1));
     assert_eq!(first(&index, "健診はいつですか"), Some(1));
     assert_eq!(first(&index, "保育園の申し込みはどこでできますか"), Some(4));
+    // Only 2 of 8 bigrams match page 0, but it has the keyword 熱, which the question contains.
+    assert_eq!(first(&index, "子どもが熱を出した"), Some(0));
+    // Here page 0 matches only 熱が (in its summary) besides the keyword.
+    assert_eq!(first(&index, "夜中に熱がある"), Some(0));
 }
 
 #[test]

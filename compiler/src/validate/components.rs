@@ -76,7 +76,7 @@ fn check_box(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
         }
         None => None,
     };
-    if !obj.contains_key("contents") {
+    if matches!(obj.get("contents"), None | Some(Value::Null)) {
         ck.push(&at(ptr, "contents"), "ボックスに「contents」がありません");
     }
     let contents_ptr = at(ptr, "contents");

@@ -135,7 +135,9 @@ fn check_carousel(ck: &mut Checker, value: &Value, obj: &Map<String, Value>, ptr
         ck.push(&contents_ptr, "カルーセルに「contents」がありません");
         return;
     }
-    let bubbles = ck.array_field(obj, ptr, "contents").unwrap_or_default();
+    let Some(bubbles) = ck.array_field(obj, ptr, "contents") else {
+        return;
+    };
     let count = bubbles.len();
     if !(MIN_CAROUSEL_BUBBLES..=MAX_CAROUSEL_BUBBLES).contains(&count) {
         let msg = format!(

@@ -63,8 +63,12 @@ impl OpenApi {
     /// Parses an OpenAPI YAML document (JSON, being YAML, works too) and checks that every
     /// reference resolves, so a broken spec fails here rather than passing values silently.
     pub fn from_yaml(text: &str) -> Result<Self, SchemaError> {
-        let doc: Value =
-            serde_saphyr::from_str(text).map_err(|e| SchemaError::Yaml(e.to_string()))?;
+        // YAML 1.1 reads `y` and `n` as booleans, which would turn ImagemapArea's
+        // `required: [x, y, …]` into `[x, true, …]`; OpenAPI documents mean YAML 1.2 strings.
+        let mut options = serde_saphyr::Options::default();
+        options.strict_booleans = true;
+        let doc: Value = serde_saphyr::from_str_with_options(text, options)
+            .map_err(|e| SchemaError::Yaml(e.to_string()))?;
         let schemas = doc
             .get("components")
             .and_then(|c| c.get("schemas"))
@@ -85,9 +89,10 @@ impl OpenApi {
     /// Validates `value` against `components.schemas[name]`; returns every problem as
     /// "pointer: message", where pointer is an RFC 6901 JSON pointer or `(root)`.
     pub fn validate(&self, name: &str, value: &Value) -> Vec<String> {
-        let mut v = Validator { api: self, errors: Vec::new(), active: Vec::new() };
+        let mut v =
+            Validator { api: self, errors: Vec::new(), active: Vec::new(), too_deep: false };
         if self.schemas.contains_key(name) {
-            v.check_ref(name, value, "", 0);
+            v.check_named(name, value, "", 0, false);
         } else {
             v.error("", format!("unknown schema '{name}'"));
         }
@@ -101,6 +106,8 @@ struct Validator<'a> {
     errors: Vec<String>,
     /// Named schemas being checked right now, with the value location each applies to.
     active: Vec<(&'a str, String)>,
+    /// Set once [`MAX_STEPS`] is exceeded; the run then unwinds without further checks.
+    too_deep: bool,
 }
 
 impl<'a> Validator<'a> {
@@ -110,7 +117,16 @@ impl<'a> Validator<'a> {
     }
 
     /// Checks `value` against the named schema unless that is already under way for `ptr`.
-    fn check_ref(&mut self, name: &str, value: &Value, ptr: &str, steps: usize) {
+    /// `via_all_of` as in [`Validator::check`]: a base reached through `allOf` contributes
+    /// its own keywords but never dispatches on its discriminator.
+    fn check_named(
+        &mut self,
+        name: &str,
+        value: &Value,
+        ptr: &str,
+        steps: usize,
+        via_all_of: bool,
+    ) {
         let Some((name, schema)) = self.api.schemas.get_key_value(name) else {
             // from_yaml verified every reference, so only `validate`'s argument can miss.
             self.error(ptr, format!("unknown schema '{name}'"));
@@ -120,7 +136,7 @@ impl<'a> Validator<'a> {
             return;
         }
         self.active.push((name, ptr.to_owned()));
-        self.check(schema, value, ptr, steps + 1, false);
+        self.check(schema, value, ptr, steps + 1, via_all_of);
         self.active.pop();
     }
 
@@ -134,19 +150,17 @@ impl<'a> Validator<'a> {
         steps: usize,
         via_all_of: bool,
     ) {
+        if self.too_deep {
+            return;
+        }
         if steps > MAX_STEPS {
-            self.error(
-                ptr,
-                format!("schema nesting deeper than {MAX_STEPS} steps; not checked further"),
-            );
+            self.too_deep = true;
+            let msg = format!("nested deeper than {MAX_STEPS} schema steps; validation stopped");
+            self.error(ptr, msg);
             return;
         }
         if let Some(name) = &schema.reference {
-            if via_all_of {
-                self.check_base(name, value, ptr, steps);
-            } else {
-                self.check_ref(name, value, ptr, steps);
-            }
+            self.check_named(name, value, ptr, steps, via_all_of);
             return;
         }
         if value.is_null() && schema.nullable {
@@ -177,20 +191,6 @@ impl<'a> Validator<'a> {
         if !via_all_of && let Some(d) = &schema.discriminator {
             self.dispatch(d, schema, value, ptr, steps);
         }
-    }
-
-    /// A named base reached through `allOf`: its own keywords only, never its discriminator.
-    fn check_base(&mut self, name: &str, value: &Value, ptr: &str, steps: usize) {
-        let Some((name, schema)) = self.api.schemas.get_key_value(name) else {
-            self.error(ptr, format!("unknown schema '{name}'"));
-            return;
-        };
-        if self.active.iter().any(|(n, p)| *n == name && p == ptr) {
-            return;
-        }
-        self.active.push((name, ptr.to_owned()));
-        self.check(schema, value, ptr, steps + 1, true);
-        self.active.pop();
     }
 
     fn check_enum(&mut self, schema: &Schema, value: &Value, ptr: &str) {
@@ -314,7 +314,7 @@ impl<'a> Validator<'a> {
             implicit.then_some(tag.as_str())
         });
         match target {
-            Some(target) => self.check_ref(target, value, ptr, steps),
+            Some(target) => self.check_named(target, value, ptr, steps, false),
             None => self.error(&at(ptr, prop), format!("unknown {prop} '{tag}'")),
         }
     }

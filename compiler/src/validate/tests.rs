@@ -54,12 +54,17 @@ fn valid_flex_message() -> Value {
     })
 }
 
-/// `value` with the node at JSON `pointer` replaced; the node must exist.
+/// `value` with the node at JSON `pointer` replaced, or added to its parent object.
 fn with(mut value: Value, pointer: &str, new: Value) -> Value {
-    match value.pointer_mut(pointer) {
-        Some(slot) => *slot = new,
-        None => panic!("fixture has no node at {pointer}"),
+    if let Some(slot) = value.pointer_mut(pointer) {
+        *slot = new;
+        return value;
     }
+    let (parent, key) = pointer.rsplit_once('/').unwrap_or(("", pointer));
+    match value.pointer_mut(parent).and_then(Value::as_object_mut) {
+        Some(obj) => obj.insert(key.to_owned(), new),
+        None => panic!("fixture has no object at {parent}"),
+    };
     value
 }
 

@@ -1,0 +1,209 @@
+//! One test per kind of bad content: the exact Japanese diagnostics staff see, with
+//! `file:line:column`, and proof that a failed build writes nothing.
+
+mod common;
+
+use common::{Site, page};
+
+fn errors(files: &[(&str, &str)]) -> String {
+    Site::new(files).errors()
+}
+
+#[test]
+fn missing_front_matter() {
+    insta::assert_snapshot!(errors(&[("s/p.md", "# 題名\n本文\n")]));
+}
+
+#[test]
+fn unclosed_front_matter() {
+    insta::assert_snapshot!(errors(&[("s/p.md", "---\ntitle: a\n本文\n")]));
+}
+
+#[test]
+fn bad_yaml_points_at_its_line() {
+    insta::assert_snapshot!(errors(&[(
+        "s/p.md",
+        "---\ntitle: a\nkeywords: [a, b\norder: 1\n---\n本文\n"
+    )]));
+}
+
+#[test]
+fn unknown_keys_get_did_you_mean_hints() {
+    insta::assert_snapshot!(errors(&[(
+        "s/p.md",
+        "---\ntitle: a\nsumary: b\nkeywrds: [c]\nzzz: 1\n---\n本文\n"
+    )]));
+}
+
+#[test]
+fn missing_title() {
+    insta::assert_snapshot!(errors(&[("s/p.md", "---\nsummary: a\n---\n本文\n")]));
+}
+
+#[test]
+fn title_too_long() {
+    let text = format!("---\ntitle: {}\n---\n本文\n", "あ".repeat(41));
+    insta::assert_snapshot!(errors(&[("s/p.md", &text)]));
+}
+
+#[test]
+fn broken_front_matter_page_link() {
+    insta::assert_snapshot!(errors(&[(
+        "s/p.md",
+        &page("links:\n  - {label: 行き先, page: s/nothing}\n", "本文\n")
+    )]));
+}
+
+#[test]
+fn broken_relative_link_in_body() {
+    insta::assert_snapshot!(errors(&[(
+        "s/p.md",
+        &page("", "一行目\n\n詳しくは[こちら](../nai/nothing.md)へ。\n")
+    )]));
+}
+
+#[test]
+fn unsupported_link_scheme() {
+    insta::assert_snapshot!(errors(&[("s/p.md", &page("", "[メール](mailto:a@example.jp)\n"))]));
+}
+
+#[test]
+fn link_with_two_targets_and_bad_tel() {
+    let fm = "links:\n  - {label: 二つ, url: \"https://a.jp\", tel: \"119\"}\n  - {label: 電話, tel: \"abc\"}\n  - label: 救急\n    tel: #8000\n";
+    insta::assert_snapshot!(errors(&[("s/p.md", &page(fm, "本文\n"))]));
+}
+
+#[test]
+fn missing_assets() {
+    insta::assert_snapshot!(errors(&[(
+        "s/p.md",
+        &page("image: assets/nai.png\n", "![図](../assets/nai.png)\n")
+    )]));
+}
+
+#[test]
+fn http_image() {
+    insta::assert_snapshot!(errors(&[(
+        "s/p.md",
+        &page("image: http://example.jp/a.png\n", "本文\n")
+    )]));
+}
+
+#[test]
+fn oversized_images() {
+    let site = Site::new(&[
+        ("s/p.md", &page("", "![大](../assets/big.png)\n")),
+        ("s/q.md", "---\ntitle: Q\nimage: assets/big.png\n---\n本文\n"),
+    ]);
+    site.write_bytes("assets/big.png", &tiny_png(2000, 100));
+    insta::assert_snapshot!(site.errors());
+}
+
+#[test]
+fn duplicate_titles_in_a_section() {
+    insta::assert_snapshot!(errors(&[
+        ("s/a.md", &page("", "本文\n")),
+        ("s/b.md", &page("", "本文\n"))
+    ]));
+}
+
+#[test]
+fn empty_page() {
+    insta::assert_snapshot!(errors(&[("s/p.md", "---\ntitle: 空\n---\n\n")]));
+}
+
+#[test]
+fn bad_date() {
+    insta::assert_snapshot!(errors(&[("s/p.md", &page("expires: 2026-13-40\n", "本文\n"))]));
+}
+
+#[test]
+fn keys_that_do_not_apply() {
+    insta::assert_snapshot!(errors(&[
+        ("s/p.md", &page("fallback: x\n", "本文\n")),
+        ("t/_index.md", "---\ntitle: T\nkeywords: [a]\n---\n本文は書けない\n"),
+        ("t/q.md", &page("", "本文\n")),
+    ]));
+}
+
+#[test]
+fn sections_too_deep_and_empty() {
+    insta::assert_snapshot!(errors(&[
+        ("a/_index.md", "---\ntitle: A\n---\n"),
+        ("a/b/_index.md", "---\ntitle: B\n---\n"),
+        ("a/b/c/_index.md", "---\ntitle: C\n---\n"),
+        ("a/b/c/d/_index.md", "---\ntitle: D\n---\n"),
+        ("a/b/c/d/p.md", &page("", "本文\n")),
+        ("e/_index.md", "---\ntitle: E\n---\n"),
+        ("s/p.md", &page("", "本文\n")),
+    ]));
+}
+
+#[test]
+fn page_without_section_index() {
+    insta::assert_snapshot!(errors(&[("nai/p.md", &page("", "本文\n"))]));
+}
+
+#[test]
+fn bad_file_names() {
+    insta::assert_snapshot!(errors(&[
+        ("s/Boshi Techo.md", &page("", "本文\n")),
+        ("s/_draft.md", &page("", "本文\n"))
+    ]));
+}
+
+#[test]
+fn missing_account() {
+    let site = Site::new(&[("s/p.md", &page("", "本文\n"))]);
+    std::fs::remove_file(site.content().join("_index.md")).unwrap();
+    insta::assert_snapshot!(site.errors());
+}
+
+#[test]
+fn broken_template_override() {
+    let site = Site::new(&[("s/p.md", &page("", "本文\n"))]);
+    site.write("_templates/card.json", "{\"type\":\"bubble\",{% if %}\n");
+    insta::assert_snapshot!(site.errors());
+}
+
+#[test]
+fn all_errors_in_one_run_and_nothing_written() {
+    let site =
+        Site::new(&[("s/a.md", "---\ntitel: x\n---\n本文\n"), ("s/b.md", "no front matter\n")]);
+    let err = compiler::build(&site.options()).unwrap_err();
+    assert_eq!(err.error_count(), 3, "{err}");
+    assert!(!site.out().exists(), "nothing may be written on failure");
+}
+
+#[test]
+fn drafts_and_expired_pages_are_left_out() {
+    let site = Site::new(&[
+        ("s/keep.md", &page("expires: 2026-11-27\n", "本文\n")),
+        ("s/old.md", "---\ntitle: 古い\nexpires: 2026-11-26\n---\n本文\n"),
+        ("s/draft.md", "---\ntitle: 下書き\ndraft: true\n---\n本文\n"),
+    ]);
+    let bundle = site.bundle();
+    let pages: Vec<&str> = bundle.pages.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(pages, ["s/keep"]);
+}
+
+#[test]
+fn html_gets_a_warning_not_an_error() {
+    let site = Site::new(&[("s/p.md", &page("", "<b>太字</b>\n"))]);
+    let (_, report) = compiler::pipeline::compile(&site.options()).unwrap();
+    let warnings: Vec<String> = report.warnings.sorted().iter().map(|d| d.to_string()).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0]
+            .ends_with("p.md:4:1: 警告: HTMLタグは使えないため、そのまま文字として表示されます"),
+        "{warnings:?}"
+    );
+}
+
+fn tiny_png(w: u32, h: u32) -> Vec<u8> {
+    let mut v = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    v.extend_from_slice(&w.to_be_bytes());
+    v.extend_from_slice(&h.to_be_bytes());
+    v.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    v
+}
