@@ -23,6 +23,7 @@ pub(super) const BODY: u8 = 8;
 const HEAD_FIELDS: u8 = TITLE | KEYWORD | SUMMARY;
 
 /// All distinct grams, sorted; a gram's position is its record number in [`Postings`].
+/// Besides bigrams it holds the pseudo-grams of one-character keywords (see the index module).
 /// Serialised as one string of concatenated character pairs.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(super) struct GramTable(Vec<[char; 2]>);

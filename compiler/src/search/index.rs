@@ -32,14 +32,15 @@ const TITLE_PHRASE_BONUS: u32 = 100;
 const KEYWORD_EXACT_BONUS: u32 = 80;
 /// Bonus when a keyword contains the whole query.
 const KEYWORD_PHRASE_BONUS: u32 = 40;
-/// Bonus when the query contains a (multi-character) keyword.
+/// Bonus when the query contains a keyword (other than a lone kana).
 const KEYWORD_IN_QUERY_BONUS: u32 = 20;
 
 /// The index shipped in the bundle; document ids are positions in the slice given to `build`.
 ///
 /// JSON form: `{"format":1,"labels":[…],"grams":"…","postings":"…"}` where `labels` holds
 /// each document's normalised title and keywords joined by `|`, `grams` is every distinct
-/// bigram concatenated in sorted order, and `postings` is the base64 posting blob described in
+/// bigram (plus `c|` for each one-character keyword `c`) concatenated in sorted order, and
+/// `postings` is the base64 posting blob described in
 /// the `codec` module. The same documents always give byte-identical JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "RawIndex")]

@@ -188,8 +188,8 @@ impl<'a> Validator<'a> {
             self.check(base, value, ptr, steps + 1, true);
         }
         self.check_alternatives(schema, value, ptr, steps);
-        if !via_all_of && let Some(d) = &schema.discriminator {
-            self.dispatch(d, schema, value, ptr, steps);
+        if let Some(d) = &schema.discriminator {
+            self.discriminate(d, schema, value, ptr, steps, via_all_of);
         }
     }
 
@@ -283,39 +283,54 @@ impl<'a> Validator<'a> {
         std::mem::replace(&mut self.errors, saved)
     }
 
-    /// Picks the concrete schema from the discriminator property and checks the value with it.
-    fn dispatch(
+    /// Follows a discriminator: picks the concrete schema named by the tag property and checks
+    /// the value with it. When `schema` is a base reached through `allOf`, the concrete type
+    /// is already chosen, so the tag is only required to select that same type.
+    fn discriminate(
         &mut self,
         d: &'a Discriminator,
         schema: &Schema,
         value: &Value,
         ptr: &str,
         steps: usize,
+        via_all_of: bool,
     ) {
         let Value::Object(obj) = value else { return };
         let prop = d.property.as_str();
         let tag = match obj.get(prop) {
-            Some(Value::String(tag)) => tag,
+            Some(Value::String(tag)) => tag.as_str(),
+            // Missing or mistyped tags declared by the schema were reported by check_object.
             Some(other) => {
-                self.error(&at(ptr, prop), format!("expected string, got {}", kind(other)));
+                if !schema.properties.contains_key(prop) {
+                    self.error(&at(ptr, prop), format!("expected string, got {}", kind(other)));
+                }
                 return;
             }
             None => {
-                // A required discriminator was reported missing by check_object already.
                 if !schema.required.iter().any(|r| r == prop) {
                     self.error(ptr, format!("missing required property '{prop}'"));
                 }
                 return;
             }
         };
-        // OpenAPI's implicit mapping: without an explicit entry, the value names the schema.
-        let target = d.mapping.get(tag).map(String::as_str).or_else(|| {
-            let implicit = self.api.schemas.contains_key(tag.as_str());
-            implicit.then_some(tag.as_str())
-        });
-        match target {
-            Some(target) => self.check_named(target, value, ptr, steps, false),
-            None => self.error(&at(ptr, prop), format!("unknown {prop} '{tag}'")),
+        // OpenAPI's implicit mapping: without an explicit entry, the tag names the schema.
+        let implicit = || self.api.schemas.contains_key(tag).then_some(tag);
+        let Some(target) = d.mapping.get(tag).map(String::as_str).or_else(implicit) else {
+            self.error(&at(ptr, prop), format!("unknown {prop} '{tag}'"));
+            return;
+        };
+        if !via_all_of {
+            self.check_named(target, value, ptr, steps, false);
+            return;
+        }
+        let at_ptr = || self.active.iter().filter(|(_, p)| p == ptr);
+        let selected = at_ptr().any(|(name, _)| *name == target);
+        if let Some((current, _)) = at_ptr().next()
+            && !selected
+        {
+            let msg =
+                format!("{prop} '{tag}' selects {target}, but the value is checked as {current}");
+            self.error(&at(ptr, prop), msg);
         }
     }
 }

@@ -232,6 +232,23 @@ fn discriminator_explicit_and_implicit_mapping() {
 }
 
 #[test]
+fn a_tag_naming_another_type_fails_when_a_concrete_type_is_expected() {
+    let api = mini();
+    let expected = "/kind: kind 'Dog' selects Dog, but the value is checked as Cat";
+    assert_eq!(api.validate("Cat", &json!({"kind": "Dog", "meows": true})), vec![expected]);
+    assert_eq!(
+        api.validate("Cat", &json!({"kind": "cow", "meows": true})),
+        vec!["/kind: unknown kind 'cow'"]
+    );
+    // In LINE's spec: a carousel may only hold bubbles, so a nested carousel is refused.
+    let inner = json!({"type": "carousel", "contents": []});
+    let outer = json!({"type": "flex", "altText": "a",
+        "contents": {"type": "carousel", "contents": [inner]}});
+    let expected = "/contents/contents/0/type: type 'carousel' selects FlexCarousel, but the value is checked as FlexBubble";
+    assert_eq!(message_errors(&outer), vec![expected]);
+}
+
+#[test]
 fn nullable_additional_properties_and_ranges() {
     let api = mini();
     assert_eq!(api.validate("Dog", &json!({"kind": "Dog", "age": null})), Vec::<String>::new());
