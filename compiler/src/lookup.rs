@@ -27,7 +27,7 @@ pub const REPLY_MAX_MESSAGES: usize = 5;
 /// Most quick-reply buttons (line-api.md §4.1).
 pub const QUICK_REPLY_MAX_ITEMS: usize = 13;
 /// Shortcut buttons on a sub-section's menu card.
-const SECTION_SHORTCUTS: usize = 3;
+const SECTION_SHORTCUTS: usize = 7;
 
 /// Words that always open the top menu.
 pub const MENU_WORDS: &[&str] = &["メニュー", "めにゅー", "menu", "トップ", "はじめ", "最初"];

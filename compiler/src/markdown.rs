@@ -133,7 +133,7 @@ pub struct Note {
 /// Parses a Markdown body into blocks, with notes about constructs shown as plain text.
 pub fn parse(body: &str) -> (Vec<Block>, Vec<Note>) {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    let mut b = Builder::default();
+    let mut b = Builder { stack: vec![Frame::default()], ..Builder::default() };
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
         b.event(event, range.start);
     }

@@ -36,3 +36,14 @@ pub fn build(opts: &BuildOptions, write: bool) -> ExitCode {
         }
     }
 }
+
+/// `oyako serve`: runs the webhook server until SIGTERM or SIGINT.
+pub fn serve(opts: &crate::ServeOptions) -> ExitCode {
+    match crate::app::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("oyako serve cannot run: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -36,10 +36,10 @@ impl Dedupe {
         if w.set.contains(id) {
             return false;
         }
-        if w.order.len() >= self.capacity {
-            if let Some(old) = w.order.pop_front() {
-                w.set.remove(&old);
-            }
+        if w.order.len() >= self.capacity
+            && let Some(old) = w.order.pop_front()
+        {
+            w.set.remove(&old);
         }
         let id: Box<str> = id.into();
         w.set.insert(id.clone());

@@ -1,3 +1,35 @@
 //! The oyako runtime: answers LINE webhooks from a compiled bundle, with no database.
+//!
+//! Layout, in the order a webhook meets it:
+//! - [`server`](serve) accepts connections (hyper HTTP/1, connection cap, graceful shutdown);
+//! - `routes` is the one router ([`handle`]): webhook, assets, health, metrics;
+//! - `signature` checks `x-line-signature`, `webhook` parses events tolerantly;
+//! - `dedupe` drops redelivered events, `dispatch` turns an event into Reply API bytes;
+//! - `queue` sends them from a bounded set of workers through `line_api` (pool + retries);
+//! - `state` holds the loaded bundle behind an atomic swap ([`State::reload`]), `assets` its
+//!   images, `metrics` the counters; `config` reads the environment once;
+//! - `app` wires signals and the environment for `oyako serve`; `logging` sets up `tracing`.
 
+mod app;
+mod assets;
 pub mod cli;
+mod config;
+mod dedupe;
+mod dispatch;
+mod line_api;
+pub mod logging;
+mod metrics;
+mod queue;
+mod routes;
+mod server;
+mod signature;
+mod state;
+mod webhook;
+
+pub use app::ServeOptions;
+pub use config::{Config, ConfigError, Limits, ReplyPolicy, Secret};
+pub use metrics::Metrics;
+pub use routes::handle;
+pub use server::serve;
+pub use signature::{sign, verify};
+pub use state::{LoadError, Loaded, StartError, State};

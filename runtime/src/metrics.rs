@@ -122,7 +122,12 @@ impl Metrics {
     /// The Prometheus text exposition of every metric, plus the served bundle and queue depth.
     pub fn render(&self, bundle: Option<BundleInfo<'_>>, queued: usize) -> String {
         let mut out = String::with_capacity(4096);
-        self.webhooks.render(&mut out, "oyako_webhooks_total", "code", "Webhook requests by status.");
+        self.webhooks.render(
+            &mut out,
+            "oyako_webhooks_total",
+            "code",
+            "Webhook requests by status.",
+        );
         self.events.render(&mut out, "oyako_events_total", "type", "Webhook events by type.");
         self.skipped.render(
             &mut out,

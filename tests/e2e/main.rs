@@ -1,1 +1,23 @@
-fn main() {}
+//! End-to-end tests: the real server on a loopback port, an in-process fake LINE API, and a
+//! bundle built from `fixtures/content/` (style.md lesson 10). They check behaviour seen from
+//! outside — statuses, the exact bytes LINE receives, `/metrics` — not internal structure.
+
+/// The fake Reply API (records requests, answers as programmed).
+mod fake_line;
+/// Shared helpers: fixture bundle, server start-up, signed webhooks, metrics.
+mod util;
+
+/// Reply delivery: slow, failing, refusing and dead APIs; the full queue.
+mod delivery;
+/// One test per event type and its reply; dedupe; group chats.
+mod events;
+/// Bundle reload (good and broken) and graceful shutdown with queued replies.
+mod lifecycle;
+/// The `oyako serve` process: start-up refusals, SIGHUP, SIGTERM, log contents.
+mod process;
+/// Assets, health, readiness, metrics and routing.
+mod routes;
+/// Reply bodies checked against LINE's OpenAPI schema.
+mod schema;
+/// Webhook HTTP handling: signatures, body limits, malformed JSON, verification requests.
+mod webhook_http;

@@ -8,7 +8,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::{ASSETS_DIR, Bundle, FORMAT_VERSION, MANIFEST};
+use super::{ASSETS_DIR, Bundle, FORMAT_VERSION, MANIFEST, REPLIES};
 
 /// Text of the README kept in the output directory (the only file of it tracked by git).
 pub const DIST_README: &str = "# dist/\n\nBuild output of `oyako build` (the bundle the runtime loads). \
@@ -44,6 +44,9 @@ pub enum BundleError {
     /// The manifest parsed but its parts do not fit together.
     #[error("bundle is inconsistent: {0}")]
     Inconsistent(String),
+    /// A reply in the replies file is damaged.
+    #[error(transparent)]
+    Blob(#[from] super::BlobError),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> BundleError + '_ {
@@ -63,26 +66,18 @@ pub fn load(dir: &Path) -> Result<Bundle, BundleError> {
     if version.format_version != FORMAT_VERSION {
         return Err(BundleError::Version { found: version.format_version });
     }
-    let bundle: Bundle =
+    let mut bundle: Bundle =
         serde_json::from_slice(&bytes).map_err(|source| BundleError::Json { path, source })?;
+    let replies = dir.join(REPLIES);
+    bundle.replies = fs::read(&replies).map_err(io_err(&replies))?;
     check_consistency(&bundle)?;
+    bundle.check_blobs()?;
     Ok(bundle)
 }
 
 /// Checks the references inside a bundle, so the runtime can index without fallible lookups.
 fn check_consistency(b: &Bundle) -> Result<(), BundleError> {
     let bad = |m: String| Err(BundleError::Inconsistent(m));
-    for (name, reply) in b.all_replies() {
-        if reply.messages.is_empty() || reply.messages.len() > 5 {
-            return bad(format!("reply {name:?} has {} messages", reply.messages.len()));
-        }
-        if reply.quick_reply.is_some_and(|i| i >= b.quick_replies.len()) {
-            return bad(format!("reply {name:?} refers to a missing quick reply"));
-        }
-        if reply.messages.iter().any(|m| !m.get().starts_with('{') || !m.get().ends_with('}')) {
-            return bad(format!("reply {name:?} has a message that is not a JSON object"));
-        }
-    }
     if let Some((k, v)) = b.keywords.iter().find(|(_, v)| !b.postbacks.contains_key(*v)) {
         return bad(format!("keyword {k:?} points at unknown postback {v:?}"));
     }
@@ -96,18 +91,17 @@ fn check_consistency(b: &Bundle) -> Result<(), BundleError> {
             b.pages.len()
         ));
     }
-    if b.search_reply.quick_reply.is_some_and(|i| i >= b.quick_replies.len()) {
-        return bad("search reply refers to a missing quick reply".into());
-    }
     Ok(())
 }
 
-/// Writes `bundle` and the given assets into `out` atomically.
+/// Writes a bundle into `out` atomically.
 ///
-/// `assets` are `(relative name, source file)` pairs copied under `assets/`; `extra` are
+/// `manifest` is the serialised [`Bundle`], `replies` its replies file; `assets` are
+/// `(relative name, source file)` pairs copied under `assets/`; `extra` are
 /// `(relative path, bytes)` files such as the preview.
 pub fn write(
-    bundle: &Bundle,
+    manifest: &[u8],
+    replies: &[u8],
     assets: &[(String, PathBuf)],
     extra: &[(String, Vec<u8>)],
     out: &Path,
@@ -115,9 +109,8 @@ pub fn write(
     let staging = sibling(out, "new");
     remove_dir_if_exists(&staging)?;
     fs::create_dir_all(&staging).map_err(io_err(&staging))?;
-    let manifest = serde_json::to_vec(bundle)
-        .map_err(|source| BundleError::Json { path: staging.join(MANIFEST), source })?;
-    write_file(&staging.join(MANIFEST), &manifest)?;
+    write_file(&staging.join(MANIFEST), manifest)?;
+    write_file(&staging.join(REPLIES), replies)?;
     write_file(&staging.join("README.md"), DIST_README.as_bytes())?;
     for (name, src) in assets {
         let dst = staging.join(ASSETS_DIR).join(name);

@@ -1,38 +1,43 @@
 //! The bundle: the only contract between the compiler and the runtime.
 //!
 //! `dist/` layout (format [`FORMAT_VERSION`]):
-//! - `bundle.json` — this module's [`Bundle`]: every precomputed reply, the keyword table, the
-//!   search index and page list, stamped with the format version and a content hash;
+//! - `bundle.json` — this module's [`Bundle`]: the reply table (postback data → [`Blob`]),
+//!   keyword table, search index and page list, stamped with a content hash;
+//! - `replies.lz4` — every reply's messages as compact JSON text, each compressed as one LZ4
+//!   block against a shared dictionary (also stored there);
 //! - `assets/` — images copied from `content/assets/`, served by the runtime at `/assets/…`;
 //! - `preview/` — the HTML preview for reviewers (not read by the runtime).
 //!
-//! Replies are stored as compact JSON text of LINE message objects, so the runtime answers a
-//! tap by concatenating bytes: it never renders or re-serialises a message per request.
-//! Quick-reply blocks repeat across thousands of replies, so they are stored once and spliced
-//! into the last message of a reply by [`Bundle::write_messages`].
+//! Why compressed: a real page is 3–6 KB of Flex JSON, and a large account (10,000 pages) would
+//! not fit a small VM's memory as plain text. Flex JSON is so repetitive that a 64 KB shared
+//! dictionary makes each reply 10–20× smaller, and an LZ4 block decompresses in about a
+//! microsecond: a tap is still answered by copying pre-serialised bytes, never by rendering.
 
+mod blob;
 mod io;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 
 use crate::search::SearchIndex;
 
-pub use io::{BundleError, load, write};
+pub use blob::{Blob, BlobBuilder, BlobError};
+pub use io::{BundleError, DIST_README, load, write};
 
 /// Version of the on-disk format; the runtime refuses a bundle with another version.
 pub const FORMAT_VERSION: u32 = 1;
 /// File name of the manifest inside the bundle directory.
 pub const MANIFEST: &str = "bundle.json";
+/// File name of the compressed replies inside the bundle directory.
+pub const REPLIES: &str = "replies.lz4";
 /// Directory of copied assets inside the bundle directory.
 pub const ASSETS_DIR: &str = "assets";
 /// Prefix of image URLs that point at bundle assets.
 ///
 /// The https address a deployment is reachable at is not known at build time, so asset URLs
 /// are written as `oyako-asset:/<file>` and the runtime replaces the prefix once, at load time,
-/// with `{OYAKO_PUBLIC_URL}/assets/`.
+/// with `{OYAKO_PUBLIC_URL}/assets/` (see [`Bundle::rewrite_asset_urls`]).
 pub const ASSET_URL_PREFIX: &str = "oyako-asset:/";
 
 /// Postback data prefixes. Postback data lives in chat history for months, so it is derived
@@ -49,18 +54,16 @@ pub mod postback {
 pub struct Bundle {
     /// Must equal [`FORMAT_VERSION`].
     pub format_version: u32,
-    /// SHA-256 (hex) of the content this bundle was built from; shown in `/metrics`.
+    /// SHA-256 (hex) of the manifest and replies; shown in `/metrics`.
     pub content_hash: String,
     /// Account name (`content/_index.md` `title`).
     pub title: String,
     /// Replies that are not reached by a postback.
     pub special: SpecialReplies,
     /// Postback data → reply.
-    pub postbacks: BTreeMap<String, Reply>,
+    pub postbacks: BTreeMap<String, Blob>,
     /// Normalised text (see [`crate::search::normalize`]) → postback data whose reply answers it.
     pub keywords: BTreeMap<String, String>,
-    /// Shared quick-reply objects (`{"items":[…]}`), referenced by index from replies.
-    pub quick_replies: Vec<Box<RawValue>>,
     /// Every page, in search-index order.
     pub pages: Vec<PageEntry>,
     /// Free-text search over `pages`.
@@ -69,29 +72,24 @@ pub struct Bundle {
     pub search_reply: SearchReply,
     /// Files under `assets/`, relative, sorted.
     pub assets: Vec<String>,
+    /// The shared LZ4 dictionary, stored uncompressed in the replies file.
+    pub dictionary: Blob,
+    /// Contents of `replies.lz4`.
+    #[serde(skip)]
+    pub replies: Vec<u8>,
 }
 
-/// Replies for events that carry no postback.
+/// Replies for events that carry no postback. Each blob holds a JSON array of messages.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct SpecialReplies {
     /// Sent on `follow`: the welcome message and the root menu.
-    pub follow: Reply,
+    pub follow: Blob,
     /// Sent when a typed question matches nothing.
-    pub fallback: Reply,
+    pub fallback: Blob,
     /// Sent for a postback the bundle no longer knows (a tap on an old message).
-    pub unknown_postback: Reply,
+    pub unknown_postback: Blob,
     /// Sent for stickers, images and other non-text messages.
-    pub unsupported_message: Reply,
-}
-
-/// One precomputed reply: 1–5 message objects and an optional shared quick reply.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Reply {
-    /// Compact JSON message objects, without `quickReply`.
-    pub messages: Vec<Box<RawValue>>,
-    /// Index into [`Bundle::quick_replies`], spliced into the last message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quick_reply: Option<usize>,
+    pub unsupported_message: Blob,
 }
 
 /// A page as the runtime needs it: for search answers and per-page metrics.
@@ -104,77 +102,51 @@ pub struct PageEntry {
     /// Postback data that opens the page.
     pub postback: String,
     /// A small bubble (title, summary, open button) used in search-result carousels.
-    pub card: Box<RawValue>,
+    pub card: Blob,
 }
 
-/// The fixed parts of a search answer: a Flex carousel of page cards.
+/// The fixed parts of a search answer: one Flex carousel message of page cards.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct SearchReply {
-    /// JSON text before the first card, e.g. `{"type":"flex","altText":"…","contents":{"type":"carousel","contents":[`.
+    /// JSON text before the first card: `[{"type":"flex","altText":"…","contents":{"type":"carousel","contents":[`.
     pub head: String,
-    /// JSON text after the last card, closing the message.
+    /// JSON text after the last card, closing the message (with its quick reply) and the array.
     pub tail: String,
-    /// Quick reply for the search answer.
-    pub quick_reply: Option<usize>,
     /// Most cards in one answer.
     pub max_results: usize,
 }
 
 impl Bundle {
-    /// Writes the JSON array of `reply`'s messages, with the quick reply spliced in.
+    /// Appends the JSON array of messages stored in `reply` to `out`.
     ///
-    /// This is byte concatenation only; it is what the runtime does per tap.
-    pub fn write_messages(&self, reply: &Reply, out: &mut Vec<u8>) {
-        out.push(b'[');
-        let last = reply.messages.len().saturating_sub(1);
-        for (i, msg) in reply.messages.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            let qr = if i == last { reply.quick_reply } else { None };
-            self.write_message(msg.get(), qr, out);
-        }
-        out.push(b']');
+    /// This is decompression of bytes serialised at build time; it is what the runtime does per
+    /// tap. Every blob was checked when the bundle was loaded, so this cannot fail.
+    pub fn write_messages(&self, reply: &Blob, out: &mut Vec<u8>) {
+        blob::decompress_into(&self.replies, self.dictionary, *reply, out);
     }
 
-    /// Writes the messages array of a search answer for the pages `hits` (indices into `pages`).
+    /// Appends the messages array of a search answer for `hits` (indices into `pages`).
     pub fn write_search_messages(&self, hits: &[u32], out: &mut Vec<u8>) {
-        let mut message = self.search_reply.head.clone();
+        out.extend_from_slice(self.search_reply.head.as_bytes());
         let cards = hits.iter().filter_map(|&i| self.pages.get(i as usize));
         for (n, page) in cards.take(self.search_reply.max_results).enumerate() {
             if n > 0 {
-                message.push(',');
+                out.push(b',');
             }
-            message.push_str(page.card.get());
+            self.write_messages(&page.card, out);
         }
-        message.push_str(&self.search_reply.tail);
-        out.push(b'[');
-        self.write_message(&message, self.search_reply.quick_reply, out);
-        out.push(b']');
+        out.extend_from_slice(self.search_reply.tail.as_bytes());
     }
 
-    fn write_message(&self, msg: &str, quick_reply: Option<usize>, out: &mut Vec<u8>) {
-        let qr = quick_reply.and_then(|i| self.quick_replies.get(i));
-        match (qr, msg.strip_suffix('}')) {
-            (Some(qr), Some(open)) => {
-                out.extend_from_slice(open.as_bytes());
-                out.extend_from_slice(b",\"quickReply\":");
-                out.extend_from_slice(qr.get().as_bytes());
-                out.push(b'}');
-            }
-            _ => out.extend_from_slice(msg.as_bytes()),
-        }
-    }
-
-    /// The messages of `reply` as a JSON array value (for tests, preview and validation).
-    pub fn messages_value(&self, reply: &Reply) -> serde_json::Value {
+    /// The messages of `reply` as a JSON value (for tests, preview and validation).
+    pub fn messages_value(&self, reply: &Blob) -> serde_json::Value {
         let mut out = Vec::new();
         self.write_messages(reply, &mut out);
         serde_json::from_slice(&out).unwrap_or(serde_json::Value::Null)
     }
 
-    /// Every reply in the bundle with a name for reports: specials first, then postbacks.
-    pub fn all_replies(&self) -> impl Iterator<Item = (&str, &Reply)> {
+    /// Every reply with a name for reports: specials first, then postbacks.
+    pub fn all_replies(&self) -> impl Iterator<Item = (&str, &Blob)> {
         let s = &self.special;
         [
             ("follow", &s.follow),
@@ -184,5 +156,39 @@ impl Bundle {
         ]
         .into_iter()
         .chain(self.postbacks.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+
+    /// Replaces the asset URL prefix in every reply and card that uses an asset by `base`
+    /// (e.g. `https://line.example.jp/assets/`). Called once at load: affected blobs are
+    /// re-compressed, so taps stay pure copies.
+    pub fn rewrite_asset_urls(&mut self, base: &str) -> Result<(), BlobError> {
+        let mut blobs: Vec<&mut Blob> = Vec::new();
+        let s = &mut self.special;
+        blobs.extend([
+            &mut s.follow,
+            &mut s.fallback,
+            &mut s.unknown_postback,
+            &mut s.unsupported_message,
+        ]);
+        blobs.extend(self.postbacks.values_mut());
+        blobs.extend(self.pages.iter_mut().map(|p| &mut p.card));
+        for b in blobs.into_iter().filter(|b| b.has_assets) {
+            let mut text = Vec::new();
+            blob::decompress_into(&self.replies, self.dictionary, *b, &mut text);
+            let text = String::from_utf8_lossy(&text).replace(ASSET_URL_PREFIX, base);
+            serde_json::from_str::<serde::de::IgnoredAny>(&text)
+                .map_err(|_| BlobError::BadAssetBase)?;
+            *b = blob::append(&mut self.replies, self.dictionary, text.as_bytes(), false);
+        }
+        Ok(())
+    }
+
+    /// Checks that every blob is in range and decompresses to valid JSON.
+    pub fn check_blobs(&self) -> Result<(), BlobError> {
+        let cards = self.pages.iter().map(|p| (p.path.as_str(), &p.card));
+        for (name, b) in self.all_replies().chain(cards) {
+            blob::check(&self.replies, self.dictionary, *b).map_err(|e| e.named(name))?;
+        }
+        Ok(())
     }
 }

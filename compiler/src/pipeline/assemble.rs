@@ -1,16 +1,20 @@
 //! Assembling the bundle: render every reply (in parallel), validate each against LINE's
 //! rules, check the three-tap rule, index for search and stamp the content hash.
+//!
+//! Each reply is validated and serialised as soon as it is rendered, so only compact JSON
+//! text is kept: holding ten thousand pages as `serde_json::Value` trees would cost gigabytes.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde_json::Value;
-use serde_json::value::{RawValue, to_raw_value};
 use sha2::{Digest, Sha256};
 
-use super::reach::{MAX_TAPS, tap_distances};
-use crate::bundle::{self, Bundle, FORMAT_VERSION, PageEntry, Reply, SearchReply, SpecialReplies};
+use super::reach::{MAX_TAPS, postbacks, tap_distances};
+use crate::bundle::{
+    self, BlobBuilder, Bundle, FORMAT_VERSION, PageEntry, SearchReply, SpecialReplies,
+};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::flex::{self, Renderer, TemplateError, actions};
@@ -21,11 +25,17 @@ use crate::validate::limits;
 /// Results shown for one search.
 pub const SEARCH_RESULTS: usize = 5;
 
+/// Stand-in for `{OYAKO_PUBLIC_URL}/assets/` during validation: a typical-length https host,
+/// so the https and length rules are checked on what LINE will see.
+pub const VALIDATION_ASSET_BASE: &str = "https://line.city-asahi.example.jp/assets/";
+
 /// A compiled bundle, ready to be written.
 #[derive(Debug)]
 pub struct Output {
-    /// The manifest.
+    /// The bundle (with its replies file in memory).
     pub bundle: Bundle,
+    /// The serialised manifest, content hash included.
+    pub manifest: Vec<u8>,
     /// Assets to copy: (name, source file).
     pub assets: Vec<(String, PathBuf)>,
     /// Extra files (relative path, bytes), e.g. the preview.
@@ -35,24 +45,28 @@ pub struct Output {
 impl Output {
     /// Writes the bundle directory atomically.
     pub fn write(&self, out: &Path) -> Result<(), bundle::BundleError> {
-        bundle::write(&self.bundle, &self.assets, &self.extra, out)
+        bundle::write(&self.manifest, &self.bundle.replies, &self.assets, &self.extra, out)
     }
+}
 
-    /// Size of the manifest in bytes.
-    pub fn manifest_len(&self) -> usize {
-        serde_json::to_vec(&self.bundle).map_or(0, |v| v.len())
-    }
+/// A reply rendered, checked and serialised (a JSON array of messages, quick reply included),
+/// with the taps it shows for the three-tap rule.
+struct Compiled {
+    json: Vec<u8>,
+    taps: Vec<String>,
 }
 
 /// Builds the bundle for a loaded, resolved site.
 pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Output, Diagnostics> {
     let r = Renderer::new(site.templates_dir.as_deref()).map_err(|e| template_diag(diags, e))?;
-    let rendered = render_all(&r, site, dir);
-    let mut drafts = BTreeMap::new();
+    let mut replies = BTreeMap::new();
     let mut cards = BTreeMap::new();
-    for result in rendered {
+    for result in render_all(&r, site, dir) {
         match result {
-            Ok(Rendered::Replies(list)) => drafts.extend(list),
+            Ok(Rendered::Replies(list, d)) => {
+                replies.extend(list);
+                diags.extend(d);
+            }
             Ok(Rendered::Card(path, card)) => {
                 cards.insert(path, card);
             }
@@ -66,20 +80,20 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
         lookup_diag(diags, e);
         std::mem::take(diags)
     })?;
-    let specials = special_drafts(site, welcome, &drafts);
-    validate_all(&drafts, &specials, diags);
-    check_reachability(site, &specials[0].1, &drafts, diags);
+    let specials = special_replies(site, welcome, &replies, diags);
+    check_reachability(site, &specials[0], &replies, diags);
     if diags.has_errors() {
         return Err(std::mem::take(diags));
     }
-    let bundle = to_bundle(site, drafts, specials, cards);
+    let bundle = to_bundle(site, replies, specials, cards);
     let assets = site.assets.clone();
-    Ok(Output { bundle: stamp(bundle, &assets), assets, extra: Vec::new() })
+    let (bundle, manifest) = stamp(bundle, &assets);
+    Ok(Output { bundle, manifest, assets, extra: Vec::new() })
 }
 
 enum Rendered {
-    Replies(Vec<(String, Draft)>),
-    Card(String, Value),
+    Replies(Vec<(String, Compiled)>, Diagnostics),
+    Card(String, Vec<u8>),
 }
 
 fn render_all(r: &Renderer, site: &Site, dir: &Path) -> Vec<Result<Rendered, LookupError>> {
@@ -88,106 +102,106 @@ fn render_all(r: &Renderer, site: &Site, dir: &Path) -> Vec<Result<Rendered, Loo
     let mut out: Vec<Result<Rendered, LookupError>> = pages
         .par_iter()
         .flat_map_iter(|p| {
-            let reply = lookup::page_reply(r, site, dir, p)
-                .map(|d| Rendered::Replies(vec![(actions::page_data(&p.path), d)]));
+            let key = actions::page_data(&p.path);
+            let reply = lookup::page_reply(r, site, dir, p).map(|d| finish(site, vec![(key, d)]));
             let card = lookup::card(r, site, p)
-                .map(|c| Rendered::Card(p.path.clone(), c))
+                .map(|c| Rendered::Card(p.path.clone(), c.to_string().into_bytes()))
                 .map_err(LookupError::from);
             [reply, card]
         })
         .collect();
-    out.extend(
-        sections
-            .par_iter()
-            .map(|s| lookup::menu_replies(r, site, dir, s).map(Rendered::Replies))
-            .collect::<Vec<_>>(),
+    out.par_extend(
+        sections.par_iter().map(|s| lookup::menu_replies(r, site, dir, s).map(|d| finish(site, d))),
     );
     out
 }
 
-/// Follow, fallback, unknown-tap and sticker replies: a short text (or the welcome) and the
-/// top menu, so a parent is never left without a next step.
-fn special_drafts(
-    site: &Site,
-    welcome: Vec<Value>,
-    drafts: &BTreeMap<String, Draft>,
-) -> Vec<(&'static str, Draft)> {
-    let root_menu =
-        drafts.get(&actions::menu_data("", 1)).map(|d| d.messages.clone()).unwrap_or_default();
-    let account = &site.account;
-    let with_menu = |first: Vec<Value>| {
-        let mut messages = first;
-        messages.extend(root_menu.iter().cloned());
-        Draft { messages, quick_reply: String::new(), file: account.source.file.clone() }
-    };
-    vec![
-        ("follow", with_menu(welcome)),
-        ("fallback", with_menu(vec![flex::text_message(&account.fallback)])),
-        (
-            "unknown_postback",
-            with_menu(vec![flex::text_message(
-                "このボタンの案内は新しくなりました。お手数ですが、メニューからもう一度お選びください。",
-            )]),
-        ),
-        (
-            "unsupported_message",
-            with_menu(vec![flex::text_message(
-                "スタンプや画像にはお返事できません。知りたいことを文字で送るか、メニューから選んでください。",
-            )]),
-        ),
-    ]
+/// Validates and serialises rendered drafts.
+fn finish(site: &Site, drafts: Vec<(String, Draft)>) -> Rendered {
+    let mut diags = Diagnostics::default();
+    let list = drafts
+        .into_iter()
+        .map(|(key, d)| (key.clone(), compile(site, &key, d, &mut diags)))
+        .collect();
+    Rendered::Replies(list, diags)
 }
 
-fn validate_all(
-    drafts: &BTreeMap<String, Draft>,
-    specials: &[(&str, Draft)],
-    diags: &mut Diagnostics,
-) {
-    let all =
-        drafts.iter().map(|(k, d)| (k.as_str(), d)).chain(specials.iter().map(|(k, d)| (*k, d)));
-    for (key, draft) in all {
-        for v in limits::check_messages(&as_served(&draft.messages)) {
-            diags.push(
-                Diagnostic::error(
-                    &draft.file,
-                    (1, 1),
-                    format!("LINE の制限を超えています（{key} {}）: {}", v.pointer, v.message),
-                )
-                .with_hint("文章を短くするか、ページを分けてください"),
-            );
-        }
-        if key.len() > 300 {
-            diags.push(Diagnostic::error(
-                &draft.file,
-                (1, 1),
-                "ファイルのパスが長すぎます（300文字まで）",
-            ));
-        }
+/// Splices the quick reply into the last message, checks LINE's limits and serialises.
+fn compile(site: &Site, key: &str, mut d: Draft, diags: &mut Diagnostics) -> Compiled {
+    if let Some(Value::Object(last)) = d.messages.last_mut() {
+        last.insert("quickReply".into(), lookup::quick_reply(site, &d.quick_reply));
     }
+    let json = serde_json::to_vec(&d.messages).unwrap_or_default();
+    let text = String::from_utf8_lossy(&json);
+    let violations = if text.contains(bundle::ASSET_URL_PREFIX) {
+        limits::check_messages(&as_served(&text))
+    } else {
+        limits::check_messages(&d.messages)
+    };
+    for v in violations {
+        diags.push(
+            Diagnostic::error(
+                &d.file,
+                (1, 1),
+                format!("LINE の制限を超えています（{key} {}）: {}", v.pointer, v.message),
+            )
+            .with_hint("文章を短くするか、ページを分けてください"),
+        );
+    }
+    if key.len() > limits::MAX_POSTBACK_DATA_LEN {
+        diags.push(Diagnostic::error(&d.file, (1, 1), "ファイルのパスが長すぎます（300文字まで）"));
+    }
+    let taps = d.messages.iter().flat_map(postbacks).collect();
+    Compiled { json, taps }
 }
 
-/// Asset URLs as the runtime will serve them (a stand-in https host of typical length),
-/// so the https and length rules are checked on what LINE will see.
-fn as_served(messages: &[Value]) -> Vec<Value> {
-    let text = serde_json::to_string(messages).unwrap_or_default();
-    let text = text.replace(bundle::ASSET_URL_PREFIX, VALIDATION_ASSET_BASE);
+/// Messages with asset URLs as the runtime will serve them.
+fn as_served(json: &str) -> Vec<Value> {
+    let text = json.replace(bundle::ASSET_URL_PREFIX, VALIDATION_ASSET_BASE);
     serde_json::from_str(&text).unwrap_or_default()
 }
 
-/// Stand-in for `{OYAKO_PUBLIC_URL}/assets/` during validation.
-pub const VALIDATION_ASSET_BASE: &str = "https://line.city-asahi.example.jp/assets/";
+/// Follow, fallback, unknown-tap and sticker replies: a short text (or the welcome) and the
+/// top menu, so a parent is never left without a next step.
+fn special_replies(
+    site: &Site,
+    welcome: Vec<Value>,
+    replies: &BTreeMap<String, Compiled>,
+    diags: &mut Diagnostics,
+) -> Vec<Compiled> {
+    let mut root_menu: Vec<Value> = replies
+        .get(&actions::menu_data("", 1))
+        .and_then(|c| serde_json::from_slice(&c.json).ok())
+        .unwrap_or_default();
+    root_menu.iter_mut().filter_map(Value::as_object_mut).for_each(|m| {
+        m.remove("quickReply");
+    });
+    let file = site.account.source.file.clone();
+    let texts = [
+        site.account.fallback.as_str(),
+        "このボタンの案内は新しくなりました。お手数ですが、メニューからもう一度お選びください。",
+        "スタンプや画像にはお返事できません。知りたいことを文字で送るか、メニューから選んでください。",
+    ];
+    let firsts = std::iter::once(welcome).chain(texts.iter().map(|t| vec![flex::text_message(t)]));
+    firsts
+        .zip(["follow", "fallback", "unknown_postback", "unsupported_message"])
+        .map(|(mut messages, key)| {
+            messages.extend(root_menu.iter().cloned());
+            let draft = Draft { messages, quick_reply: String::new(), file: file.clone() };
+            compile(site, key, draft, diags)
+        })
+        .collect()
+}
 
 fn check_reachability(
     site: &Site,
-    follow: &Draft,
-    drafts: &BTreeMap<String, Draft>,
+    follow: &Compiled,
+    replies: &BTreeMap<String, Compiled>,
     diags: &mut Diagnostics,
 ) {
-    let replies: BTreeMap<String, Vec<&Value>> =
-        drafts.iter().map(|(k, d)| (k.clone(), d.messages.iter().collect())).collect();
-    let qr = lookup::quick_reply(site, "");
-    let start: Vec<&Value> = follow.messages.iter().chain(std::iter::once(&qr)).collect();
-    let dist = tap_distances(&start, &replies);
+    let taps: BTreeMap<String, Vec<String>> =
+        replies.iter().map(|(k, c)| (k.clone(), c.taps.clone())).collect();
+    let dist = tap_distances(&follow.taps, &taps);
     for page in site.pages.values() {
         let taps = dist.get(&actions::page_data(&page.path)).copied();
         if taps.is_none_or(|t| t > MAX_TAPS) {
@@ -204,38 +218,34 @@ fn check_reachability(
     }
 }
 
-fn raw(v: &Value) -> Box<RawValue> {
-    to_raw_value(v).expect("a serde_json::Value always serialises")
-}
-
 fn to_bundle(
     site: &Site,
-    drafts: BTreeMap<String, Draft>,
-    specials: Vec<(&str, Draft)>,
-    cards: BTreeMap<String, Value>,
+    replies: BTreeMap<String, Compiled>,
+    specials: Vec<Compiled>,
+    cards: BTreeMap<String, Vec<u8>>,
 ) -> Bundle {
-    let qr_keys: Vec<String> = site.sections.keys().cloned().collect();
-    let qr_index = |k: &str| qr_keys.iter().position(|x| x == k);
-    let reply = |d: &Draft| Reply {
-        messages: d.messages.iter().map(raw).collect(),
-        quick_reply: qr_index(&d.quick_reply),
-    };
-    let mut special = specials.iter().map(|(_, d)| reply(d));
-    let mut next = || special.next().expect("four special replies");
+    let mut blobs = BlobBuilder::default();
+    let special_ids: Vec<usize> = specials.into_iter().map(|c| blobs.add(c.json)).collect();
+    let reply_ids: Vec<(String, usize)> =
+        replies.into_iter().map(|(k, c)| (k, blobs.add(c.json))).collect();
+    let card_ids: Vec<usize> = cards.into_values().map(|c| blobs.add(c)).collect();
+    let (file, dictionary, all) = blobs.finish();
     let special = SpecialReplies {
-        follow: next(),
-        fallback: next(),
-        unknown_postback: next(),
-        unsupported_message: next(),
+        follow: all[special_ids[0]],
+        fallback: all[special_ids[1]],
+        unknown_postback: all[special_ids[2]],
+        unsupported_message: all[special_ids[3]],
     };
+    // `site.pages` and `cards` are both keyed by page path, so they zip in order.
     let pages: Vec<PageEntry> = site
         .pages
         .values()
-        .map(|p| PageEntry {
+        .zip(&card_ids)
+        .map(|(p, &id)| PageEntry {
             path: p.path.clone(),
             title: p.title.clone(),
             postback: actions::page_data(&p.path),
-            card: raw(&cards[&p.path]),
+            card: all[id],
         })
         .collect();
     let docs: Vec<Document<'_>> = site
@@ -248,36 +258,47 @@ fn to_bundle(
             body: &p.text,
         })
         .collect();
+    let quick_reply = lookup::quick_reply(site, "");
     Bundle {
         format_version: FORMAT_VERSION,
         content_hash: String::new(),
         title: site.account.title.clone(),
         special,
-        postbacks: drafts.iter().map(|(k, d)| (k.clone(), reply(d))).collect(),
+        postbacks: reply_ids.into_iter().map(|(k, id)| (k, all[id])).collect(),
         keywords: lookup::keywords(site),
-        quick_replies: qr_keys.iter().map(|k| raw(&lookup::quick_reply(site, k))).collect(),
         pages,
         search: SearchIndex::build(&docs),
         search_reply: SearchReply {
-            head: r#"{"type":"flex","altText":"お探しの情報の候補です","contents":{"type":"carousel","contents":["#.to_string(),
-            tail: "]}}".to_string(),
-            quick_reply: qr_index(""),
+            head: r#"[{"type":"flex","altText":"お探しの情報の候補です","contents":{"type":"carousel","contents":["#.to_string(),
+            tail: format!("]}},\"quickReply\":{quick_reply}}}]"),
             max_results: SEARCH_RESULTS,
         },
         assets: site.assets.iter().map(|(n, _)| n.clone()).collect(),
+        dictionary,
+        replies: file,
     }
 }
 
-/// Sets the content hash: SHA-256 over the manifest (hash field empty) and every asset.
-fn stamp(mut bundle: Bundle, assets: &[(String, PathBuf)]) -> Bundle {
+/// Sets the content hash — SHA-256 over the manifest (hash field empty), the replies file and
+/// every asset — and returns the bundle with its serialised manifest. The manifest is
+/// serialised once; the hash is then written into its (empty) field.
+fn stamp(mut bundle: Bundle, assets: &[(String, PathBuf)]) -> (Bundle, Vec<u8>) {
+    let manifest = serde_json::to_vec(&bundle).unwrap_or_default();
     let mut h = Sha256::new();
-    h.update(serde_json::to_vec(&bundle).unwrap_or_default());
+    h.update(&manifest);
+    h.update(&bundle.replies);
     for (name, path) in assets {
         h.update(name.as_bytes());
         h.update(std::fs::read(path).unwrap_or_default());
     }
     bundle.content_hash = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    bundle
+    let empty = br#""content_hash":"""#;
+    let at = manifest.windows(empty.len()).position(|w| w == empty).unwrap_or(0) + empty.len() - 1;
+    let mut out = Vec::with_capacity(manifest.len() + bundle.content_hash.len());
+    out.extend_from_slice(&manifest[..at]);
+    out.extend_from_slice(bundle.content_hash.as_bytes());
+    out.extend_from_slice(&manifest[at..]);
+    (bundle, out)
 }
 
 fn template_diag(diags: &mut Diagnostics, e: TemplateError) -> Diagnostics {
@@ -293,7 +314,8 @@ fn template_diag(diags: &mut Diagnostics, e: TemplateError) -> Diagnostics {
 fn lookup_diag(diags: &mut Diagnostics, e: LookupError) {
     match e {
         LookupError::Template(t) => {
-            template_diag(diags, t).sorted().into_iter().for_each(|d| diags.push(d));
+            let taken = template_diag(diags, t);
+            diags.extend(taken);
         }
         LookupError::TooLong { file, pos, message } => diags.push(
             Diagnostic::error(&file, pos, message)

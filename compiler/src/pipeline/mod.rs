@@ -36,7 +36,7 @@ pub struct BuildReport {
     pub sections: usize,
     /// Replies keyed by postback.
     pub replies: usize,
-    /// Size of `bundle.json` in bytes.
+    /// Size of `bundle.json` and `replies.lz4` in bytes.
     pub manifest_bytes: usize,
     /// Content hash.
     pub content_hash: String,
@@ -74,7 +74,7 @@ pub fn compile(opts: &BuildOptions) -> Result<(Output, BuildReport), Diagnostics
         pages: site.pages.len(),
         sections: site.sections.len(),
         replies: out.bundle.postbacks.len(),
-        manifest_bytes: out.manifest_len(),
+        manifest_bytes: out.manifest.len() + out.bundle.replies.len(),
         content_hash: out.bundle.content_hash.clone(),
         warnings,
     };

@@ -9,29 +9,26 @@ use serde_json::Value;
 /// Most taps from the welcome message to any page.
 pub const MAX_TAPS: usize = 3;
 
-/// Taps needed to reach every postback key from `start` (0 for keys in `start` itself).
+/// Taps needed to reach every postback key, given the taps visible before any tap (`start`)
+/// and, for each reply, the taps it shows.
 pub fn tap_distances(
-    start: &[&Value],
-    replies: &BTreeMap<String, Vec<&Value>>,
+    start: &[String],
+    replies: &BTreeMap<String, Vec<String>>,
 ) -> BTreeMap<String, usize> {
     let mut dist = BTreeMap::new();
     let mut queue = VecDeque::new();
-    for v in start {
-        for data in postbacks(v) {
-            if !dist.contains_key(&data) {
-                dist.insert(data.clone(), 1);
-                queue.push_back(data);
-            }
+    for data in start {
+        if !dist.contains_key(data) {
+            dist.insert(data.clone(), 1);
+            queue.push_back(data.clone());
         }
     }
     while let Some(key) = queue.pop_front() {
         let d = dist[&key];
-        for v in replies.get(&key).into_iter().flatten() {
-            for data in postbacks(v) {
-                if !dist.contains_key(&data) {
-                    dist.insert(data.clone(), d + 1);
-                    queue.push_back(data);
-                }
+        for data in replies.get(&key).into_iter().flatten() {
+            if !dist.contains_key(data) {
+                dist.insert(data.clone(), d + 1);
+                queue.push_back(data.clone());
             }
         }
     }

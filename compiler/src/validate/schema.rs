@@ -7,7 +7,8 @@
 //! Inheritance in the spec is `Child: allOf: [$ref Parent, {…}]` while `Parent` carries the
 //! discriminator that maps back to `Child`. Two rules keep that from looping:
 //! - a schema reached through `allOf` is a base of the value's already chosen type, so its
-//!   discriminator is not followed again (only its own keywords are checked);
+//!   discriminator does not dispatch again: its own keywords are checked, and the tag only
+//!   has to select the type being checked (a carousel where a bubble belongs fails);
 //! - a named schema already being checked for the same value location is skipped, so when
 //!   `Parent` dispatches to `Child`, `Child`'s `$ref` back to `Parent` adds nothing twice.
 //!
@@ -22,7 +23,8 @@ use super::schema_model::{Discriminator, Schema, parse_schemas, references};
 use super::values::{at, index};
 
 /// Deepest chain of schema steps (`$ref`, `allOf`, property, item, …) followed for one value.
-/// About six steps per Flex box level, so this covers the 128 JSON levels serde_json parses.
+/// A Flex box level takes about four steps, so the 128 JSON levels serde_json parses (64 box
+/// levels) stay far below it, while hostile input cannot overflow the stack.
 pub const MAX_STEPS: usize = 1000;
 
 /// Why an OpenAPI document could not be loaded.
@@ -118,7 +120,7 @@ impl<'a> Validator<'a> {
 
     /// Checks `value` against the named schema unless that is already under way for `ptr`.
     /// `via_all_of` as in [`Validator::check`]: a base reached through `allOf` contributes
-    /// its own keywords but never dispatches on its discriminator.
+    /// its own keywords but does not dispatch on its discriminator.
     fn check_named(
         &mut self,
         name: &str,
@@ -141,7 +143,7 @@ impl<'a> Validator<'a> {
     }
 
     /// Checks `value` at `ptr` against `schema`. `via_all_of` is set when `schema` is a base
-    /// of a type chosen already, in which case its discriminator is not followed.
+    /// of a type chosen already, in which case its discriminator does not dispatch again.
     fn check(
         &mut self,
         schema: &'a Schema,

@@ -1,0 +1,139 @@
+//! From one webhook event to the bytes of its Reply API request.
+//!
+//! Every answer was rendered by the compiler; here a reply is chosen and its body assembled
+//! by concatenation only: `{"replyToken":"<token>","messages":<bundle bytes>}`. Nothing is
+//! rendered or re-serialised per tap, which keeps a reply at a few microseconds and makes the
+//! bytes LINE receives exactly the bytes the compiler validated. The token is pasted in as is,
+//! so it must be a plain token that needs no JSON escaping; anything else is skipped.
+
+use compiler::bundle::{Blob, Bundle};
+use compiler::search::normalize;
+
+use crate::metrics::Metrics;
+use crate::state::Loaded;
+use crate::webhook::Event;
+
+/// Most search results asked of the index (the bundle caps a carousel further).
+const SEARCH_LIMIT: usize = 5;
+/// Longest reply token accepted (LINE's are tens of characters).
+const MAX_TOKEN_LEN: usize = 256;
+/// Reply tokens of LINE's old "Verify" dummy events (line-api.md §1.3): never replied to.
+const DUMMY_TOKENS: [&str; 2] =
+    ["00000000000000000000000000000000", "ffffffffffffffffffffffffffffffff"];
+
+/// What to do with one event.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Plan {
+    /// Send this Reply API body.
+    Reply {
+        /// The request body, ready to send.
+        body: Vec<u8>,
+        /// What the reply answers (`follow`, `postback`, `keyword`, `search`, …).
+        what: &'static str,
+    },
+    /// Send nothing, for this reason (a metrics label).
+    Skip(&'static str),
+}
+
+/// The kinds of answer, chosen from the event type before any work is done.
+enum Answer<'e> {
+    Follow,
+    Postback(&'e str),
+    Text(&'e str),
+    Unsupported,
+}
+
+/// Decides the reply to `event` from the bundle in `loaded`, counting taps and searches.
+pub fn plan(loaded: &Loaded, metrics: &Metrics, event: &Event) -> Plan {
+    if event.is_standby() {
+        return Plan::Skip("standby");
+    }
+    let answer = match (event.kind.as_str(), &event.postback, &event.message) {
+        ("follow", _, _) => Answer::Follow,
+        ("postback", Some(p), _) => Answer::Postback(&p.data),
+        ("message", _, Some(m)) => match (m.kind.as_str(), &m.text) {
+            ("text", Some(text)) => Answer::Text(text),
+            _ => Answer::Unsupported,
+        },
+        _ => return Plan::Skip("not_replied"),
+    };
+    let token = match event.reply_token.as_deref() {
+        None => return Plan::Skip("no_reply_token"),
+        Some(t) if DUMMY_TOKENS.contains(&t) => return Plan::Skip("dummy_token"),
+        Some(t) if !is_plain_token(t) => return Plan::Skip("bad_reply_token"),
+        Some(t) => t,
+    };
+    let bundle = &loaded.bundle;
+    let mut body = Vec::with_capacity(8 * 1024);
+    body.extend_from_slice(b"{\"replyToken\":\"");
+    body.extend_from_slice(token.as_bytes());
+    body.extend_from_slice(b"\",\"messages\":");
+    let what = write_answer(bundle, metrics, answer, &mut body);
+    body.push(b'}');
+    Plan::Reply { body, what }
+}
+
+/// Writes the messages array for `answer`; returns what was answered.
+fn write_answer(
+    bundle: &Bundle,
+    metrics: &Metrics,
+    answer: Answer<'_>,
+    out: &mut Vec<u8>,
+) -> &'static str {
+    let special = &bundle.special;
+    let (reply, what): (&Blob, _) = match answer {
+        Answer::Follow => (&special.follow, "follow"),
+        Answer::Unsupported => (&special.unsupported_message, "unsupported"),
+        Answer::Postback(data) => match bundle.postbacks.get(data) {
+            Some(reply) => {
+                metrics.taps.inc(data);
+                (reply, "postback")
+            }
+            None => {
+                metrics.taps.inc("unknown");
+                (&special.unknown_postback, "unknown_postback")
+            }
+        },
+        Answer::Text(text) => {
+            let keyword = bundle.keywords.get(&normalize(text));
+            match keyword.and_then(|data| Some((data, bundle.postbacks.get(data)?))) {
+                Some((data, reply)) => {
+                    metrics.keyword_answers.inc(data);
+                    (reply, "keyword")
+                }
+                None => {
+                    let hits = bundle.search.query(text, SEARCH_LIMIT);
+                    if !hits.is_empty() {
+                        metrics.searches.inc("hit");
+                        bundle.write_search_messages(&hits, out);
+                        return "search";
+                    }
+                    metrics.searches.inc("no_hit");
+                    (&special.fallback, "fallback")
+                }
+            }
+        }
+    };
+    bundle.write_messages(reply, out);
+    what
+}
+
+/// Whether `token` can be pasted into a JSON string as is: printable ASCII without `"` or `\`.
+fn is_plain_token(token: &str) -> bool {
+    let plain = |b: &u8| b.is_ascii_graphic() && *b != b'"' && *b != b'\\';
+    !token.is_empty() && token.len() <= MAX_TOKEN_LEN && token.as_bytes().iter().all(plain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_tokens() {
+        assert!(is_plain_token("nHuyWiB7yP5Zw52FIkcQobQuGDXCTA"));
+        assert!(is_plain_token("abc-_.~+/="));
+        for bad in ["", "a\"b", "a\\b", "a b", "a\nb", "トークン", &"x".repeat(300)] {
+            assert!(!is_plain_token(bad), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! The router: one `match` over method and path, one small function per route.
+//!
+//! [`handle`] is a plain async function of the state and a request, generic over the body, so
+//! it is testable without sockets (style.md lesson 13). The webhook route reads the body
+//! through `Limited` with a timeout, checks the signature over exactly those bytes, and only
+//! then parses; replies are queued and the request answered at once (line-api.md §9).
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use http::header::{self, HeaderValue};
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Body;
+
+use crate::dispatch::{self, Plan};
+use crate::queue::{Job, PushError};
+use crate::signature;
+use crate::state::State;
+use crate::webhook;
+
+/// The response type of every route.
+pub type Reply = Response<Full<Bytes>>;
+
+/// Answers one request.
+pub async fn handle<B>(state: &State, req: Request<B>) -> Reply
+where
+    B: Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let method = req.method().clone();
+    let path = req.uri().path();
+    let read = method == Method::GET || method == Method::HEAD;
+    let response = match (&method, path) {
+        (&Method::POST, "/webhook") => {
+            let status = webhook(state, req).await;
+            state.metrics.webhooks.inc(status.as_str());
+            text(status, "")
+        }
+        (_, "/healthz") if read => text(StatusCode::OK, "ok\n"),
+        (_, "/readyz") if read => readyz(state),
+        (&Method::GET, "/metrics") => metrics(state),
+        (_, p) if read && p.starts_with("/assets/") => asset(state, &req),
+        (_, "/webhook" | "/healthz" | "/readyz" | "/metrics") => {
+            text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n")
+        }
+        _ => text(StatusCode::NOT_FOUND, "not found\n"),
+    };
+    match method {
+        Method::HEAD => response.map(|_| Full::new(Bytes::new())),
+        _ => response,
+    }
+}
+
+/// `POST /webhook`: returns the status to answer.
+async fn webhook<B>(state: &State, req: Request<B>) -> StatusCode
+where
+    B: Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let received = Instant::now();
+    let limits = &state.config.limits;
+    let (parts, body) = req.into_parts();
+    let Some(claimed) = parts.headers.get(signature::HEADER) else {
+        tracing::debug!("webhook without signature");
+        return StatusCode::UNAUTHORIZED;
+    };
+    let read =
+        tokio::time::timeout(limits.body_timeout, Limited::new(body, limits.max_body).collect());
+    let body = match read.await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            return StatusCode::PAYLOAD_TOO_LARGE;
+        }
+        Ok(Err(_)) => return StatusCode::BAD_REQUEST,
+        Err(_) => return StatusCode::REQUEST_TIMEOUT,
+    };
+    let secret = state.config.channel_secret.expose().as_bytes();
+    if !signature::verify(secret, &body, claimed.as_bytes()) {
+        tracing::warn!(bytes = body.len(), "webhook with a wrong signature");
+        return StatusCode::UNAUTHORIZED;
+    }
+    let events = match webhook::parse(&body) {
+        Ok(events) => events,
+        Err(e) => {
+            tracing::warn!(error = %e, "signed webhook body is not a callback request");
+            return StatusCode::BAD_REQUEST;
+        }
+    };
+    if !events.is_empty() {
+        accept_events(state, events, received);
+    }
+    StatusCode::OK
+}
+
+/// Counts, dedupes and plans each event, and queues the replies.
+fn accept_events(state: &State, events: Vec<webhook::ParsedEvent>, received: Instant) {
+    let metrics = &state.metrics;
+    let loaded = state.current();
+    for event in events {
+        let event = match event {
+            Ok(event) => event,
+            Err(e) => {
+                metrics.events.inc("invalid");
+                tracing::debug!(error = %e, "skipping an event of unexpected shape");
+                continue;
+            }
+        };
+        metrics.events.inc(event.type_label());
+        let source = event.source.as_ref();
+        let chat = source.map(|s| s.kind.as_str());
+        let user = source.and_then(|s| s.user_id.as_deref()).map(crate::logging::hash_id);
+        let id = event.webhook_event_id.as_deref();
+        if id.is_some_and(|id| !state.dedupe.first_time(id)) {
+            metrics.skipped.inc("duplicate");
+            tracing::debug!(event_id = id, "duplicate event skipped");
+            continue;
+        }
+        match dispatch::plan(&loaded, metrics, &event) {
+            Plan::Skip(reason) => {
+                metrics.skipped.inc(reason);
+                tracing::debug!(kind = %event.kind, chat, user, reason, "event not replied to");
+            }
+            Plan::Reply { body, what } => {
+                tracing::debug!(kind = %event.kind, chat, user, what, "reply queued");
+                let job = Job { body: Bytes::from(body), received, what };
+                match state.queue.push(job) {
+                    Ok(()) => {}
+                    Err(e) => {
+                        metrics.replies.inc(if e == PushError::Full {
+                            "dropped"
+                        } else {
+                            "closed"
+                        });
+                        tracing::warn!(what, error = %e, "reply dropped");
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn readyz(state: &State) -> Reply {
+    if state.is_shutting_down() {
+        return text(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n");
+    }
+    let hash = state.current().bundle.content_hash.clone();
+    text(StatusCode::OK, &format!("ready {hash}\n"))
+}
+
+fn metrics(state: &State) -> Reply {
+    let mut response = Response::new(Full::new(Bytes::from(state.render_metrics())));
+    let value = HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8");
+    response.headers_mut().insert(header::CONTENT_TYPE, value);
+    response
+}
+
+/// `GET /assets/<name>`: only names of the current bundle, from memory.
+fn asset<B>(state: &State, req: &Request<B>) -> Reply {
+    let name = req.uri().path().trim_start_matches("/assets/");
+    let loaded = state.current();
+    let Some(asset) = loaded.assets.get(name) else {
+        return text(StatusCode::NOT_FOUND, "not found\n");
+    };
+    let etag = HeaderValue::from_str(&asset.etag).unwrap_or(HeaderValue::from_static("\"\""));
+    let fresh = req.headers().get(header::IF_NONE_MATCH).is_some_and(|v| {
+        v.to_str().is_ok_and(|v| v.split(',').any(|t| t.trim() == asset.etag || t.trim() == "*"))
+    });
+    let (status, body) = match fresh {
+        true => (StatusCode::NOT_MODIFIED, Bytes::new()),
+        false => (StatusCode::OK, asset.bytes.clone()),
+    };
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    headers.insert(header::ETAG, etag);
+    response
+}
+
+fn text(status: StatusCode, body: &str) -> Reply {
+    let mut response = Response::new(Full::new(Bytes::copy_from_slice(body.as_bytes())));
+    *response.status_mut() = status;
+    let value = HeaderValue::from_static("text/plain; charset=utf-8");
+    response.headers_mut().insert(header::CONTENT_TYPE, value);
+    response
+}
