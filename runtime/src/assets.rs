@@ -66,6 +66,15 @@ impl Assets {
         self.files.get(name)
     }
 
+    /// The asset a request path below `/assets/` names; the path may be percent-encoded
+    /// (LINE fetches `写真.png` as `%E5%86%99%E7%9C%9F.png`).
+    pub fn get_encoded(&self, path: &str) -> Option<&Asset> {
+        match path.contains('%') {
+            true => self.files.get(&percent_decode(path)?),
+            false => self.files.get(path),
+        }
+    }
+
     /// Number of assets.
     pub fn len(&self) -> usize {
         self.files.len()
@@ -87,6 +96,27 @@ impl Asset {
             etag: format!("\"{hex}\""),
         }
     }
+}
+
+/// Decodes `%XX` escapes; `None` when an escape is malformed or the result is not UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// The media type for a file name's extension.
@@ -118,6 +148,17 @@ mod tests {
         assert_eq!(assets.get("b.JPG").unwrap().content_type, "image/jpeg");
         assert_eq!(assets.get("a.png").unwrap().etag.len(), 18);
         assert!(assets.get("../a.png").is_none());
+        assert!(assets.get_encoded("%61.png").is_some());
+        assert!(assets.get_encoded("%2e%2e%2fa.png").is_none());
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("%E5%86%99.png").as_deref(), Some("写.png"));
+        assert_eq!(percent_decode("a%20b").as_deref(), Some("a b"));
+        for bad in ["%", "%4", "%zz", "%ff"] {
+            assert_eq!(percent_decode(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -31,7 +31,8 @@ where
     let method = req.method().clone();
     let path = req.uri().path();
     let read = method == Method::GET || method == Method::HEAD;
-    let response = match (&method, path) {
+    // HEAD answers are GET answers: hyper sends their headers (length included) without body.
+    match (&method, path) {
         (&Method::POST, "/webhook") => {
             let status = webhook(state, req).await;
             state.metrics.webhooks.inc(status.as_str());
@@ -45,10 +46,6 @@ where
             text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n")
         }
         _ => text(StatusCode::NOT_FOUND, "not found\n"),
-    };
-    match method {
-        Method::HEAD => response.map(|_| Full::new(Bytes::new())),
-        _ => response,
     }
 }
 
@@ -159,7 +156,7 @@ fn metrics(state: &State) -> Reply {
 fn asset<B>(state: &State, req: &Request<B>) -> Reply {
     let name = req.uri().path().trim_start_matches("/assets/");
     let loaded = state.current();
-    let Some(asset) = loaded.assets.get(name) else {
+    let Some(asset) = loaded.assets.get_encoded(name) else {
         return text(StatusCode::NOT_FOUND, "not found\n");
     };
     let etag = HeaderValue::from_str(&asset.etag).unwrap_or(HeaderValue::from_static("\"\""));

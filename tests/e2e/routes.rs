@@ -28,6 +28,7 @@ async fn assets_are_served_from_memory_with_cache_headers() {
     let head = server.send(head).await;
     assert_eq!(head.status, StatusCode::OK);
     assert!(head.body.is_empty());
+    assert_eq!(head.headers["content-length"], on_disk.len().to_string().as_str());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

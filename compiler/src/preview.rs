@@ -1,0 +1,94 @@
+//! The HTML preview (`dist/preview/`): every menu and page rendered in a browser with the same
+//! Flex renderer as the `oyako dev` simulator, so reviewers of a content change can tap
+//! through it from a CI artifact without LINE.
+//!
+//! The page shell is static; all content goes into `data.js` as JSON with `<`, `>` and `&`
+//! escaped, and the renderer puts text on screen with `textContent` only, so a page that
+//! contains `<script>` shows it as text.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::bundle::Bundle;
+use crate::content::{Child, Site};
+use crate::flex::actions;
+
+/// Files of the preview, relative to the bundle directory.
+pub fn files(site: &Site, bundle: &Bundle) -> Vec<(String, Vec<u8>)> {
+    let statics: [(&str, &str); 5] = [
+        ("index.html", include_str!("../web/preview.html")),
+        ("preview.js", include_str!("../web/preview.js")),
+        ("preview.css", include_str!("../web/preview.css")),
+        ("flex.js", include_str!("../web/flex.js")),
+        ("flex.css", include_str!("../web/flex.css")),
+    ];
+    let mut out: Vec<(String, Vec<u8>)> =
+        statics.iter().map(|(n, t)| (format!("preview/{n}"), t.as_bytes().to_vec())).collect();
+    out.push(("preview/data.js".into(), data_js(site, bundle).into_bytes()));
+    out
+}
+
+#[derive(Serialize)]
+struct Data<'a> {
+    title: &'a str,
+    tree: Vec<NavItem>,
+    replies: BTreeMap<&'a str, Value>,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    key: String,
+    title: String,
+    depth: usize,
+}
+
+/// `window.OYAKO_PREVIEW = {…};` with every reply decompressed.
+pub fn data_js(site: &Site, bundle: &Bundle) -> String {
+    let replies = bundle.all_replies().map(|(k, b)| (k, bundle.messages_value(b))).collect();
+    let mut tree = Vec::new();
+    nav(site, "", 0, &mut tree);
+    let data = Data { title: &bundle.title, tree, replies };
+    let json = serde_json::to_string(&data).unwrap_or_default();
+    format!("window.OYAKO_PREVIEW = {};\n", escape_for_script(&json))
+}
+
+/// Makes JSON safe inside a script file: no `</script>`, no HTML-significant characters, and
+/// no line separators that old JavaScript parsers reject. All of these occur only in strings.
+pub fn escape_for_script(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+fn nav(site: &Site, section: &str, depth: usize, out: &mut Vec<NavItem>) {
+    let Some(s) = site.sections.get(section) else { return };
+    let title = if section.is_empty() { "メニュー".to_string() } else { format!("{}（メニュー）", s.title) };
+    out.push(NavItem { key: actions::menu_data(section, 1), title, depth });
+    for child in &s.children {
+        match child {
+            Child::Section(p) => nav(site, p, depth + 1, out),
+            Child::Page(p) => out.push(NavItem {
+                key: actions::page_data(p),
+                title: site.pages[p].title.clone(),
+                depth: depth + 1,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_text_is_escaped() {
+        let s = escape_for_script(r#"{"t":"<script>alert(1)</script> & \u2028"}"#);
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
+        let back: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back["t"], "<script>alert(1)</script> & \\u2028");
+    }
+}

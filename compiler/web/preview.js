@@ -1,0 +1,69 @@
+// The static preview of a bundle (dist/preview/index.html): every menu and page rendered with
+// the same Flex renderer as the simulator, linkable by URL hash (#page:ninshin/boshi-techo).
+// All content arrives as JSON in data.js and is put on screen with textContent only.
+(function () {
+  "use strict";
+  var data = window.OYAKO_PREVIEW;
+  var nav = document.getElementById("nav");
+  var chat = document.getElementById("chat");
+  var heading = document.getElementById("current");
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function link(key, label, depth) {
+    var a = el("a", "nav-item depth-" + depth, label);
+    a.href = "#" + encodeURIComponent(key);
+    a.dataset.key = key;
+    return a;
+  }
+
+  function buildNav() {
+    document.getElementById("title").textContent = data.title;
+    document.title = data.title + " — プレビュー";
+    nav.appendChild(link("follow", "友だち追加（あいさつ）", 0));
+    nav.appendChild(link("fallback", "見つからないとき", 0));
+    data.tree.forEach(function (item) {
+      nav.appendChild(link(item.key, item.title, item.depth));
+    });
+  }
+
+  function onAction(action) {
+    if (action.type === "postback") {
+      location.hash = "#" + encodeURIComponent(action.data);
+    } else if (action.type === "uri") {
+      var note = el("div", "preview-note", "リンク: " + action.uri);
+      chat.appendChild(note);
+    } else if (action.type === "message") {
+      chat.appendChild(el("div", "preview-note", "送信: " + action.text));
+    }
+  }
+
+  function show() {
+    var key = decodeURIComponent(location.hash.slice(1)) || "follow";
+    var messages = data.replies[key];
+    chat.textContent = "";
+    heading.textContent = key;
+    Array.prototype.forEach.call(nav.querySelectorAll(".nav-item"), function (a) {
+      a.classList.toggle("active", a.dataset.key === key);
+    });
+    if (!messages) {
+      chat.appendChild(el("div", "preview-note", "この返信はありません: " + key));
+      return;
+    }
+    var opts = { onAction: onAction, assetBase: "../assets/" };
+    chat.appendChild(window.OyakoFlex.renderMessages(messages, opts));
+    var last = messages[messages.length - 1];
+    if (last && last.quickReply) {
+      chat.appendChild(window.OyakoFlex.renderQuickReply(last.quickReply, opts));
+    }
+  }
+
+  buildNav();
+  window.addEventListener("hashchange", show);
+  show();
+})();
