@@ -8,6 +8,7 @@
 //! - [`lookup`] assigns postback data and builds the reply table and keyword table;
 //! - [`search`] builds the free-text index the runtime queries;
 //! - [`validate`] checks every generated message against LINE's limits and schema;
+//! - [`richmenu`] checks `richmenu:` and draws the rich menu images;
 //! - [`bundle`] is the on-disk format shared with the runtime (the only contract between them);
 //! - [`pipeline`] runs the stages and collects [`diagnostics`].
 
@@ -18,6 +19,7 @@ pub mod flex;
 pub mod lookup;
 pub mod markdown;
 pub mod pipeline;
+pub mod richmenu;
 pub mod search;
 pub mod validate;
 

@@ -52,8 +52,12 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// Most connections served at once.
     pub max_connections: usize,
-    /// Replies waiting for a worker; beyond this, replies are dropped and counted.
+    /// Replies waiting for a worker.
     pub queue_capacity: usize,
+    /// How long a webhook may wait for room in a full queue before its reply is dropped and
+    /// counted. Waiting slows webhook answers down to the speed replies go out (backpressure)
+    /// instead of losing replies in a burst; it stays far below LINE's 2 s answer timeout.
+    pub queue_wait: Duration,
     /// Reply workers (concurrent Reply API calls).
     pub workers: usize,
     /// On shutdown, how long open connections and queued replies may take to finish.
@@ -96,7 +100,8 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(10),
             header_timeout: Duration::from_secs(10),
             max_connections: 1024,
-            queue_capacity: 4096,
+            queue_capacity: 1024,
+            queue_wait: Duration::from_millis(500),
             workers: 16,
             shutdown_grace: Duration::from_secs(10),
         }

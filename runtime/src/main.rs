@@ -6,11 +6,6 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-/// mimalloc: building thousands of pages is allocation-bound, and glibc's allocator spends
-/// a third of the build in malloc/free under two threads.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// oyako: Markdown childcare pages → a LINE official account.
 #[derive(Debug, Parser)]
 #[command(name = "oyako", version, about)]

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use tokio::sync::mpsc::{self, error::TrySendError};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::line_api::{LineClient, Outcome};
@@ -68,13 +68,13 @@ impl Queue {
         Queue { tx: Mutex::new(Some(tx)), workers: Mutex::new(handles) }
     }
 
-    /// Queues a reply without waiting.
-    pub fn push(&self, job: Job) -> Result<(), PushError> {
-        let tx = self.tx.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(tx) = tx.as_ref() else { return Err(PushError::Closed) };
-        tx.try_send(job).map_err(|e| match e {
-            TrySendError::Full(_) => PushError::Full,
-            TrySendError::Closed(_) => PushError::Closed,
+    /// Queues a reply, waiting up to `wait` for room when the queue is full.
+    pub async fn push_within(&self, job: Job, wait: Duration) -> Result<(), PushError> {
+        let tx = self.tx.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let Some(tx) = tx else { return Err(PushError::Closed) };
+        tx.send_timeout(job, wait).await.map_err(|e| match e {
+            mpsc::error::SendTimeoutError::Timeout(_) => PushError::Full,
+            mpsc::error::SendTimeoutError::Closed(_) => PushError::Closed,
         })
     }
 

@@ -85,13 +85,13 @@ where
         }
     };
     if !events.is_empty() {
-        accept_events(state, events, received);
+        accept_events(state, events, received).await;
     }
     StatusCode::OK
 }
 
 /// Counts, dedupes and plans each event, and queues the replies.
-fn accept_events(state: &State, events: Vec<webhook::ParsedEvent>, received: Instant) {
+async fn accept_events(state: &State, events: Vec<webhook::ParsedEvent>, received: Instant) {
     let metrics = &state.metrics;
     let loaded = state.current();
     for event in events {
@@ -121,7 +121,7 @@ fn accept_events(state: &State, events: Vec<webhook::ParsedEvent>, received: Ins
             Plan::Reply { body, what } => {
                 tracing::debug!(kind = %event.kind, chat, user, what, "reply queued");
                 let job = Job { body: Bytes::from(body), received, what };
-                match state.queue.push(job) {
+                match state.queue.push_within(job, state.config.limits.queue_wait).await {
                     Ok(()) => {}
                     Err(e) => {
                         metrics.replies.inc(if e == PushError::Full {

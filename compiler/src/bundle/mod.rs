@@ -6,7 +6,9 @@
 //! - `replies.lz4` — every reply's messages as compact JSON text, each compressed as one LZ4
 //!   block against a shared dictionary (also stored there);
 //! - `assets/` — images copied from `content/assets/`, served by the runtime at `/assets/…`;
-//! - `preview/` — the HTML preview for reviewers (not read by the runtime).
+//! - `preview/` — the HTML preview for reviewers (not read by the runtime);
+//! - `richmenu/` — each rich menu's create request (`<alias>.json`) and image (`<alias>.png`),
+//!   listed in [`Bundle::richmenu`] for a deploy step (not read by the runtime).
 //!
 //! Why compressed: a real page is 3–6 KB of Flex JSON, and a large account (10,000 pages) would
 //! not fit a small VM's memory as plain text. Flex JSON is so repetitive that a 64 KB shared
@@ -24,6 +26,8 @@ use crate::search::SearchIndex;
 
 pub use blob::{Blob, BlobBuilder, BlobError};
 pub use io::{BundleError, DIST_README, load, write};
+/// The rich menu part of the format lives beside its builder (serde types only).
+pub use crate::richmenu::format::{RichMenuBundle, RichMenuEntry};
 
 /// Version of the on-disk format; the runtime refuses a bundle with another version.
 pub const FORMAT_VERSION: u32 = 1;
@@ -74,6 +78,9 @@ pub struct Bundle {
     pub assets: Vec<String>,
     /// The shared LZ4 dictionary, stored uncompressed in the replies file.
     pub dictionary: Blob,
+    /// The rich menus and their files under `richmenu/`, when `content/_index.md` has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub richmenu: Option<RichMenuBundle>,
     /// Contents of `replies.lz4`.
     #[serde(skip)]
     pub replies: Vec<u8>,

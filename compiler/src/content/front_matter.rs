@@ -10,7 +10,7 @@ use serde_saphyr::Spanned;
 /// Keys accepted in front matter, in the order documented in `content/README.md`.
 pub const KNOWN_KEYS: &[&str] = &[
     "title", "summary", "keywords", "order", "image", "links", "draft", "expires", "event",
-    "fallback",
+    "fallback", "richmenu",
 ];
 
 /// A content file cut into its YAML and Markdown parts.
@@ -85,6 +85,8 @@ pub struct FrontMatter {
     pub event: Option<Spanned<EventSpec>>,
     /// Account only: the reply to questions nothing matches.
     pub fallback: Option<String>,
+    /// Account only: the rich menu (see [`crate::richmenu`]).
+    pub richmenu: Option<Spanned<crate::richmenu::MenuSpec>>,
 }
 
 /// A `links:` item as written: exactly one of `url`, `tel` or `page` must be set.

@@ -41,7 +41,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagn
     for (rel, result) in parsed {
         match result {
             Ok((Parsed::Account(a), w)) => {
-                account = Some(a);
+                account = Some(*a);
                 diags.extend(w);
             }
             Ok((Parsed::Section(s), w)) => {
@@ -102,7 +102,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagn
 }
 
 enum Parsed {
-    Account(Account),
+    Account(Box<Account>),
     Section(Section),
     Page(Box<Page>),
     Skipped,
@@ -272,7 +272,7 @@ fn parse_file(
     };
     let source = Source { file: file.clone(), text: text.clone(), body_offset: split.body_offset };
     let parsed = match section_path(rel) {
-        Some(path) if path.is_empty() => Parsed::Account(account(&mut cx, fm, source)),
+        Some(path) if path.is_empty() => Parsed::Account(Box::new(account(&mut cx, fm, source))),
         Some(path) => Parsed::Section(section(&mut cx, fm, path, assets, source)),
         None => page(&mut cx, fm, rel, assets, opts, source),
     };
@@ -361,7 +361,8 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
         );
     }
     let welcome = body_blocks(cx, true);
-    Account { title, fallback: fallback.trim().to_string(), welcome, source }
+    let richmenu = fm.richmenu.map(|m| crate::richmenu::Spec::new(m, cx.split.yaml_line));
+    Account { title, fallback: fallback.trim().to_string(), welcome, richmenu, source }
 }
 
 fn section(
@@ -388,6 +389,7 @@ fn section(
             ("expires", fm.expires.is_some()),
             ("event", fm.event.is_some()),
             ("fallback", fm.fallback.is_some()),
+            ("richmenu", fm.richmenu.is_some()),
         ],
         "セクション（_index.md）",
     );
@@ -420,7 +422,11 @@ fn page(
     source: Source,
 ) -> Parsed {
     let title = required_title(cx, &fm);
-    forbid(cx, &[("fallback", fm.fallback.is_some())], "ページ");
+    forbid(
+        cx,
+        &[("fallback", fm.fallback.is_some()), ("richmenu", fm.richmenu.is_some())],
+        "ページ",
+    );
     let expires = fm.expires.as_ref().and_then(|e| date(cx, e));
     let event = fm.event.as_ref().and_then(|e| event(cx, e));
     let links = fm.links.iter().flatten().filter_map(|l| link(cx, l)).collect();

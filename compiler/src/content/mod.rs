@@ -55,6 +55,8 @@ pub struct Account {
     pub fallback: String,
     /// The welcome message body.
     pub welcome: Vec<Block>,
+    /// `richmenu:` as written, checked and drawn by [`crate::richmenu`].
+    pub richmenu: Option<crate::richmenu::Spec>,
     /// Where it was written.
     pub source: Source,
 }

@@ -1,5 +1,6 @@
 //! Assembling the bundle: render every reply (in parallel), validate each against LINE's
-//! rules, check the three-tap rule, index for search and stamp the content hash.
+//! rules, check the three-tap rule, index for search, draw the rich menu and stamp the
+//! content hash.
 //!
 //! Each reply is validated and serialised as soon as it is rendered, so only compact JSON
 //! text is kept: holding ten thousand pages as `serde_json::Value` trees would cost gigabytes.
@@ -73,6 +74,7 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
             Err(e) => lookup_diag(diags, e),
         }
     }
+    let richmenu = crate::richmenu::compile(site, diags);
     if diags.has_errors() {
         return Err(std::mem::take(diags));
     }
@@ -85,10 +87,12 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
     if diags.has_errors() {
         return Err(std::mem::take(diags));
     }
-    let bundle = to_bundle(site, replies, specials, cards);
+    let mut bundle = to_bundle(site, replies, specials, cards);
+    let (richmenu, extra) = richmenu.map_or((None, Vec::new()), |m| (Some(m.bundle), m.files));
+    bundle.richmenu = richmenu;
     let assets = site.assets.clone();
     let (bundle, manifest) = stamp(bundle, &assets);
-    Ok(Output { bundle, manifest, assets, extra: Vec::new() })
+    Ok(Output { bundle, manifest, assets, extra })
 }
 
 enum Rendered {
@@ -275,6 +279,7 @@ fn to_bundle(
         },
         assets: site.assets.iter().map(|(n, _)| n.clone()).collect(),
         dictionary,
+        richmenu: None,
         replies: file,
     }
 }
