@@ -10,7 +10,8 @@
 //! - [`validate`] checks every generated message against LINE's limits and schema;
 //! - [`richmenu`] checks `richmenu:` and draws the rich menu images;
 //! - [`bundle`] is the on-disk format shared with the runtime (the only contract between them);
-//! - [`pipeline`] runs the stages and collects [`diagnostics`].
+//! - [`pipeline`] runs the stages and collects [`diagnostics`];
+//! - [`preview`] writes `dist/preview/`, every reply viewable in a browser.
 
 pub mod bundle;
 pub mod content;
@@ -19,6 +20,7 @@ pub mod flex;
 pub mod lookup;
 pub mod markdown;
 pub mod pipeline;
+pub mod preview;
 pub mod richmenu;
 pub mod search;
 pub mod validate;

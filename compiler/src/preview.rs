@@ -15,14 +15,19 @@ use crate::bundle::Bundle;
 use crate::content::{Child, Site};
 use crate::flex::actions;
 
+/// The Flex renderer shared by the preview and the `oyako dev` simulator.
+pub const FLEX_JS: &str = include_str!("../web/flex.js");
+/// Styles of the Flex renderer.
+pub const FLEX_CSS: &str = include_str!("../web/flex.css");
+
 /// Files of the preview, relative to the bundle directory.
 pub fn files(site: &Site, bundle: &Bundle) -> Vec<(String, Vec<u8>)> {
     let statics: [(&str, &str); 5] = [
         ("index.html", include_str!("../web/preview.html")),
         ("preview.js", include_str!("../web/preview.js")),
         ("preview.css", include_str!("../web/preview.css")),
-        ("flex.js", include_str!("../web/flex.js")),
-        ("flex.css", include_str!("../web/flex.css")),
+        ("flex.js", FLEX_JS),
+        ("flex.css", FLEX_CSS),
     ];
     let mut out: Vec<(String, Vec<u8>)> =
         statics.iter().map(|(n, t)| (format!("preview/{n}"), t.as_bytes().to_vec())).collect();
@@ -66,7 +71,11 @@ pub fn escape_for_script(json: &str) -> String {
 
 fn nav(site: &Site, section: &str, depth: usize, out: &mut Vec<NavItem>) {
     let Some(s) = site.sections.get(section) else { return };
-    let title = if section.is_empty() { "メニュー".to_string() } else { format!("{}（メニュー）", s.title) };
+    let title = if section.is_empty() {
+        "メニュー".to_string()
+    } else {
+        format!("{}（メニュー）", s.title)
+    };
     out.push(NavItem { key: actions::menu_data(section, 1), title, depth });
     for child in &s.children {
         match child {

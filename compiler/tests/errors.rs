@@ -207,3 +207,155 @@ fn tiny_png(w: u32, h: u32) -> Vec<u8> {
     v.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
     v
 }
+
+/// A site whose `content/_index.md` has `richmenu` (indented YAML lines) from line 5 on, and
+/// a section `kenshin` with page `kenshin/yobou` to point at.
+fn richmenu_site(richmenu: &str) -> Site {
+    let account = format!(
+        "---\ntitle: テスト市 子育てLINE\nfallback: みつかりませんでした。\nrichmenu:\n{richmenu}---\nようこそ。\n"
+    );
+    Site::new(&[
+        ("_index.md", &account),
+        ("s/p.md", &page("", "本文\n")),
+        ("kenshin/_index.md", "---\ntitle: 健診\n---\n"),
+        ("kenshin/yobou.md", "---\ntitle: 予防接種\n---\n本文\n"),
+    ])
+}
+
+#[test]
+fn richmenu_too_many_areas() {
+    let areas: String =
+        (0..21).map(|i| format!("    - {{label: ボタン{i}, target: s}}\n")).collect();
+    let menu = format!("  rows: 4\n  columns: 5\n  areas:\n{areas}");
+    insta::assert_snapshot!(richmenu_site(&menu).errors());
+}
+
+#[test]
+fn richmenu_more_areas_than_the_grid() {
+    let areas: String =
+        (0..7).map(|i| format!("    - {{label: ボタン{i}, target: s}}\n")).collect();
+    insta::assert_snapshot!(richmenu_site(&format!("  areas:\n{areas}")).errors());
+}
+
+#[test]
+fn richmenu_bad_targets() {
+    insta::assert_snapshot!(
+        richmenu_site(
+            "  areas:
+    - {label: 健診, target: kenshn}
+    - {label: 市のサイト, target: \"http://www.city.example.jp/\"}
+    - {label: 手続き, target: tab:tetsuzuki}
+    - {label: 電話, target: \"tel:abc\"}
+    - {label: メール, target: \"mailto:a@example.jp\"}
+    - {label: トップ, target: /}
+"
+        )
+        .errors()
+    );
+}
+
+#[test]
+fn richmenu_long_chat_bar_and_labels() {
+    insta::assert_snapshot!(
+        richmenu_site(
+            "  chat_bar: メニューを開いてください。どうぞ
+  areas:
+    - {label: 健診と予防接種と子育て支援センターのご案内, target: kenshin}
+    - {label: \"相談😀\", target: s}
+    - {label: \"\", target: s}
+"
+        )
+        .errors()
+    );
+}
+
+#[test]
+fn richmenu_bad_size_and_grid() {
+    insta::assert_snapshot!(
+        richmenu_site(
+            "  size: 1000x1000\n  rows: 9\n  columns: 0\n  areas:\n    - {label: 健診, target: kenshin}\n"
+        )
+        .errors()
+    );
+}
+
+#[test]
+fn richmenu_unknown_size_word() {
+    insta::assert_snapshot!(
+        richmenu_site("  size: huge\n  areas:\n    - {label: 健診, target: kenshin}\n").errors()
+    );
+}
+
+#[test]
+fn richmenu_supplied_image_problems() {
+    let site = richmenu_site(
+        "  size: compact
+  image: assets/menu.png
+  areas:
+    - {label: 健診, target: kenshin, icon: assets/icon.png}
+    - {label: 手続き, target: tab:tetsuzuki}
+  rows: 1
+  columns: 2
+  tabs:
+    tetsuzuki:
+      image: assets/small.png
+      rows: 1
+      areas:
+        - {label: もどる, target: tab:main}
+",
+    );
+    let mut big = tiny_png(2500, 843);
+    big.resize(1_000_001, 0);
+    site.write_bytes("assets/menu.png", &big);
+    site.write_bytes("assets/icon.png", &tiny_png(10, 10));
+    site.write_bytes("assets/small.png", &tiny_png(1200, 405));
+    insta::assert_snapshot!(site.errors());
+}
+
+#[test]
+fn richmenu_label_too_long_to_draw() {
+    let areas: String = (0..20)
+        .map(|i| {
+            let label =
+                if i == 7 { "子育て支援センターのひろばと講座" } else { "相談" };
+            format!("    - {{label: {label}, target: s}}\n")
+        })
+        .collect();
+    let menu = format!("  rows: 4\n  columns: 5\n  areas:\n{areas}");
+    insta::assert_snapshot!(richmenu_site(&menu).errors());
+    // Four rows do not fit the low compact size at a readable text size.
+    let menu = "  size: compact\n  rows: 4\n  areas:\n    - {label: 相談, target: s}\n";
+    insta::assert_snapshot!("richmenu_compact_with_four_rows", richmenu_site(menu).errors());
+}
+
+#[test]
+fn richmenu_bad_tab_names_and_unknown_keys() {
+    insta::assert_snapshot!(
+        richmenu_site(
+            "  areas:
+    - {label: 健診, target: kenshin}
+  tabs:
+    main:
+      areas:
+        - {label: 健診, target: kenshin}
+    Tetsuzuki:
+      areas:
+        - {label: 健診, target: kenshin}
+"
+        )
+        .errors()
+    );
+    insta::assert_snapshot!(
+        "richmenu_unknown_area_key",
+        richmenu_site("  areas:\n    - {label: 健診, taget: kenshin}\n").errors()
+    );
+}
+
+#[test]
+fn richmenu_only_in_the_account_file() {
+    insta::assert_snapshot!(errors(&[
+        ("s/p.md", &page("richmenu:\n  areas: []\n", "本文\n")),
+        ("t/_index.md", "---\ntitle: T\nrichmenu:\n  areas: []\n---\n"),
+        ("t/q.md", &page("", "本文\n")),
+    ]));
+}

@@ -73,7 +73,7 @@
     if (url.indexOf(ASSET_PREFIX) === 0) {
       if (typeof opts.assetBase !== 'string') return null;
       var rest = url.slice(ASSET_PREFIX.length);
-      if (/^[a-zA-Z][a-zA-Z0-9+.-]*:|^\/\/|\\/.test(rest)) return null; // the rest must stay a path
+      if (/^[a-zA-Z][a-zA-Z0-9+.-]*:|^\/|\\/.test(rest)) return null; // the rest must stay a relative path
       return opts.assetBase + rest;
     }
     if (RE_DATA_IMG.test(url)) return url;
@@ -94,9 +94,13 @@
   function css(node, prop, value) {
     if (value !== null && value !== undefined) node.style.setProperty(prop, String(value));
   }
+  /** Message text → string; LINE only sends strings, anything else (objects…) shows as nothing. */
+  function str(v) {
+    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+  }
   function unsupported(what) {
     var n = el('div', 'oy-unsupported');
-    n.textContent = 'unsupported: ' + String(what).slice(0, 40);
+    n.textContent = 'unsupported: ' + (str(what) || typeof what).slice(0, 40);
     return n;
   }
 
@@ -143,7 +147,10 @@
     }
     node.classList.add('oy-c');
     place(node, c, parent);
-    if (c.action && c.type !== 'button') bindAction(node, c.action, ctx, c.type !== 'text');
+    if (c.action && c.type !== 'button') { // an image is tappable on its drawing area only
+      var target = c.type === 'image' ? node.firstChild : node;
+      bindAction(target, c.action, ctx, c.type !== 'text');
+    }
     return node;
   }
 
@@ -259,11 +266,11 @@
       spans.forEach(function (s) {
         var span = el('span', 'oy-span');
         fontStyle(span, s);
-        span.textContent = s.text == null ? '' : String(s.text);
+        span.textContent = str(s.text);
         p.appendChild(span);
       });
     } else {
-      p.textContent = c.text == null ? '' : String(c.text);
+      p.textContent = str(c.text);
     }
     return node;
   }
@@ -275,7 +282,7 @@
     var face = el('button', 'oy-button-face');
     face.type = 'button';
     var label = el('span', 'oy-button-label');
-    label.textContent = c.action && c.action.label != null ? String(c.action.label) : '';
+    label.textContent = c.action ? str(c.action.label) : '';
     face.appendChild(label);
     node.appendChild(face);
     css(face, style === 'link' ? 'color' : 'background-color', color(c.color));
@@ -410,12 +417,12 @@
     title.textContent = '[' + (hasOwn(TYPE_NAMES, type) ? TYPE_NAMES[type] : type) + ']';
     n.appendChild(title);
     var detail = '';
-    if (type === 'sticker') detail = 'packageId ' + msg.packageId + ' / stickerId ' + msg.stickerId;
-    else if (type === 'location') detail = [msg.title, msg.address].filter(Boolean).join(' ');
+    if (type === 'sticker') detail = 'packageId ' + str(msg.packageId) + ' / stickerId ' + str(msg.stickerId);
+    else if (type === 'location') detail = [str(msg.title), str(msg.address)].filter(Boolean).join(' ');
     else if (msg && typeof msg.altText === 'string') detail = msg.altText;
     else detail = type + ' message';
     var d = el('span', 'oy-placeholder-detail');
-    d.textContent = String(detail).slice(0, 200);
+    d.textContent = detail.slice(0, 200);
     n.appendChild(d);
     return n;
   }
@@ -430,7 +437,7 @@
       if (type === 'flex') content = renderContainer(msg.contents, ctx);
       else if (type === 'text') {
         content = el('div', 'oy-textmsg');
-        content.textContent = msg.text == null ? '' : String(msg.text);
+        content.textContent = str(msg.text);
       } else content = placeholder(msg);
     } catch (e) {
       if (global.console) console.error(e);
@@ -458,7 +465,7 @@
         chip.appendChild(icon);
       }
       var label = el('span', 'oy-qr-label');
-      label.textContent = item.action.label != null ? String(item.action.label) : item.action.type || '';
+      label.textContent = str(item.action.label) || str(item.action.type);
       chip.appendChild(label);
       bindAction(chip, item.action, ctx);
       row.appendChild(chip);
@@ -483,7 +490,7 @@
 
   function altTextOf(msg) {
     if (!msg || typeof msg !== 'object') return '';
-    if (msg.type === 'text') return msg.text == null ? '' : String(msg.text);
+    if (msg.type === 'text') return str(msg.text);
     if (typeof msg.altText === 'string') return msg.altText;
     if (hasOwn(TYPE_NAMES, msg.type)) return TYPE_NAMES[msg.type] + 'が送信されました';
     return '';

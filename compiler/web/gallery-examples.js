@@ -65,7 +65,8 @@
       title: 'Box layouts and flex ratios',
       note: 'horizontal 1:2; horizontal 0 (content width) + 2 + 3; vertical children share spare height 2:3',
       messages: one(bubble(V([
-        H([tag('flex 1', '#5b8def', { flex: 1 }), tag('flex 2', '#ef8d5b', { flex: 2 })]),
+        H([V([T('flex 1', { size: 'xs', color: '#ffffff', align: 'center' })], { flex: 1, backgroundColor: '#5b8def' }),
+          V([T('flex 2', { size: 'xs', color: '#ffffff', align: 'center' })], { flex: 2, backgroundColor: '#ef8d5b' })]),
         H([T('Hello', { flex: 0, size: 'sm' }), tag('2', '#5b8def', { flex: 2 }), tag('3', '#ef8d5b', { flex: 3 })],
           { margin: 'md', spacing: 'sm' }),
         H([

@@ -47,3 +47,14 @@ pub fn serve(opts: &crate::ServeOptions) -> ExitCode {
         }
     }
 }
+
+/// `oyako dev`: builds, serves and simulates until Ctrl-C.
+pub fn dev(opts: &crate::dev::DevOptions) -> ExitCode {
+    match crate::dev::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("oyako dev を起動できません: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

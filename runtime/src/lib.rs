@@ -8,13 +8,15 @@
 //! - `queue` sends them from a bounded set of workers through `line_api` (pool + retries);
 //! - `state` holds the loaded bundle behind an atomic swap ([`State::reload`]), `assets` its
 //!   images, `metrics` the counters; `config` reads the environment once;
-//! - `app` wires signals and the environment for `oyako serve`; `logging` sets up `tracing`.
+//! - `app` wires signals and the environment for `oyako serve`; `logging` sets up `tracing`;
+//! - [`dev`] runs everything locally for `oyako dev`: a fake LINE platform and a chat simulator.
 
 mod app;
 mod assets;
 pub mod cli;
 mod config;
 mod dedupe;
+pub mod dev;
 mod dispatch;
 mod line_api;
 pub mod logging;

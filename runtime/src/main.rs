@@ -22,6 +22,17 @@ enum Command {
     Check(BuildArgs),
     /// Answer LINE webhooks from a bundle (env: LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN).
     Serve(ServeArgs),
+    /// Build, serve and simulate the account locally: no LINE channel or credentials needed.
+    Dev(DevArgs),
+}
+
+#[derive(Debug, Args)]
+struct DevArgs {
+    #[command(flatten)]
+    build: BuildArgs,
+    /// Port of the chat simulator on 127.0.0.1.
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
 }
 
 #[derive(Debug, Args)]
@@ -50,11 +61,7 @@ struct BuildArgs {
     out: PathBuf,
     /// Treat this day (YYYY-MM-DD, Japan) as today for `expires` (default: today in Japan).
     #[arg(long)]
-    today: Option<jiff_date::Date>,
-}
-
-mod jiff_date {
-    pub(crate) type Date = compiler::pipeline::Date;
+    today: Option<compiler::pipeline::Date>,
 }
 
 fn main() -> ExitCode {
@@ -63,7 +70,17 @@ fn main() -> ExitCode {
         Command::Build(args) => runtime::cli::build(&options(args), true),
         Command::Check(args) => runtime::cli::build(&options(args), false),
         Command::Serve(args) => serve(args),
+        Command::Dev(args) => dev(args),
     }
+}
+
+fn dev(args: DevArgs) -> ExitCode {
+    runtime::logging::init(runtime::logging::Format::Text);
+    let opts = runtime::dev::DevOptions {
+        listen: SocketAddr::from(([127, 0, 0, 1], args.port)),
+        build: options(args.build),
+    };
+    runtime::cli::dev(&opts)
 }
 
 fn serve(args: ServeArgs) -> ExitCode {

@@ -24,10 +24,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::search::SearchIndex;
 
-pub use blob::{Blob, BlobBuilder, BlobError};
-pub use io::{BundleError, DIST_README, load, write};
 /// The rich menu part of the format lives beside its builder (serde types only).
 pub use crate::richmenu::format::{RichMenuBundle, RichMenuEntry};
+pub use blob::{Blob, BlobBuilder, BlobError};
+pub use io::{BundleError, DIST_README, load, write};
 
 /// Version of the on-disk format; the runtime refuses a bundle with another version.
 pub const FORMAT_VERSION: u32 = 1;

@@ -88,10 +88,11 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
         return Err(std::mem::take(diags));
     }
     let mut bundle = to_bundle(site, replies, specials, cards);
-    let (richmenu, extra) = richmenu.map_or((None, Vec::new()), |m| (Some(m.bundle), m.files));
+    let (richmenu, mut extra) = richmenu.map_or((None, Vec::new()), |m| (Some(m.bundle), m.files));
     bundle.richmenu = richmenu;
     let assets = site.assets.clone();
     let (bundle, manifest) = stamp(bundle, &assets);
+    extra.extend(crate::preview::files(site, &bundle));
     Ok(Output { bundle, manifest, assets, extra })
 }
 

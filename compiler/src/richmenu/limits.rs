@@ -36,7 +36,9 @@ pub const AREA_ACTION_TYPES: &[&str] =
 /// True when `id` is a valid rich menu alias ID.
 pub fn is_alias_id(id: &str) -> bool {
     (1..=MAX_ALIAS_LEN).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
 /// Why a menu size is not allowed, if it is not.
@@ -128,7 +130,10 @@ fn check_action(a: &Value) -> Vec<(String, String)> {
         "richmenuswitch" => {
             let alias = a["richMenuAliasId"].as_str().unwrap_or_default();
             if !is_alias_id(alias) {
-                out.push(("/richMenuAliasId".into(), format!("エイリアスID「{alias}」は使えません")));
+                out.push((
+                    "/richMenuAliasId".into(),
+                    format!("エイリアスID「{alias}」は使えません"),
+                ));
             }
             if a.get("data").is_none() {
                 out.push(("/data".into(), "richmenuswitch には data が必要です".into()));

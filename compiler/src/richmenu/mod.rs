@@ -121,9 +121,11 @@ fn build(file: &Path, at: (usize, usize), p: &plan::MenuPlan) -> Result<Built, D
     let hash = hex(&h.finalize());
     request["name"] = json!(format!("{} {}", p.alias, &hash[..16]));
     let mut problems = limits::check_request(&request);
-    problems.extend(limits::check_image(&image, p.size).into_iter().map(|message| {
-        crate::validate::limits::Violation { pointer: "(image)".into(), message }
-    }));
+    problems.extend(
+        limits::check_image(&image, p.size).into_iter().map(|message| {
+            crate::validate::limits::Violation { pointer: "(image)".into(), message }
+        }),
+    );
     if !problems.is_empty() {
         let mut d = Diagnostics::default();
         for v in problems {
@@ -131,7 +133,10 @@ fn build(file: &Path, at: (usize, usize), p: &plan::MenuPlan) -> Result<Built, D
                 Diagnostic::error(
                     file,
                     at,
-                    format!("リッチメニュー（{}）が LINE の制限を超えています: {} {}", p.alias, v.pointer, v.message),
+                    format!(
+                        "リッチメニュー（{}）が LINE の制限を超えています: {} {}",
+                        p.alias, v.pointer, v.message
+                    ),
                 )
                 .with_hint("ボタンの数や文字、画像を見直してください"),
             );
@@ -154,7 +159,11 @@ fn build(file: &Path, at: (usize, usize), p: &plan::MenuPlan) -> Result<Built, D
 }
 
 /// Fits every label at one shared size and draws the menu as a PNG.
-fn render(file: &Path, p: &plan::MenuPlan, bounds: &[geometry::Bounds]) -> Result<Vec<u8>, Diagnostics> {
+fn render(
+    file: &Path,
+    p: &plan::MenuPlan,
+    bounds: &[geometry::Bounds],
+) -> Result<Vec<u8>, Diagnostics> {
     let (min_px, max_px) = draw::text_px_range(p.size.0);
     let boxes: Vec<(f32, f32)> = p
         .cells
@@ -168,8 +177,14 @@ fn render(file: &Path, p: &plan::MenuPlan, bounds: &[geometry::Bounds]) -> Resul
         let best = text::best_size(&c.label, *w, *h, max_px);
         if best < min_px {
             d.push(
-                Diagnostic::error(file, c.pos, format!("ボタンの文字「{}」がマスに入りきりません", c.label))
-                    .with_hint("文字を短くするか、columns（列）を減らすか、icon を外してください"),
+                Diagnostic::error(
+                    file,
+                    c.pos,
+                    format!("ボタンの文字「{}」がマスに入りきりません", c.label),
+                )
+                .with_hint(
+                    "文字を短くするか、rows（行）や columns（列）を減らすか、icon を外してください",
+                ),
             );
         }
         px = px.min(best);

@@ -104,7 +104,7 @@ pub fn plan(cx: &mut Cx<'_>) -> Vec<MenuPlan> {
     let size = size(cx, spec.size.as_ref());
     let tabs: Vec<&str> = spec.tabs.iter().flatten().map(|(k, _)| k.as_str()).collect();
     for (name, tab) in spec.tabs.iter().flatten() {
-        let pos = cx.spec.pos(tab);
+        let pos = tab_pos(cx, name, tab);
         check_tab_name(cx, name, pos);
     }
     let main_bar = chat_bar(cx, spec.chat_bar.as_ref(), DEFAULT_CHAT_BAR);
@@ -153,12 +153,8 @@ fn menu(
             "アイコンは image の画像に描き込むか、image を外してください",
         );
     }
-    let cells = g
-        .areas
-        .value
-        .iter()
-        .map(|a| cell(cx, &a.value, tab, tabs, g.image.is_none()))
-        .collect();
+    let cells =
+        g.areas.value.iter().map(|a| cell(cx, &a.value, tab, tabs, g.image.is_none())).collect();
     MenuPlan {
         alias: alias(tab),
         tab: tab.to_string(),
@@ -195,7 +191,11 @@ fn size(cx: &mut Cx<'_>, s: Option<&Spanned<String>>) -> (u32, u32) {
         }
         Some((w, h)) => match limits::size_problem(w, h) {
             Some(problem) => {
-                cx.error(pos, format!("リッチメニューの大きさ {w}×{h} は使えません: {problem}"), hint);
+                cx.error(
+                    pos,
+                    format!("リッチメニューの大きさ {w}×{h} は使えません: {problem}"),
+                    hint,
+                );
                 LARGE
             }
             None => (w, h),
@@ -220,9 +220,11 @@ fn chat_bar(cx: &mut Cx<'_>, s: Option<&Spanned<String>>, default: &str) -> Stri
 fn grid(cx: &mut Cx<'_>, g: &Grid<'_>) -> (u32, u32) {
     let n = g.areas.value.len() as u32;
     let areas_pos = cx.spec.pos(g.areas);
+    let mut valid = true;
     let mut dim = |s: Option<&Spanned<u32>>, key: &str, max: u32| -> Option<u32> {
         let s = s?;
         if !(1..=max).contains(&s.value) {
+            valid = false;
             cx.error(
                 cx.spec.pos(s),
                 format!("{key} は1〜{max}にしてください（{}）", s.value),
@@ -241,20 +243,27 @@ fn grid(cx: &mut Cx<'_>, g: &Grid<'_>) -> (u32, u32) {
         (None, None) => DEFAULT_GRID,
     };
     if n == 0 {
-        cx.error(areas_pos, "areas にボタンがありません", "「- {label: …, target: …}」を1つ以上書いてください");
+        cx.error(
+            areas_pos,
+            "areas にボタンがありません",
+            "「- {label: …, target: …}」を1つ以上書いてください",
+        );
     } else if n as usize > MAX_AREAS {
         cx.error(
             areas_pos,
             format!("ボタンが多すぎます（{n}個、{MAX_AREAS}個まで）"),
             "LINE のリッチメニューのボタンは20個までです。タブ（tabs）に分けてください",
         );
-    } else if n > rows * columns {
+    } else if n > rows * columns && valid {
         cx.error(
             areas_pos,
-            format!("ボタンが{n}個ありますが、マスは{rows}行×{columns}列の{}個です", rows * columns),
+            format!(
+                "ボタンが{n}個ありますが、マスは{rows}行×{columns}列の{}個です",
+                rows * columns
+            ),
             "rows（行）と columns（列）を増やすか、ボタンを減らしてください",
         );
-    } else if n < rows * columns {
+    } else if n < rows * columns && valid {
         cx.warning(
             areas_pos,
             format!("{rows}行×{columns}列のマスのうち{}個が空いています", rows * columns - n),
@@ -264,9 +273,34 @@ fn grid(cx: &mut Cx<'_>, g: &Grid<'_>) -> (u32, u32) {
     (rows, columns)
 }
 
+/// Where the key of tab `name` is written: the nearest line at or above its value that
+/// starts with `name:` (YAML gives positions of values only).
+fn tab_pos<T>(cx: &Cx<'_>, name: &str, value: &Spanned<T>) -> (usize, usize) {
+    let (line, column) = cx.spec.pos(value);
+    let text = &cx.site.account.source.text;
+    let lines: Vec<&str> = text.lines().take(line).collect();
+    let key = format!("{name}:");
+    lines
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, l)| {
+            let indent = l.len() - l.trim_start().len();
+            l.trim_start().starts_with(&key).then(|| (i + 1, l[..indent].chars().count() + 1))
+        })
+        .unwrap_or((line, column))
+}
+
+/// True when `name` can be a tab name.
+fn valid_tab_name(name: &str) -> bool {
+    name != MAIN_TAB
+        && name.len() <= limits::MAX_ALIAS_LEN - ALIAS_PREFIX.len()
+        && limits::is_alias_id(name)
+}
+
 fn check_tab_name(cx: &mut Cx<'_>, name: &str, pos: (usize, usize)) {
     let max = limits::MAX_ALIAS_LEN - ALIAS_PREFIX.len();
-    if name == MAIN_TAB || name.len() > max || !limits::is_alias_id(name) {
+    if !valid_tab_name(name) {
         cx.error(
             pos,
             format!("タブの名前「{name}」は使えません"),
@@ -308,8 +342,10 @@ fn action(cx: &mut Cx<'_>, label: &str, t: &Spanned<String>, tabs: &[&str]) -> O
     let max = MAX_LABEL_LEN;
     if let Some(name) = target.strip_prefix(SWITCH_DATA_PREFIX) {
         if name != MAIN_TAB && !tabs.contains(&name) {
-            let known: Vec<String> =
-                std::iter::once(MAIN_TAB).chain(tabs.iter().copied()).map(|t| format!("tab:{t}")).collect();
+            let known: Vec<String> = std::iter::once(MAIN_TAB)
+                .chain(tabs.iter().copied())
+                .map(|t| format!("tab:{t}"))
+                .collect();
             cx.error(
                 pos,
                 format!("タブ「{name}」がありません"),
@@ -325,7 +361,9 @@ fn action(cx: &mut Cx<'_>, label: &str, t: &Spanned<String>, tabs: &[&str]) -> O
         }));
     }
     if target.starts_with("https://") || target.starts_with("http://") {
-        if !target.starts_with("https://") || target.chars().count() > crate::validate::limits::MAX_URI_LEN {
+        if !target.starts_with("https://")
+            || target.chars().count() > crate::validate::limits::MAX_URI_LEN
+        {
             cx.error(
                 pos,
                 format!("URL「{target}」は使えません"),
@@ -349,7 +387,12 @@ fn action(cx: &mut Cx<'_>, label: &str, t: &Spanned<String>, tabs: &[&str]) -> O
     content_action(cx, label, target, pos)
 }
 
-fn content_action(cx: &mut Cx<'_>, label: &str, target: &str, pos: (usize, usize)) -> Option<Value> {
+fn content_action(
+    cx: &mut Cx<'_>,
+    label: &str,
+    target: &str,
+    pos: (usize, usize),
+) -> Option<Value> {
     let path = target.trim_matches('/').trim_end_matches(".md");
     let site = cx.site;
     let (data, title) = if let Some(p) = site.pages.get(path) {
@@ -360,7 +403,7 @@ fn content_action(cx: &mut Cx<'_>, label: &str, target: &str, pos: (usize, usize
         let all = site.sections.keys().chain(site.pages.keys()).filter(|p| !p.is_empty());
         let near = all
             .map(|p| (strsim::damerau_levenshtein(path, p), p))
-            .filter(|(d, _)| *d <= 3)
+            .filter(|(d, _)| *d <= 3 && !path.is_empty())
             .min()
             .map(|(_, p)| p.clone());
         let hint = match near {
@@ -444,8 +487,8 @@ fn report_unreached_tabs(cx: &mut Cx<'_>, menus: &[MenuPlan]) {
         }
     }
     for (name, tab) in cx.spec.menu.tabs.iter().flatten() {
-        if reached.get(&alias(name)) == Some(&false) {
-            let pos = cx.spec.pos(tab);
+        if valid_tab_name(name) && reached.get(&alias(name)) == Some(&false) {
+            let pos = tab_pos(cx, name, tab);
             cx.warning(
                 pos,
                 format!("タブ「{name}」へ切り替えるボタンがどのメニューにもありません"),

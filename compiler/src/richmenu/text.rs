@@ -18,7 +18,8 @@ pub const LINE_HEIGHT: f32 = 1.2;
 pub const MAX_LINES: usize = 3;
 
 /// Characters that may not start a line (Japanese line-breaking rules, kinsoku).
-const NO_LINE_START: &str = "、。，．・：；ー〜…）」』】〕！？!?)]}ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々";
+const NO_LINE_START: &str =
+    "、。，．・：；ー〜…）」』】〕！？!?)]}ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々";
 /// Characters that may not end a line.
 const NO_LINE_END: &str = "（「『【〔([{";
 
@@ -68,8 +69,9 @@ impl Lines {
 /// Every way to break `label` into at most [`MAX_LINES`] lines.
 pub fn candidates(label: &str) -> Vec<Lines> {
     let chars: Vec<char> = label.trim().chars().collect();
-    let breaks: Vec<(usize, u32)> =
-        (1..chars.len()).filter_map(|i| break_quality(chars[i - 1], chars[i]).map(|q| (i, q))).collect();
+    let breaks: Vec<(usize, u32)> = (1..chars.len())
+        .filter_map(|i| break_quality(chars[i - 1], chars[i]).map(|q| (i, q)))
+        .collect();
     let mut out = Vec::new();
     let mut chosen = Vec::new();
     collect(&chars, &breaks, 0, &mut chosen, &mut out);
@@ -150,7 +152,8 @@ const LINE_PENALTY: f32 = 0.15;
 /// The font size (px, at most `max`) at which `label` fits a `w × h` box best: the largest,
 /// but with a preference for fewer lines.
 pub fn best_size(label: &str, w: f32, h: f32, max: f32) -> f32 {
-    let score = |l: &Lines| l.fit(w, h).min(max) * (1.0 - LINE_PENALTY * (l.lines.len() as f32 - 1.0));
+    let score =
+        |l: &Lines| l.fit(w, h).min(max) * (1.0 - LINE_PENALTY * (l.lines.len() as f32 - 1.0));
     candidates(label)
         .iter()
         .max_by(|a, b| score(a).total_cmp(&score(b)))
