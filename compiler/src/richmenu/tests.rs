@@ -232,3 +232,13 @@ fn check_image_reads_size_and_bytes() {
     big.resize(limits::MAX_IMAGE_BYTES + 1, 0);
     assert_eq!(check_image(&big, (800, 250)).len(), 1);
 }
+
+#[test]
+fn zz_timing() {
+    let t = std::time::Instant::now();
+    let pm = draw::draw(plan::LARGE, &sample_cells(), 140.0);
+    let d = t.elapsed();
+    let t = std::time::Instant::now();
+    let png = draw::encode_png(&pm);
+    eprintln!("TIMING draw {:?} encode {:?} bytes {}", d, t.elapsed(), png.len());
+}
