@@ -1,0 +1,147 @@
+// End-to-end test of `oyako dev` in Debian's Chromium: a parent adds the friend, taps
+// menu → section → page, types a search word; staff edit a page (live reload) and break one
+// (the error shows in Japanese and the old version keeps answering).
+//   OYAKO_BIN=target/debug/oyako node --test tests/browser/dev.test.mjs
+// Screenshots go to artifacts/browser/dev-*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = resolve(ROOT, process.env.OYAKO_BIN || 'target/debug/oyako');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'artifacts', 'browser');
+const T = { timeout: 120_000 };
+
+let work, dev, browser, page, log = '';
+
+function freePort() {
+  return new Promise((ok) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+function waitForLog(text, ms = 60_000) {
+  return new Promise((ok, fail) => {
+    const started = Date.now();
+    const check = () => {
+      if (log.includes(text)) return ok();
+      if (Date.now() - started > ms) return fail(new Error(`timed out waiting for "${text}" in:\n${log}`));
+      setTimeout(check, 50);
+    };
+    check();
+  });
+}
+
+async function shot(name) {
+  await page.screenshot({ path: join(ARTIFACTS, `dev-${name}.png`), fullPage: true });
+}
+
+/** The newest bubble (or chat row) containing `text`. */
+const latest = (selector, text) => page.locator(selector, { hasText: text }).last();
+
+before(async () => {
+  assert.ok(existsSync(BIN), `build the binary first (cargo build --bin oyako): ${BIN}`);
+  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`);
+  await mkdir(ARTIFACTS, { recursive: true });
+  work = await mkdtemp(join(tmpdir(), 'oyako-dev-'));
+  await cp(join(ROOT, 'content'), join(work, 'content'), { recursive: true });
+  const port = await freePort();
+  const started = Date.now();
+  dev = spawn(BIN, ['dev', '--port', String(port), '--content', join(work, 'content'), '--out', join(work, 'dist'), '--today', '2026-11-27'],
+    { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  dev.stdout.on('data', (d) => { log += d; });
+  dev.stderr.on('data', (d) => { log += d; });
+  await waitForLog('シミュレーター: ');
+  console.log(`oyako dev ready after ${Date.now() - started} ms (build included)`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.waitForSelector('#status:not(:has-text("ビルド中"))');
+  page.errors = errors;
+});
+
+after(async () => {
+  await browser?.close();
+  dev?.kill('SIGINT');
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+test('adding the friend shows the welcome, the menu and quick replies', T, async () => {
+  await page.click('#follow');
+  await latest('.oy-bubble', '旭市 子育て応援LINE').waitFor();
+  await latest('.oy-bubble', '妊娠・出産').waitFor();
+  assert.ok(await page.locator('#quick-replies .oy-qr-chip', { hasText: 'メニュー' }).count() >= 1);
+  assert.match(await page.textContent('#chat-list-preview'), /メニュー|ようこそ|友だち/);
+  await shot('1-follow');
+});
+
+test('menu → section → page in taps', T, async () => {
+  await latest('.oy-bubble', '妊娠・出産').locator('.oy-button-face', { hasText: '一覧を見る' }).click();
+  await latest('.user-bubble', '妊娠・出産').waitFor();
+  const card = latest('.oy-bubble', '母子健康手帳の交付');
+  await card.waitFor();
+  await shot('2-section');
+  await card.locator('.oy-button-face', { hasText: '見る' }).click();
+  const pageBubble = latest('.oy-bubble', '妊娠届');
+  await pageBubble.waitFor();
+  assert.match(await pageBubble.textContent(), /母子健康手帳の交付/);
+  await shot('3-page');
+});
+
+test('typing a search word answers with matching pages', T, async () => {
+  await page.fill('#input', 'おむつ');
+  await page.press('#input', 'Enter');
+  await latest('.user-bubble', 'おむつ').waitFor();
+  await latest('.oy-bubble', '乳幼児紙おむつの支給').waitFor();
+  await page.fill('#input', 'きょうのてんき');
+  await page.press('#input', 'Enter');
+  await latest('.oy-textmsg', 'ごめんなさい').waitFor();
+  await shot('4-search');
+});
+
+test('a quick reply chip opens its section', T, async () => {
+  const before = await page.locator('.row.bot').count();
+  await page.locator('#quick-replies .oy-qr-chip', { hasText: '手当・助成' }).click();
+  await latest('.user-bubble', '手当・助成').waitFor();
+  await page.waitForFunction((n) => document.querySelectorAll('.row.bot').length > n, before);
+  assert.match(await page.locator('.row.bot').last().textContent(), /児童手当/);
+});
+
+test('editing content reloads within seconds; a broken file shows a Japanese error and the old version keeps working', T, async () => {
+  const file = join(work, 'content', 'ninshin', 'boshi-techo.md');
+  const original = await readFile(file, 'utf8');
+  await writeFile(file, original.replace('title: 母子健康手帳の交付', 'title: 母子手帳をもらう'));
+  await waitForLog('bundle reloaded', 10_000);
+  await page.fill('#input', '母子手帳をもらう');
+  await page.press('#input', 'Enter');
+  await latest('.oy-bubble', '母子手帳をもらう').waitFor();
+
+  await writeFile(file, original.replace('title: 母子健康手帳の交付', 'titel: 母子健康手帳の交付'));
+  await page.waitForSelector('#status.error');
+  const status = await page.textContent('#status');
+  assert.match(status, /boshi-techo\.md:2:1: エラー: 知らない設定「titel」があります/);
+  assert.match(status, /「title」のまちがいではありませんか？/);
+  await shot('5-build-error');
+  await page.fill('#input', '予防接種');
+  await page.press('#input', 'Enter');
+  await latest('.oy-bubble', '予防接種').waitFor();
+  await writeFile(file, original);
+  await page.waitForSelector('#status:not(.error)');
+  assert.deepEqual(page.errors, []);
+});
