@@ -18,6 +18,7 @@ mod config;
 mod dedupe;
 pub mod dev;
 mod dispatch;
+pub mod journal;
 mod line_api;
 pub mod logging;
 mod metrics;

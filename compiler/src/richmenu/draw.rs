@@ -188,12 +188,15 @@ fn rounded_rect(c: Rect, r: f32) -> Option<Path> {
 /// Encodes opaque pixels as an 8-bit RGB PNG (no alpha channel: smaller, and LINE shows the
 /// menu on an opaque bar anyway).
 pub fn encode_png(pm: &Pixmap) -> Vec<u8> {
-    let rgb: Vec<u8> = pm.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    let mut rgb = Vec::with_capacity(pm.data().len() / 4 * 3);
+    for p in pm.data().chunks_exact(4) {
+        rgb.extend_from_slice(&p[..3]);
+    }
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, pm.width(), pm.height());
     enc.set_color(png::ColorType::Rgb);
     enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Fast);
+    enc.set_compression(png::Compression::Balanced);
     // Flat colours compress best after `Up`, and trying every filter per row (the default)
     // costs a second per image in debug builds, i.e. in every test.
     enc.set_filter(png::Filter::Up);
