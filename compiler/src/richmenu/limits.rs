@@ -1,7 +1,7 @@
 //! LINE's rules for rich menus (line-api.md §5, §4.5), as named constants and as a check of
 //! the finished request JSON and image.
 //!
-//! The content checks in [`super::plan`] give staff located messages; [`check_request`] and
+//! The content checks in `plan` give staff located messages; [`check_request`] and
 //! [`check_image`] then check what is actually written, so a bug in the builder cannot ship a
 //! menu LINE would refuse at deploy time.
 

@@ -3,24 +3,27 @@
 //!
 //! Stages, one module each:
 //! - [`spec`] is the front matter as written;
-//! - [`plan`] checks it against the site and LINE's limits and decides each button's action;
-//! - [`geometry`] cuts the image into tap areas; [`text`] breaks and sizes labels with the
-//!   embedded font; [`draw`] paints the PNG;
+//! - `plan` checks it against the site and LINE's limits, and `target` decides each
+//!   button's action;
+//! - `geometry` cuts the image into tap areas; `text` breaks and sizes labels with the
+//!   embedded font; `draw` paints the PNG;
 //! - [`limits`] re-checks the finished request JSON and image;
-//! - [`format`] is what goes into the bundle (`bundle.json` → `richmenu`) for a deploy step.
+//! - [`format`](mod@format) is what goes into the bundle (`bundle.json` → `richmenu`) for
+//!   a deploy step.
 //!
 //! Output files (under `dist/richmenu/`, through the pipeline's extra files): for every menu,
 //! `<alias>.json` (the create request body) and `<alias>.png` (or `.jpg` for a staff image).
 //! Builds are byte-identical: the font is embedded, drawing uses no SIMD approximations, and
 //! the JSON has sorted keys.
 
-pub mod draw;
+mod draw;
 pub mod format;
-pub mod geometry;
+mod geometry;
 pub mod limits;
-pub mod plan;
+mod plan;
 pub mod spec;
-pub mod text;
+mod target;
+mod text;
 
 #[cfg(test)]
 mod tests;

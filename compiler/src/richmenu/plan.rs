@@ -1,12 +1,12 @@
 //! Checking `richmenu:` against the site and LINE's limits, and turning it into menus to
-//! build: one [`MenuPlan`] per menu, each button with its LINE action.
+//! build: one [`MenuPlan`] per menu, each button with its LINE action (from `target`).
 //!
 //! Every problem is reported (not only the first), located at the value it is about.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use serde_saphyr::Spanned;
 use tiny_skia::Pixmap;
 
@@ -14,9 +14,8 @@ use super::format::SWITCH_DATA_PREFIX;
 use super::limits::{self, MAX_AREAS, MAX_CHAT_BAR_LEN, MAX_LABEL_LEN};
 use super::spec::{AreaSpec, Spec};
 use super::{ALIAS_PREFIX, MAIN_TAB};
-use crate::content::{Site, is_dialable};
+use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::flex::actions;
 
 /// The `large` size (line-api.md §5.1).
 pub const LARGE: (u32, u32) = (2500, 1686);
@@ -89,7 +88,12 @@ pub struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn error(&mut self, pos: (usize, usize), msg: impl Into<String>, hint: impl Into<String>) {
+    pub(super) fn error(
+        &mut self,
+        pos: (usize, usize),
+        msg: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
         self.diags.push(Diagnostic::error(self.file, pos, msg).with_hint(hint));
     }
 
@@ -332,92 +336,8 @@ fn cell(cx: &mut Cx<'_>, a: &AreaSpec, tab: &str, tabs: &[&str], drawn: bool) ->
     let icon = a.icon.as_ref().filter(|_| drawn).and_then(|i| icon(cx, i));
     let target = a.target.value.trim();
     let active = target.strip_prefix(SWITCH_DATA_PREFIX) == Some(tab);
-    let action = action(cx, &label, &a.target, tabs).unwrap_or(Value::Null);
+    let action = super::target::action(cx, &label, &a.target, tabs).unwrap_or(Value::Null);
     CellPlan { label, pos, action, icon, active }
-}
-
-fn action(cx: &mut Cx<'_>, label: &str, t: &Spanned<String>, tabs: &[&str]) -> Option<Value> {
-    let pos = cx.spec.pos(t);
-    let target = t.value.trim();
-    let max = MAX_LABEL_LEN;
-    if let Some(name) = target.strip_prefix(SWITCH_DATA_PREFIX) {
-        if name != MAIN_TAB && !tabs.contains(&name) {
-            let known: Vec<String> = std::iter::once(MAIN_TAB)
-                .chain(tabs.iter().copied())
-                .map(|t| format!("tab:{t}"))
-                .collect();
-            cx.error(
-                pos,
-                format!("タブ「{name}」がありません"),
-                format!("tabs: に書いたタブの名前を使ってください（{}）", known.join("、")),
-            );
-            return None;
-        }
-        return Some(json!({
-            "type": "richmenuswitch",
-            "label": clip(label, max),
-            "richMenuAliasId": alias(name),
-            "data": format!("{SWITCH_DATA_PREFIX}{name}"),
-        }));
-    }
-    if target.starts_with("https://") || target.starts_with("http://") {
-        if !target.starts_with("https://")
-            || target.chars().count() > crate::validate::limits::MAX_URI_LEN
-        {
-            cx.error(
-                pos,
-                format!("URL「{target}」は使えません"),
-                "https:// で始まる1000文字までのアドレスにしてください",
-            );
-            return None;
-        }
-        return Some(actions::uri(label, target, max));
-    }
-    if let Some(number) = target.strip_prefix("tel:") {
-        if !is_dialable(number) {
-            cx.error(
-                pos,
-                format!("電話番号「{number}」が正しくありません"),
-                "tel:0479-62-1212 のように書いてください",
-            );
-            return None;
-        }
-        return Some(actions::tel(label, number, max));
-    }
-    content_action(cx, label, target, pos)
-}
-
-fn content_action(
-    cx: &mut Cx<'_>,
-    label: &str,
-    target: &str,
-    pos: (usize, usize),
-) -> Option<Value> {
-    let path = target.trim_matches('/').trim_end_matches(".md");
-    let site = cx.site;
-    let (data, title) = if let Some(p) = site.pages.get(path) {
-        (actions::page_data(path), p.title.as_str())
-    } else if let Some(s) = site.sections.get(path).filter(|_| !path.is_empty()) {
-        (actions::menu_data(path, 1), s.title.as_str())
-    } else {
-        let all = site.sections.keys().chain(site.pages.keys()).filter(|p| !p.is_empty());
-        let near = all
-            .map(|p| (strsim::damerau_levenshtein(path, p), p))
-            .filter(|(d, _)| *d <= 3 && !path.is_empty())
-            .min()
-            .map(|(_, p)| p.clone());
-        let hint = match near {
-            Some(p) => format!("「{p}」のまちがいではありませんか？"),
-            None => "セクションかページのパス（例: ninshin、ninshin/boshi-techo）、https:// の URL、tel:番号、tab:タブ名 のどれかを書いてください".to_string(),
-        };
-        cx.error(pos, format!("ボタンの行き先「{target}」が見つかりません"), hint);
-        return None;
-    };
-    Some(actions::postback(label, &data, title, MAX_LABEL_LEN))
-}
-
-fn clip(s: &str, max: usize) -> String {
-    s.chars().take(max).collect()
 }
 
 /// Reads an asset file named `assets/<name>` (or `<name>`), reporting a missing one.

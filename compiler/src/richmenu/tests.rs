@@ -232,24 +232,3 @@ fn check_image_reads_size_and_bytes() {
     big.resize(limits::MAX_IMAGE_BYTES + 1, 0);
     assert_eq!(check_image(&big, (800, 250)).len(), 1);
 }
-
-#[test]
-fn zz_timing() {
-    let t = std::time::Instant::now();
-    let pm = draw::draw(plan::LARGE, &sample_cells(), 140.0);
-    let d = t.elapsed();
-    let t = std::time::Instant::now();
-    let png = draw::encode_png(&pm);
-    eprintln!("TIMING draw {:?} encode {:?} bytes {}", d, t.elapsed(), png.len());
-}
-
-#[test]
-fn zz_timing2() {
-    let pm = draw::draw(plan::LARGE, &sample_cells(), 140.0);
-    let t = std::time::Instant::now();
-    let mut rgb = Vec::with_capacity(pm.data().len() / 4 * 3);
-    for p in pm.data().chunks_exact(4) {
-        rgb.extend_from_slice(&p[..3]);
-    }
-    eprintln!("TIMING rgb {:?} {}", t.elapsed(), rgb.len());
-}

@@ -218,6 +218,7 @@ pub fn outline(text: &str, px: f32, x: f32, y: f32) -> Option<Path> {
                     }
                     OutlineCurve::Cubic(_, c1, c2, b) => {
                         let ((ax, ay), (cx, cy), (bx, by)) = (p(c1), p(c2), p(b));
+                        // Only CFF fonts have cubics; the embedded TrueType font has none.
                         pb.cubic_to(ax, ay, cx, cy, bx, by);
                     }
                 }
