@@ -58,3 +58,25 @@ pub fn dev(opts: &crate::dev::DevOptions) -> ExitCode {
         }
     }
 }
+
+/// `oyako verify`: loads a bundle exactly as `oyako serve` would, without serving it.
+pub fn verify(bundle: &std::path::Path) -> ExitCode {
+    match crate::state::load(bundle, None) {
+        Ok(loaded) => {
+            let b = &loaded.bundle;
+            eprintln!(
+                "{}: ok (format {}, {} pages, {} replies, hash {})",
+                bundle.display(),
+                b.format_version,
+                b.pages.len(),
+                b.postbacks.len(),
+                &b.content_hash[..12.min(b.content_hash.len())]
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: not a usable bundle: {e}", bundle.display());
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -27,12 +27,13 @@ mod routes;
 mod server;
 mod signature;
 mod state;
+pub mod tls;
 mod webhook;
 
 pub use app::ServeOptions;
 pub use config::{Config, ConfigError, Limits, ReplyPolicy, Secret};
 pub use metrics::Metrics;
 pub use routes::handle;
-pub use server::serve;
+pub use server::{serve, serve_tls};
 pub use signature::{sign, verify};
 pub use state::{LoadError, Loaded, StartError, State};

@@ -24,6 +24,15 @@ enum Command {
     Serve(ServeArgs),
     /// Build, serve and simulate the account locally: no LINE channel or credentials needed.
     Dev(DevArgs),
+    /// Check that a bundle directory loads (before switching a deployment to it).
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// The bundle directory to check.
+    #[arg(long, default_value = "dist")]
+    bundle: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -71,6 +80,7 @@ fn main() -> ExitCode {
         Command::Check(args) => runtime::cli::build(&options(args), false),
         Command::Serve(args) => serve(args),
         Command::Dev(args) => dev(args),
+        Command::Verify(args) => runtime::cli::verify(&args.bundle),
     }
 }
 

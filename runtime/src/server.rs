@@ -21,6 +21,7 @@ use tokio::sync::Semaphore;
 
 use crate::routes;
 use crate::state::State;
+use crate::tls::Tls;
 
 /// Pause after a failed `accept` before trying again.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
@@ -28,6 +29,17 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 /// Serves `state` on `listener` until `shutdown` completes, then finishes open connections
 /// and queued replies (each within `limits.shutdown_grace`) and returns.
 pub async fn serve(listener: TcpListener, state: Arc<State>, shutdown: impl Future<Output = ()>) {
+    serve_tls(listener, state, None, shutdown).await;
+}
+
+/// Like [`serve`], terminating TLS with `tls` when given (the TLS handshake must finish
+/// within the header-read timeout).
+pub async fn serve_tls(
+    listener: TcpListener,
+    state: Arc<State>,
+    tls: Option<Arc<Tls>>,
+    shutdown: impl Future<Output = ()>,
+) {
     let limits = state.config.limits.clone();
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
@@ -61,14 +73,34 @@ pub async fn serve(listener: TcpListener, state: Arc<State>, shutdown: impl Futu
             let state = state.clone();
             async move { Ok::<_, Infallible>(routes::handle(&state, req).await) }
         });
-        let conn = builder.serve_connection(TokioIo::new(stream), service);
-        let conn = graceful.watch(conn);
-        tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::debug!(error = %e, "connection ended with an error");
+        match &tls {
+            None => {
+                let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+                tokio::spawn(async move {
+                    if let Err(e) = conn.await {
+                        tracing::debug!(error = %e, "connection ended with an error");
+                    }
+                    drop(permit);
+                });
             }
-            drop(permit);
-        });
+            Some(tls) => {
+                let (acceptor, builder) = (tls.acceptor(), builder.clone());
+                let (timeout, watcher) = (limits.header_timeout, graceful.watcher());
+                tokio::spawn(async move {
+                    match tokio::time::timeout(timeout, acceptor.accept(stream)).await {
+                        Ok(Ok(stream)) => {
+                            let conn = builder.serve_connection(TokioIo::new(stream), service);
+                            if let Err(e) = watcher.watch(conn).await {
+                                tracing::debug!(error = %e, "TLS connection ended with an error");
+                            }
+                        }
+                        Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
+                        Err(_) => tracing::debug!("TLS handshake timed out"),
+                    }
+                    drop(permit);
+                });
+            }
+        }
     }
     drop(listener);
     state.begin_shutdown();
