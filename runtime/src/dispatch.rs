@@ -50,6 +50,10 @@ pub fn plan(loaded: &Loaded, metrics: &Metrics, event: &Event) -> Plan {
     }
     let answer = match (event.kind.as_str(), &event.postback, &event.message) {
         ("follow", _, _) => Answer::Follow,
+        // A rich-menu tab switch: LINE has already switched the menu; nothing to say.
+        ("postback", Some(p), _) if p.data.starts_with(compiler::bundle::SWITCH_DATA_PREFIX) => {
+            return Plan::Skip("richmenu_switch");
+        }
         ("postback", Some(p), _) => Answer::Postback(&p.data),
         ("message", _, Some(m)) => match (m.kind.as_str(), &m.text) {
             ("text", Some(text)) => Answer::Text(text),

@@ -39,7 +39,11 @@ impl Tls {
     /// Loads the certificate chain and private key.
     pub fn load(cert: &Path, key: &Path) -> Result<Tls, TlsError> {
         let config = server_config(cert, key)?;
-        Ok(Tls { cert: cert.to_path_buf(), key: key.to_path_buf(), current: RwLock::new(Arc::new(config)) })
+        Ok(Tls {
+            cert: cert.to_path_buf(),
+            key: key.to_path_buf(),
+            current: RwLock::new(Arc::new(config)),
+        })
     }
 
     /// Re-reads the files; on error the previous pair stays in use.
@@ -65,7 +69,10 @@ fn server_config(cert: &Path, key: &Path) -> Result<ServerConfig, TlsError> {
         .collect::<Result<_, _>>()
         .map_err(|e| pem_err(cert, e))?;
     if chain.is_empty() {
-        return Err(TlsError::Pem { path: cert.to_path_buf(), reason: "no certificate in the file".into() });
+        return Err(TlsError::Pem {
+            path: cert.to_path_buf(),
+            reason: "no certificate in the file".into(),
+        });
     }
     let key = PrivateKeyDer::from_pem_file(key).map_err(|e| pem_err(key, e))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());

@@ -111,7 +111,7 @@
     }
     state.tab = current.alias;
     var img = el("img");
-    img.src = "/richmenu/" + current.image;
+    img.src = "/" + current.image;
     img.alt = "リッチメニュー";
     richmenuImage.appendChild(img);
     var size = current.request.size;

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::search::SearchIndex;
 
 /// The rich menu part of the format lives beside its builder (serde types only).
-pub use crate::richmenu::format::{RichMenuBundle, RichMenuEntry};
+pub use crate::richmenu::format::{RichMenuBundle, RichMenuEntry, SWITCH_DATA_PREFIX};
 pub use blob::{Blob, BlobBuilder, BlobError};
 pub use io::{BundleError, DIST_README, load, write};
 

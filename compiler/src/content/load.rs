@@ -65,6 +65,9 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagn
         }
     }
     let Some(account) = account else {
+        if diags.has_errors() && files.iter().any(|f| f == "_index.md") {
+            return Err(diags); // `_index.md` exists; its own errors say what is wrong.
+        }
         diags.push(
             Diagnostic::error(
                 &dir.join("_index.md"),

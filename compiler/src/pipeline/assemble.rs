@@ -83,7 +83,13 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
         std::mem::take(diags)
     })?;
     let specials = special_replies(site, welcome, &replies, diags);
-    check_reachability(site, &specials[0], &replies, diags);
+    // The rich menu is always on screen: each of its taps counts as one tap, like the
+    // welcome message's buttons.
+    let mut start = specials[0].taps.clone();
+    if let Some(m) = &richmenu {
+        start.extend(m.bundle.menus.iter().flat_map(|e| postbacks(&e.request)));
+    }
+    check_reachability(site, &start, &replies, diags);
     if diags.has_errors() {
         return Err(std::mem::take(diags));
     }
@@ -198,15 +204,17 @@ fn special_replies(
         .collect()
 }
 
+/// Reports pages more than [`MAX_TAPS`] taps away from the taps on screen at the start
+/// (`start`: the welcome message, its quick reply and the rich menu).
 fn check_reachability(
     site: &Site,
-    follow: &Compiled,
+    start: &[String],
     replies: &BTreeMap<String, Compiled>,
     diags: &mut Diagnostics,
 ) {
     let taps: BTreeMap<String, Vec<String>> =
         replies.iter().map(|(k, c)| (k.clone(), c.taps.clone())).collect();
-    let dist = tap_distances(&follow.taps, &taps);
+    let dist = tap_distances(start, &taps);
     for page in site.pages.values() {
         let taps = dist.get(&actions::page_data(&page.path)).copied();
         if taps.is_none_or(|t| t > MAX_TAPS) {

@@ -82,9 +82,7 @@ fn state(dev: &Dev) -> Value {
     let runtime = dev.runtime();
     let loaded = runtime.as_ref().map(|s| s.current());
     let title = loaded.as_ref().map_or(String::new(), |l| l.bundle.title.clone());
-    let richmenu = std::fs::read(dev.bundle_dir.join("richmenu/richmenu.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
+    let richmenu = loaded.as_ref().and_then(|l| serde_json::to_value(&l.bundle.richmenu).ok());
     json!({
         "title": title,
         "running": runtime.is_some(),

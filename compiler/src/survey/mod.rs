@@ -1,0 +1,194 @@
+//! Surveys: a page with `survey:` front matter becomes a question with one button per choice,
+//! so the city can measure parents' satisfaction without a form or a database.
+//!
+//! - [`spec`] is the front matter as written and its checks (done while loading the page);
+//! - this module renders the survey and its replies, checks that ids are unique, and fills
+//!   the bundle's [`surveys`](crate::bundle::Bundle::surveys);
+//! - [`format`](mod@format) is what goes into the bundle for the runtime and for notices.
+//!
+//! Replies (all validated like every other reply):
+//! - `page:<path>` — the survey: the page's title, image and body, the question in bold, and the
+//!   choices as buttons (postback `survey:<id>:<index>`, display text = the choice), so a menu
+//!   or a link opens it like any page;
+//! - `survey:<id>:<index>` — thanks, then the follow-up prompt when `followup` is set. The
+//!   runtime journals the answer before it sends this.
+
+pub mod format;
+pub mod spec;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::bundle::{Blob, BlobBuilder};
+use crate::content::{Page, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::flex::actions::{self, BUTTON_LABEL_MAX};
+use crate::flex::{self, PageView, Renderer};
+use crate::lookup::{self, CAROUSEL_MAX_BUBBLES, Draft, LookupError};
+use crate::markdown::{Block, Span};
+use crate::pipeline::resolve::image_view;
+
+pub use format::{ANSWER_PREFIX, SurveyChoice, SurveyEntry, answer_data, parse_answer_data};
+pub use spec::{Survey, SurveySpec, check};
+
+/// The first message of the reply to an answer.
+pub const THANKS: &str =
+    "ご回答ありがとうございました。いただいた声は、これからの子育て支援に役立てます。";
+/// The reply to a free comment after the follow-up prompt.
+pub const COMMENT_THANKS: &str = "ご意見ありがとうございました。担当の職員が読ませていただきます。";
+
+/// Reports survey ids used by more than one page (answers are counted by id).
+pub fn check_site(site: &Site, diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for page in site.pages.values() {
+        let Some(survey) = &page.survey else { continue };
+        if let Some(other) = seen.insert(&survey.id, &page.path) {
+            diags.push(
+                Diagnostic::error(
+                    &page.source.file,
+                    survey.pos,
+                    format!("アンケートの id「{}」は「{other}」でも使われています", survey.id),
+                )
+                .with_hint("回答は id ごとに集計されます。アンケートごとに別の id にしてください"),
+            );
+        }
+    }
+}
+
+/// The replies of a survey page: the survey under `page:<path>` and the thanks under each
+/// choice's answer postback.
+pub fn drafts(
+    r: &Renderer,
+    site: &Site,
+    dir: &Path,
+    page: &Page,
+    survey: &Survey,
+) -> Result<Vec<(String, Draft)>, LookupError> {
+    let buttons = survey
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let action = actions::postback(c, &answer_data(&survey.id, i), c, BUTTON_LABEL_MAX);
+            json!({ "action": action, "secondary": true })
+        })
+        .collect();
+    let view = PageView {
+        title: page.title.clone(),
+        image: page.image.as_ref().map(|i| image_view(dir, i)),
+        event: page.event.as_ref().map(|e| {
+            json!({ "date": lookup::japanese_date(e.date), "time": e.time, "place": e.place })
+        }),
+        buttons,
+    };
+    let mut blocks = page.body.clone();
+    let question = Span { text: survey.question.clone(), bold: true, ..Span::default() };
+    blocks.push(Block::Paragraph { spans: vec![question] });
+    let too_long = |message: String| LookupError::TooLong {
+        file: page.source.file.clone(),
+        pos: survey.pos,
+        message,
+    };
+    let mut bubbles = flex::page_bubbles(r, &view, &blocks).map_err(|e| match e {
+        flex::page::PageError::Template(t) => LookupError::Template(t),
+        flex::page::PageError::BlockTooLarge(i) => {
+            too_long(format!("{}番目のまとまりが大きすぎて1枚に収まりません", i + 1))
+        }
+    })?;
+    if bubbles.len() > CAROUSEL_MAX_BUBBLES {
+        return Err(too_long("アンケートのページの本文が長すぎます".into()));
+    }
+    let container = match bubbles.len() {
+        1 => bubbles.remove(0),
+        _ => flex::carousel(bubbles),
+    };
+    let alt = format!("{}｜{}", page.title, survey.question);
+    let file = page.source.file.clone();
+    let section = page.section.clone();
+    let draft = |messages| Draft { messages, quick_reply: section.clone(), file: file.clone() };
+    let mut out = vec![(actions::page_data(&page.path), draft(vec![flex::flex_message(&alt, container)]))];
+    let mut thanks = vec![flex::text_message(THANKS)];
+    thanks.extend(survey.followup.as_deref().map(flex::text_message));
+    for i in 0..survey.choices.len() {
+        out.push((answer_data(&survey.id, i), draft(thanks.clone())));
+    }
+    Ok(out)
+}
+
+/// Survey blobs added to a [`BlobBuilder`], waiting for [`BlobBuilder::finish`].
+#[derive(Debug)]
+pub struct Pending {
+    entries: Vec<(SurveyEntry, usize, usize, Option<usize>)>,
+}
+
+/// Adds each survey's blobs to `blobs`. `reply` gives the compiled JSON of a reply key (the
+/// survey page's reply, from which the quick reply is removed for notices, and the thanks).
+pub fn add_blobs<'a>(
+    site: &Site,
+    reply: impl Fn(&str) -> Option<&'a [u8]>,
+    blobs: &mut BlobBuilder,
+) -> Pending {
+    let mut entries = Vec::new();
+    for page in site.pages.values() {
+        let Some(survey) = &page.survey else { continue };
+        let (Some(page_json), Some(thanks)) =
+            (reply(&actions::page_data(&page.path)), reply(&answer_data(&survey.id, 0)))
+        else {
+            continue;
+        };
+        let message = blobs.add(without_quick_reply(page_json));
+        let thanks = blobs.add(thanks.to_vec());
+        let comment = survey.followup.as_ref().map(|_| {
+            let mut m = flex::text_message(COMMENT_THANKS);
+            m["quickReply"] = lookup::quick_reply(site, &page.section);
+            blobs.add(serde_json::to_vec(&[m]).unwrap_or_default())
+        });
+        let entry = SurveyEntry {
+            id: survey.id.clone(),
+            page: page.path.clone(),
+            title: page.title.clone(),
+            question: survey.question.clone(),
+            choices: survey
+                .choices
+                .iter()
+                .zip(&survey.satisfied)
+                .map(|(label, &satisfied)| SurveyChoice { label: label.clone(), satisfied })
+                .collect(),
+            followup: survey.followup.clone(),
+            message: Blob { offset: 0, len: 0, plain_len: 0, has_assets: false },
+            thanks: Blob { offset: 0, len: 0, plain_len: 0, has_assets: false },
+            comment_thanks: None,
+        };
+        entries.push((entry, message, thanks, comment));
+    }
+    Pending { entries }
+}
+
+impl Pending {
+    /// The surveys by id, given the blobs [`BlobBuilder::finish`] returned.
+    pub fn finish(self, all: &[Blob]) -> BTreeMap<String, SurveyEntry> {
+        self.entries
+            .into_iter()
+            .map(|(mut e, message, thanks, comment)| {
+                e.message = all[message];
+                e.thanks = all[thanks];
+                e.comment_thanks = comment.map(|c| all[c]);
+                (e.id.clone(), e)
+            })
+            .collect()
+    }
+}
+
+/// A compiled messages array with every `quickReply` removed.
+fn without_quick_reply(json: &[u8]) -> Vec<u8> {
+    let mut messages: Vec<Value> = serde_json::from_slice(json).unwrap_or_default();
+    for m in messages.iter_mut().filter_map(Value::as_object_mut) {
+        m.remove("quickReply");
+    }
+    serde_json::to_vec(&messages).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;
