@@ -9,6 +9,8 @@
 //! - [`search`] builds the free-text index the runtime queries;
 //! - [`validate`] checks every generated message against LINE's limits and schema;
 //! - [`richmenu`] checks `richmenu:` and draws the rich menu images;
+//! - [`survey`] turns `survey:` pages into questions with answer buttons;
+//! - [`notices`] turns `notify:` pages into notices pushed to friends at a set time;
 //! - [`bundle`] is the on-disk format shared with the runtime (the only contract between them);
 //! - [`pipeline`] runs the stages and collects [`diagnostics`];
 //! - [`preview`] writes `dist/preview/`, every reply viewable in a browser.
@@ -19,10 +21,12 @@ pub mod diagnostics;
 pub mod flex;
 pub mod lookup;
 pub mod markdown;
+pub mod notices;
 pub mod pipeline;
 pub mod preview;
 pub mod richmenu;
 pub mod search;
+pub mod survey;
 pub mod validate;
 
 pub use diagnostics::{Diagnostic, Diagnostics};

@@ -40,6 +40,8 @@ struct Data<'a> {
     title: &'a str,
     tree: Vec<NavItem>,
     replies: BTreeMap<&'a str, Value>,
+    /// The rich menus (image path under the bundle, request with tap areas), if any.
+    richmenu: Option<&'a crate::bundle::RichMenuBundle>,
 }
 
 #[derive(Serialize)]
@@ -54,7 +56,7 @@ pub fn data_js(site: &Site, bundle: &Bundle) -> String {
     let replies = bundle.all_replies().map(|(k, b)| (k, bundle.messages_value(b))).collect();
     let mut tree = Vec::new();
     nav(site, "", 0, &mut tree);
-    let data = Data { title: &bundle.title, tree, replies };
+    let data = Data { title: &bundle.title, tree, replies, richmenu: bundle.richmenu.as_ref() };
     let json = serde_json::to_string(&data).unwrap_or_default();
     format!("window.OYAKO_PREVIEW = {};\n", escape_for_script(&json))
 }

@@ -359,3 +359,72 @@ fn richmenu_only_in_the_account_file() {
         ("t/q.md", &page("", "本文\n")),
     ]));
 }
+
+/// An account whose `content/_index.md` has `audiences` (indented YAML lines) from line 5 on.
+fn audiences_account(audiences: &str) -> String {
+    format!(
+        "---\ntitle: テスト市 子育てLINE\nfallback: みつかりませんでした。\naudiences:\n{audiences}---\nようこそ。\n"
+    )
+}
+
+#[test]
+fn notify_unreadable_times() {
+    insta::assert_snapshot!(errors(&[
+        ("s/a.md", &page("notify: {at: 12月5日の朝, audience: all}\n", "本文\n")),
+        ("s/c.md", "---\ntitle: C\nnotify:\n  at: 2026-12-05\n---\n本文\n"),
+    ]));
+}
+
+#[test]
+fn notify_unknown_audiences() {
+    let account = audiences_account("  ninpu: {type: gender, oneOf: [female]}\n");
+    insta::assert_snapshot!(errors(&[
+        ("_index.md", &account),
+        ("s/b.md", "---\ntitle: B\nnotify: {at: \"2026-12-05T09:00:00+09:00\", audience: ninpo}\n---\n本文\n"),
+        ("s/c.md", "---\ntitle: C\nnotify:\n  at: 2026-12-05 09:00\n  audience: mama\n---\n本文\n"),
+    ]));
+}
+
+#[test]
+fn notify_after_the_page_expires_and_unknown_notify_key() {
+    insta::assert_snapshot!(errors(&[
+        ("s/a.md", &page("expires: 2026-12-13\nnotify: {at: 2026-12-14T09:00:00+09:00}\n", "本文\n")),
+        ("s/b.md", "---\ntitle: B\nnotify: {at: 2026-12-05T09:00:00+09:00, forse: true}\n---\n本文\n"),
+    ]));
+}
+
+#[test]
+fn audiences_with_bad_filters() {
+    let account = audiences_account(
+        "  All: {type: gender, oneOf: [female]}
+  sex: {type: sex, oneOf: [female]}
+  kids:
+    type: operator
+    and:
+      - {type: gender, oneOf: [woman]}
+      - {type: age, gte: age_40, lt: age_18}
+      - {type: area, oneOf: [jp_12, jp_48], gte: age_20}
+  old: {type: age, gte: age_40, lt: age_20}
+  both: {type: operator, and: [{type: appType, oneOf: [ios]}], or: []}
+  empty: {type: subscriptionPeriod}
+  many:
+    type: operator
+    or: [{type: appType, oneOf: [ios]}, {type: appType, oneOf: [ios]}, {type: appType, oneOf: [ios]},
+         {type: appType, oneOf: [ios]}, {type: appType, oneOf: [ios]}, {type: appType, oneOf: [ios]},
+         {type: appType, oneOf: [ios]}, {type: appType, oneOf: [ios]}, {type: appType, oneOf: [ios]},
+         {type: appType, oneOf: [ios]}, {type: appType, oneOf: [android]}]
+",
+    );
+    insta::assert_snapshot!(errors(&[("_index.md", &account), ("s/p.md", &page("", "本文\n"))]));
+}
+
+#[test]
+fn notify_and_audiences_only_where_they_apply() {
+    let account = "---\ntitle: テスト市 子育てLINE\nfallback: みつかりませんでした。\nnotify: {at: 2026-12-05T09:00:00+09:00}\n---\nようこそ。\n";
+    insta::assert_snapshot!(errors(&[
+        ("_index.md", account),
+        ("s/p.md", &page("audiences:\n  a: {type: appType, oneOf: [ios]}\n", "本文\n")),
+        ("t/_index.md", "---\ntitle: T\nnotify: {at: 2026-12-05T09:00:00+09:00}\n---\n"),
+        ("t/q.md", &page("", "本文\n")),
+    ]));
+}

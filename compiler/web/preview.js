@@ -25,6 +25,7 @@
   function buildNav() {
     document.getElementById("title").textContent = data.title;
     document.title = data.title + " — プレビュー";
+    if (data.richmenu) nav.appendChild(link("richmenu", "リッチメニュー", 0));
     nav.appendChild(link("follow", "友だち追加（あいさつ）", 0));
     nav.appendChild(link("fallback", "見つからないとき", 0));
     data.tree.forEach(function (item) {
@@ -43,6 +44,33 @@
     }
   }
 
+  // The rich menus as images with their tap areas outlined; a tap follows the area's action.
+  function showRichMenu() {
+    data.richmenu.menus.forEach(function (menu) {
+      var box = el("div", "richmenu-preview");
+      box.appendChild(el("div", "preview-note", "タブ: " + menu.tab + "（" + menu.request.chatBarText + "）"));
+      var frame = el("div", "richmenu-frame");
+      var img = el("img");
+      img.src = "../" + menu.image;
+      img.alt = "リッチメニュー " + menu.tab;
+      frame.appendChild(img);
+      var size = menu.request.size;
+      menu.request.areas.forEach(function (area) {
+        var b = el("button", "richmenu-area");
+        b.type = "button";
+        b.title = area.action.label || area.action.type;
+        b.style.left = (100 * area.bounds.x / size.width) + "%";
+        b.style.top = (100 * area.bounds.y / size.height) + "%";
+        b.style.width = (100 * area.bounds.width / size.width) + "%";
+        b.style.height = (100 * area.bounds.height / size.height) + "%";
+        b.addEventListener("click", function () { onAction(area.action); });
+        frame.appendChild(b);
+      });
+      box.appendChild(frame);
+      chat.appendChild(box);
+    });
+  }
+
   function show() {
     var key = decodeURIComponent(location.hash.slice(1)) || "follow";
     var messages = data.replies[key];
@@ -51,6 +79,7 @@
     Array.prototype.forEach.call(nav.querySelectorAll(".nav-item"), function (a) {
       a.classList.toggle("active", a.dataset.key === key);
     });
+    if (key === "richmenu" && data.richmenu) return showRichMenu();
     if (!messages) {
       chat.appendChild(el("div", "preview-note", "この返信はありません: " + key));
       return;

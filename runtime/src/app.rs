@@ -14,6 +14,7 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use crate::config::Config;
 use crate::state::State;
+use crate::tls::Tls;
 
 /// What `oyako serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -24,6 +25,9 @@ pub struct ServeOptions {
     pub listen: SocketAddr,
     /// The state directory, if any.
     pub state_dir: Option<PathBuf>,
+    /// Certificate chain and private key (PEM) to terminate HTTPS here; `None` means plain
+    /// HTTP behind a reverse proxy.
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 /// Runs the server until SIGTERM or SIGINT.
@@ -35,13 +39,17 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
+        let tls = match &opts.tls {
+            Some((cert, key)) => Some(Arc::new(Tls::load(cert, key)?)),
+            None => None,
+        };
         let state = State::start(config)?;
         let listener = TcpListener::bind(opts.listen)
             .await
             .with_context(|| format!("cannot listen on {}", opts.listen))?;
         let terminate = shutdown_signal()?;
-        spawn_reload_on_sighup(state.clone())?;
-        crate::serve(listener, state, terminate).await;
+        spawn_reload_on_sighup(state.clone(), tls.clone())?;
+        crate::serve_tls(listener, state, tls, terminate).await;
         Ok(())
     })
 }
@@ -58,8 +66,9 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     })
 }
 
-/// Reloads the bundle on every SIGHUP, for the life of the process.
-fn spawn_reload_on_sighup(state: Arc<State>) -> anyhow::Result<()> {
+/// Reloads the bundle (and the TLS certificate, if any) on every SIGHUP, for the life of the
+/// process.
+fn spawn_reload_on_sighup(state: Arc<State>, tls: Option<Arc<Tls>>) -> anyhow::Result<()> {
     let mut hup = signal(SignalKind::hangup()).context("cannot watch SIGHUP")?;
     tokio::spawn(async move {
         while hup.recv().await.is_some() {
@@ -67,6 +76,12 @@ fn spawn_reload_on_sighup(state: Arc<State>) -> anyhow::Result<()> {
             let state = state.clone();
             // The outcome is logged and counted by `reload` itself.
             let _ = tokio::task::spawn_blocking(move || state.reload()).await;
+            if let Some(tls) = &tls {
+                match tls.reload() {
+                    Ok(()) => tracing::info!("TLS certificate reloaded"),
+                    Err(e) => tracing::error!(error = %e, "TLS reload failed; keeping the old certificate"),
+                }
+            }
         }
     });
     Ok(())

@@ -58,6 +58,12 @@ struct ServeArgs {
     /// Log format: text or json (default: OYAKO_LOG_FORMAT, else text).
     #[arg(long)]
     log_format: Option<String>,
+    /// Serve HTTPS with this certificate chain (PEM); re-read on SIGHUP.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// Private key (PEM) for --tls-cert.
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +111,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         bundle: args.bundle,
         listen: args.listen,
         state_dir: args.state_dir,
+        tls: args.tls_cert.zip(args.tls_key),
     };
     runtime::cli::serve(&opts)
 }

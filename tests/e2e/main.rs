@@ -19,5 +19,7 @@ mod process;
 mod routes;
 /// Reply bodies checked against LINE's OpenAPI schema.
 mod schema;
+/// HTTPS termination and certificate reload.
+mod tls;
 /// Webhook HTTP handling: signatures, body limits, malformed JSON, verification requests.
 mod webhook_http;

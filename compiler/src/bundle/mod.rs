@@ -26,6 +26,10 @@ use crate::search::SearchIndex;
 
 /// The rich menu part of the format lives beside its builder (serde types only).
 pub use crate::richmenu::format::{RichMenuBundle, RichMenuEntry, SWITCH_DATA_PREFIX};
+/// The survey part of the format lives beside its builder (serde types only).
+pub use crate::survey::format::{SurveyChoice, SurveyEntry};
+/// The notice part of the format lives beside its builder (serde types only).
+pub use crate::notices::format::Notice;
 pub use blob::{Blob, BlobBuilder, BlobError};
 pub use io::{BundleError, DIST_README, load, write};
 
@@ -81,6 +85,12 @@ pub struct Bundle {
     /// The rich menus and their files under `richmenu/`, when `content/_index.md` has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub richmenu: Option<RichMenuBundle>,
+    /// Surveys by id (see [`crate::survey::format`]); their answers are journalled by the runtime.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub surveys: BTreeMap<String, SurveyEntry>,
+    /// Pages also sent to friends as notices, by id (see [`crate::notices::format`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
     /// Contents of `replies.lz4`.
     #[serde(skip)]
     pub replies: Vec<u8>,
@@ -179,6 +189,7 @@ impl Bundle {
         ]);
         blobs.extend(self.postbacks.values_mut());
         blobs.extend(self.pages.iter_mut().map(|p| &mut p.card));
+        blobs.extend(self.surveys.values_mut().flat_map(SurveyEntry::blobs_mut));
         for b in blobs.into_iter().filter(|b| b.has_assets) {
             let mut text = Vec::new();
             blob::decompress_into(&self.replies, self.dictionary, *b, &mut text);
@@ -193,7 +204,8 @@ impl Bundle {
     /// Checks that every blob is in range and decompresses to valid JSON.
     pub fn check_blobs(&self) -> Result<(), BlobError> {
         let cards = self.pages.iter().map(|p| (p.path.as_str(), &p.card));
-        for (name, b) in self.all_replies().chain(cards) {
+        let surveys = self.surveys.values().flat_map(SurveyEntry::blobs);
+        for (name, b) in self.all_replies().chain(cards).chain(surveys) {
             blob::check(&self.replies, self.dictionary, *b).map_err(|e| e.named(name))?;
         }
         Ok(())

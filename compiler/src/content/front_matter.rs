@@ -10,7 +10,7 @@ use serde_saphyr::Spanned;
 /// Keys accepted in front matter, in the order documented in `content/README.md`.
 pub const KNOWN_KEYS: &[&str] = &[
     "title", "summary", "keywords", "order", "image", "links", "draft", "expires", "event",
-    "fallback", "richmenu",
+    "fallback", "richmenu", "survey", "notify", "audiences",
 ];
 
 /// A content file cut into its YAML and Markdown parts.
@@ -87,6 +87,13 @@ pub struct FrontMatter {
     pub fallback: Option<String>,
     /// Account only: the rich menu (see [`crate::richmenu`]).
     pub richmenu: Option<Spanned<crate::richmenu::MenuSpec>>,
+    /// Page only: makes the page a survey (see [`crate::survey`]).
+    pub survey: Option<Spanned<crate::survey::SurveySpec>>,
+    /// Page only: also send the page to friends as a notice (see [`crate::notices`]).
+    pub notify: Option<Spanned<crate::notices::NotifySpec>>,
+    /// Account only: named narrowcast filters for `notify.audience` (see [`crate::notices`]).
+    pub audiences:
+        Option<std::collections::BTreeMap<String, Spanned<crate::notices::FilterSpec>>>,
 }
 
 /// A `links:` item as written: exactly one of `url`, `tel` or `page` must be set.

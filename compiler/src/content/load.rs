@@ -352,6 +352,8 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
             ("draft", fm.draft.is_some()),
             ("expires", fm.expires.is_some()),
             ("event", fm.event.is_some()),
+            ("survey", fm.survey.is_some()),
+            ("notify", fm.notify.is_some()),
         ],
         "アカウント設定（content/_index.md）",
     );
@@ -365,7 +367,10 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
     }
     let welcome = body_blocks(cx, true);
     let richmenu = fm.richmenu.map(|m| crate::richmenu::Spec::new(m, cx.split.yaml_line));
-    Account { title, fallback: fallback.trim().to_string(), welcome, richmenu, source }
+    let audiences = fm.audiences.as_ref().map_or_else(Default::default, |a| {
+        crate::notices::load_audiences(&cx.file, cx.split.yaml_line, a, &mut cx.diags)
+    });
+    Account { title, fallback: fallback.trim().to_string(), welcome, richmenu, audiences, source }
 }
 
 fn section(
@@ -393,6 +398,9 @@ fn section(
             ("event", fm.event.is_some()),
             ("fallback", fm.fallback.is_some()),
             ("richmenu", fm.richmenu.is_some()),
+            ("survey", fm.survey.is_some()),
+            ("notify", fm.notify.is_some()),
+            ("audiences", fm.audiences.is_some()),
         ],
         "セクション（_index.md）",
     );
@@ -427,14 +435,25 @@ fn page(
     let title = required_title(cx, &fm);
     forbid(
         cx,
-        &[("fallback", fm.fallback.is_some()), ("richmenu", fm.richmenu.is_some())],
+        &[
+            ("fallback", fm.fallback.is_some()),
+            ("richmenu", fm.richmenu.is_some()),
+            ("audiences", fm.audiences.is_some()),
+        ],
         "ページ",
     );
     let expires = fm.expires.as_ref().and_then(|e| date(cx, e));
     let event = fm.event.as_ref().and_then(|e| event(cx, e));
+    let notify = fm.notify.as_ref().and_then(|n| {
+        crate::notices::load_notify(&cx.file, cx.split.yaml_line, n, expires, &mut cx.diags)
+    });
     let links = fm.links.iter().flatten().filter_map(|l| link(cx, l)).collect();
     let image = fm.image.as_ref().and_then(|i| image(cx, i, assets));
-    let body = body_blocks(cx, false);
+    let survey = fm.survey.as_ref().and_then(|s| {
+        crate::survey::check(&s.value, cx.split.yaml_line, &cx.file.clone(), &mut cx.diags)
+    });
+    // A survey page may have no body: the question is its content.
+    let body = body_blocks(cx, fm.survey.is_some());
     if fm.draft == Some(true) || expires.is_some_and(|d| d < opts.today) {
         return Parsed::Skipped;
     }
@@ -451,6 +470,8 @@ fn page(
         image,
         links,
         event,
+        survey,
+        notify,
         body,
         source,
     }))

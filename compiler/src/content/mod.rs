@@ -57,6 +57,8 @@ pub struct Account {
     pub welcome: Vec<Block>,
     /// `richmenu:` as written, checked and drawn by [`crate::richmenu`].
     pub richmenu: Option<crate::richmenu::Spec>,
+    /// `audiences:`: checked narrowcast filters by name (see [`crate::notices`]).
+    pub audiences: BTreeMap<String, crate::notices::Audience>,
     /// Where it was written.
     pub source: Source,
 }
@@ -110,6 +112,10 @@ pub struct Page {
     pub links: Vec<Link>,
     /// Set for event pages.
     pub event: Option<Event>,
+    /// Set for survey pages (see [`crate::survey`]).
+    pub survey: Option<crate::survey::Survey>,
+    /// Set when the page is also sent to friends as a notice (see [`crate::notices`]).
+    pub notify: Option<crate::notices::Notify>,
     /// Body blocks.
     pub body: Vec<Block>,
     /// Plain text of the body, for search.

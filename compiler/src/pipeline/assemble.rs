@@ -75,6 +75,8 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
         }
     }
     let richmenu = crate::richmenu::compile(site, diags);
+    crate::survey::check_site(site, diags);
+    let notices = crate::notices::compile(site, dir, diags);
     if diags.has_errors() {
         return Err(std::mem::take(diags));
     }
@@ -96,6 +98,7 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
     let mut bundle = to_bundle(site, replies, specials, cards);
     let (richmenu, mut extra) = richmenu.map_or((None, Vec::new()), |m| (Some(m.bundle), m.files));
     bundle.richmenu = richmenu;
+    bundle.notices = notices;
     let assets = site.assets.clone();
     let (bundle, manifest) = stamp(bundle, &assets);
     extra.extend(crate::preview::files(site, &bundle));
@@ -114,7 +117,10 @@ fn render_all(r: &Renderer, site: &Site, dir: &Path) -> Vec<Result<Rendered, Loo
         .par_iter()
         .flat_map_iter(|p| {
             let key = actions::page_data(&p.path);
-            let reply = lookup::page_reply(r, site, dir, p).map(|d| finish(site, vec![(key, d)]));
+            let reply = match &p.survey {
+                Some(s) => crate::survey::drafts(r, dir, p, s).map(|d| finish(site, d)),
+                None => lookup::page_reply(r, site, dir, p).map(|d| finish(site, vec![(key, d)])),
+            };
             let card = lookup::card(r, site, p)
                 .map(|c| Rendered::Card(p.path.clone(), c.to_string().into_bytes()))
                 .map_err(LookupError::from);
@@ -239,6 +245,8 @@ fn to_bundle(
 ) -> Bundle {
     let mut blobs = BlobBuilder::default();
     let special_ids: Vec<usize> = specials.into_iter().map(|c| blobs.add(c.json)).collect();
+    let reply_json = |key: &str| replies.get(key).map(|c| c.json.as_slice());
+    let surveys = crate::survey::add_blobs(site, reply_json, &mut blobs);
     let reply_ids: Vec<(String, usize)> =
         replies.into_iter().map(|(k, c)| (k, blobs.add(c.json))).collect();
     let card_ids: Vec<usize> = cards.into_values().map(|c| blobs.add(c)).collect();
@@ -289,6 +297,8 @@ fn to_bundle(
         assets: site.assets.iter().map(|(n, _)| n.clone()).collect(),
         dictionary,
         richmenu: None,
+        surveys: surveys.finish(&all),
+        notices: Vec::new(),
         replies: file,
     }
 }

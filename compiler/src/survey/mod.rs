@@ -61,7 +61,6 @@ pub fn check_site(site: &Site, diags: &mut Diagnostics) {
 /// choice's answer postback.
 pub fn drafts(
     r: &Renderer,
-    site: &Site,
     dir: &Path,
     page: &Page,
     survey: &Survey,
@@ -120,11 +119,22 @@ pub fn drafts(
 /// Survey blobs added to a [`BlobBuilder`], waiting for [`BlobBuilder::finish`].
 #[derive(Debug)]
 pub struct Pending {
-    entries: Vec<(SurveyEntry, usize, usize, Option<usize>)>,
+    entries: Vec<PendingEntry>,
 }
 
-/// Adds each survey's blobs to `blobs`. `reply` gives the compiled JSON of a reply key (the
-/// survey page's reply, from which the quick reply is removed for notices, and the thanks).
+/// A survey whose blobs are known by their index in the builder.
+#[derive(Debug)]
+struct PendingEntry {
+    page: String,
+    title: String,
+    survey: Survey,
+    message: usize,
+    thanks: usize,
+    comment: Option<usize>,
+}
+
+/// Adds each survey's blobs to `blobs`. `reply` gives the compiled JSON of a reply key: the
+/// survey page's reply (kept without its quick reply, for notices) and the thanks.
 pub fn add_blobs<'a>(
     site: &Site,
     reply: impl Fn(&str) -> Option<&'a [u8]>,
@@ -138,30 +148,19 @@ pub fn add_blobs<'a>(
         else {
             continue;
         };
-        let message = blobs.add(without_quick_reply(page_json));
-        let thanks = blobs.add(thanks.to_vec());
         let comment = survey.followup.as_ref().map(|_| {
             let mut m = flex::text_message(COMMENT_THANKS);
             m["quickReply"] = lookup::quick_reply(site, &page.section);
             blobs.add(serde_json::to_vec(&[m]).unwrap_or_default())
         });
-        let entry = SurveyEntry {
-            id: survey.id.clone(),
+        entries.push(PendingEntry {
             page: page.path.clone(),
             title: page.title.clone(),
-            question: survey.question.clone(),
-            choices: survey
-                .choices
-                .iter()
-                .zip(&survey.satisfied)
-                .map(|(label, &satisfied)| SurveyChoice { label: label.clone(), satisfied })
-                .collect(),
-            followup: survey.followup.clone(),
-            message: Blob { offset: 0, len: 0, plain_len: 0, has_assets: false },
-            thanks: Blob { offset: 0, len: 0, plain_len: 0, has_assets: false },
-            comment_thanks: None,
-        };
-        entries.push((entry, message, thanks, comment));
+            survey: survey.clone(),
+            message: blobs.add(without_quick_reply(page_json)),
+            thanks: blobs.add(thanks.to_vec()),
+            comment,
+        });
     }
     Pending { entries }
 }
@@ -171,11 +170,26 @@ impl Pending {
     pub fn finish(self, all: &[Blob]) -> BTreeMap<String, SurveyEntry> {
         self.entries
             .into_iter()
-            .map(|(mut e, message, thanks, comment)| {
-                e.message = all[message];
-                e.thanks = all[thanks];
-                e.comment_thanks = comment.map(|c| all[c]);
-                (e.id.clone(), e)
+            .map(|e| {
+                let s = e.survey;
+                let choices = s
+                    .choices
+                    .into_iter()
+                    .zip(s.satisfied)
+                    .map(|(label, satisfied)| SurveyChoice { label, satisfied })
+                    .collect();
+                let entry = SurveyEntry {
+                    id: s.id.clone(),
+                    page: e.page,
+                    title: e.title,
+                    question: s.question,
+                    choices,
+                    followup: s.followup,
+                    message: all[e.message],
+                    thanks: all[e.thanks],
+                    comment_thanks: e.comment.map(|c| all[c]),
+                };
+                (s.id, entry)
             })
             .collect()
     }

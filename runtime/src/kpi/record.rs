@@ -1,0 +1,159 @@
+//! The KPI records: one JSON object per journal line, tagged by `"kpi"`.
+//!
+//! Users appear only as salted hashes ([`super::salt`]); taps and searches carry no user at
+//! all. `ts` is the event's own timestamp (LINE's `timestamp`, Unix milliseconds), so records
+//! from several replicas merge into one timeline, and `ev` is LINE's `webhookEventId`, so an
+//! event journalled twice (a redelivery after a restart, or by two replicas) counts once.
+//!
+//! ```text
+//! {"kpi":"follow","ts":1795705200000,"user":"3f1c…","ev":"01J…"}
+//! {"kpi":"unfollow","ts":…,"user":"3f1c…"}
+//! {"kpi":"answer","ts":…,"user":"3f1c…","survey":"manzokudo-2026","choice":0,"label":"とても満足","satisfied":true}
+//! {"kpi":"comment","ts":…,"user":"3f1c…","survey":"manzokudo-2026","text":"…"}
+//! {"kpi":"tap","ts":…,"key":"page:ninshin/boshi-techo"}
+//! {"kpi":"search_miss","ts":…,"query":"うちゅうりょこう"}
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+/// One KPI fact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kpi", rename_all = "snake_case")]
+pub enum Record {
+    /// Someone added the account as a friend (or unblocked it).
+    Follow {
+        /// Event time, Unix ms.
+        ts: i64,
+        /// Salted hash of the user.
+        user: String,
+        /// `webhookEventId`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ev: Option<String>,
+    },
+    /// Someone blocked the account.
+    Unfollow {
+        /// Event time, Unix ms.
+        ts: i64,
+        /// Salted hash of the user.
+        user: String,
+        /// `webhookEventId`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ev: Option<String>,
+    },
+    /// A survey answer; per user and survey only the last one (by `ts`) counts.
+    Answer {
+        /// Event time, Unix ms.
+        ts: i64,
+        /// Salted hash of the user.
+        user: String,
+        /// Survey id.
+        survey: String,
+        /// Index of the choice.
+        choice: usize,
+        /// The choice's text when answered.
+        label: String,
+        /// Whether the choice counted as satisfied when answered.
+        satisfied: bool,
+        /// `webhookEventId`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ev: Option<String>,
+    },
+    /// Free text sent after a survey's follow-up prompt (kept as written: staff read it).
+    Comment {
+        /// Event time, Unix ms.
+        ts: i64,
+        /// Salted hash of the user.
+        user: String,
+        /// Survey id.
+        survey: String,
+        /// The comment.
+        text: String,
+        /// `webhookEventId`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ev: Option<String>,
+    },
+    /// A tap on a button the bundle knows (page, menu, survey choice).
+    Tap {
+        /// Event time, Unix ms.
+        ts: i64,
+        /// The postback data.
+        key: String,
+        /// `webhookEventId`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ev: Option<String>,
+    },
+    /// Typed text that found nothing (normalised as the search index sees it).
+    SearchMiss {
+        /// Event time, Unix ms.
+        ts: i64,
+        /// The normalised query.
+        query: String,
+        /// `webhookEventId`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ev: Option<String>,
+    },
+}
+
+impl Record {
+    /// Event time, Unix ms.
+    pub fn ts(&self) -> i64 {
+        match self {
+            Record::Follow { ts, .. }
+            | Record::Unfollow { ts, .. }
+            | Record::Answer { ts, .. }
+            | Record::Comment { ts, .. }
+            | Record::Tap { ts, .. }
+            | Record::SearchMiss { ts, .. } => *ts,
+        }
+    }
+
+    /// The event id, when LINE gave one.
+    pub fn event_id(&self) -> Option<&str> {
+        match self {
+            Record::Follow { ev, .. }
+            | Record::Unfollow { ev, .. }
+            | Record::Answer { ev, .. }
+            | Record::Comment { ev, .. }
+            | Record::Tap { ev, .. }
+            | Record::SearchMiss { ev, .. } => ev.as_deref(),
+        }
+    }
+
+    /// The record's kind, as written in `"kpi"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Record::Follow { .. } => "follow",
+            Record::Unfollow { .. } => "unfollow",
+            Record::Answer { .. } => "answer",
+            Record::Comment { .. } => "comment",
+            Record::Tap { .. } => "tap",
+            Record::SearchMiss { .. } => "search_miss",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_tagged_and_compact() {
+        let r = Record::Answer {
+            ts: 1,
+            user: "ab".into(),
+            survey: "s".into(),
+            choice: 2,
+            label: "満足".into(),
+            satisfied: true,
+            ev: None,
+        };
+        let line = serde_json::to_string(&r).unwrap();
+        assert_eq!(
+            line,
+            r#"{"kpi":"answer","ts":1,"user":"ab","survey":"s","choice":2,"label":"満足","satisfied":true}"#
+        );
+        assert_eq!(serde_json::from_str::<Record>(&line).unwrap(), r);
+        let tap: Record = serde_json::from_str(r#"{"kpi":"tap","ts":5,"key":"page:a","ev":"E"}"#).unwrap();
+        assert_eq!((tap.ts(), tap.event_id(), tap.kind()), (5, Some("E"), "tap"));
+    }
+}
