@@ -370,7 +370,7 @@ fn audiences_account(audiences: &str) -> String {
 #[test]
 fn notify_unreadable_times() {
     insta::assert_snapshot!(errors(&[
-        ("s/a.md", &page("notify: {at: 12月5日の朝, audience: all}\n", "本文\n")),
+        ("s/a.md", &page("notify: {at: 2026-12-05 25:00, audience: all}\n", "本文\n")),
         ("s/c.md", "---\ntitle: C\nnotify:\n  at: 2026-12-05\n---\n本文\n"),
     ]));
 }

@@ -79,7 +79,9 @@ fn spawn_reload_on_sighup(state: Arc<State>, tls: Option<Arc<Tls>>) -> anyhow::R
             if let Some(tls) = &tls {
                 match tls.reload() {
                     Ok(()) => tracing::info!("TLS certificate reloaded"),
-                    Err(e) => tracing::error!(error = %e, "TLS reload failed; keeping the old certificate"),
+                    Err(e) => {
+                        tracing::error!(error = %e, "TLS reload failed; keeping the old certificate")
+                    }
                 }
             }
         }

@@ -18,7 +18,20 @@ use crate::util;
 fn make_cert(dir: &Path, cn: &str) {
     let status = Command::new("openssl")
         .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"])
-        .args(["-days", "2", "-subj", &format!("/CN={cn}"), "-addext", "subjectAltName=DNS:localhost"])
+        .args([
+            "-days",
+            "2",
+            "-subj",
+            &format!("/CN={cn}"),
+            "-addext",
+            "subjectAltName=DNS:localhost",
+        ])
+        .args([
+            "-addext",
+            "basicConstraints=critical,CA:FALSE",
+            "-addext",
+            "extendedKeyUsage=serverAuth",
+        ])
         .arg("-keyout")
         .arg(dir.join("key.pem"))
         .arg("-out")
@@ -34,7 +47,11 @@ fn cert_der(dir: &Path) -> CertificateDer<'static> {
 
 /// GET `path` over TLS trusting only `trusted`; returns the response text and the server's
 /// certificate.
-async fn get(addr: std::net::SocketAddr, trusted: &CertificateDer<'static>, path: &str) -> (String, Vec<u8>) {
+async fn get(
+    addr: std::net::SocketAddr,
+    trusted: &CertificateDer<'static>,
+    path: &str,
+) -> (String, Vec<u8>) {
     let mut roots = rustls::RootCertStore::empty();
     roots.add(trusted.clone()).expect("root");
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -59,10 +76,16 @@ async fn serves_https_and_reloads_the_certificate() {
     let server = util::start().await;
     let certs = tempfile::tempdir().unwrap();
     make_cert(certs.path(), "first");
-    let tls = Arc::new(Tls::load(&certs.path().join("cert.pem"), &certs.path().join("key.pem")).unwrap());
+    let tls =
+        Arc::new(Tls::load(&certs.path().join("cert.pem"), &certs.path().join("key.pem")).unwrap());
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let task = tokio::spawn(runtime::serve_tls(listener, server.state.clone(), Some(tls.clone()), std::future::pending()));
+    let task = tokio::spawn(runtime::serve_tls(
+        listener,
+        server.state.clone(),
+        Some(tls.clone()),
+        std::future::pending(),
+    ));
 
     let first = cert_der(certs.path());
     let (text, peer) = get(addr, &first, "/healthz").await;
