@@ -80,3 +80,40 @@ pub fn verify(bundle: &std::path::Path) -> ExitCode {
         }
     }
 }
+
+/// `oyako richmenu deploy` (deploy = true) and `oyako richmenu status`.
+pub fn richmenu(bundle: &std::path::Path, deploy: bool) -> ExitCode {
+    let run = async {
+        let api = crate::api::Api::from_env(|name| std::env::var(name).ok())?;
+        if !deploy {
+            for line in crate::richmenu::status(&api, Some(bundle)).await? {
+                println!("{line}");
+            }
+            return Ok::<_, anyhow::Error>(());
+        }
+        let done = crate::richmenu::deploy(&api, bundle).await?;
+        if done.is_noop() {
+            println!("リッチメニューは最新です（変更なし）");
+        } else {
+            println!(
+                "リッチメニューを更新しました: 作成 {} / 別名 {} / 既定の切り替え {} / 削除 {}",
+                done.created.len(),
+                done.aliases.len(),
+                if done.default_changed { "あり" } else { "なし" },
+                done.deleted.len()
+            );
+        }
+        Ok(())
+    };
+    let result = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(anyhow::Error::from);
+    match result.and_then(|rt| rt.block_on(run)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("oyako richmenu: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

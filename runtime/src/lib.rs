@@ -10,7 +10,10 @@
 //!   images, `metrics` the counters; `config` reads the environment once;
 //! - `app` wires signals and the environment for `oyako serve`; `logging` sets up `tracing`;
 //! - [`dev`] runs everything locally for `oyako dev`: a fake LINE platform and a chat simulator.
+//! - [`kpi`] journals follows, survey answers, taps and failed searches (salted user hashes,
+//!   group commit); [`report`] sums the journals up for `oyako report`.
 
+pub mod api;
 mod app;
 mod assets;
 pub mod cli;
@@ -19,10 +22,13 @@ mod dedupe;
 pub mod dev;
 mod dispatch;
 pub mod journal;
+pub mod kpi;
 mod line_api;
 pub mod logging;
 mod metrics;
 mod queue;
+pub mod report;
+pub mod richmenu;
 mod routes;
 mod server;
 mod signature;

@@ -31,7 +31,7 @@ const MAX_ERROR_MESSAGE: usize = 300;
 /// A Reply API client sharing one connection pool.
 #[derive(Debug)]
 pub struct LineClient {
-    http: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    http: HttpsClient,
     reply_uri: Uri,
     /// `Bearer …`, marked sensitive so it never appears in debug output.
     auth: HeaderValue,
@@ -89,27 +89,9 @@ enum Failure {
 impl LineClient {
     /// A client for `config.api_base` with a keep-alive connection pool.
     pub fn new(config: &Config) -> Result<LineClient, ClientError> {
-        let provider = rustls::crypto::ring::default_provider();
-        let mut http = HttpConnector::new();
-        http.enforce_http(false);
-        http.set_nodelay(true);
-        http.set_connect_timeout(Some(Duration::from_secs(5)));
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(provider)?
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
-        let client = Client::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .timer(TokioTimer::new())
-            .pool_idle_timeout(Duration::from_secs(60))
-            .pool_max_idle_per_host(64)
-            .build(https);
         let reply_uri: Uri = format!("{}{REPLY_PATH}", config.api_base).parse()?;
-        let bearer = format!("Bearer {}", config.access_token.expose());
-        let mut auth = HeaderValue::from_str(&bearer).map_err(|_| ClientError::BadToken)?;
-        auth.set_sensitive(true);
-        Ok(LineClient { http: client, reply_uri, auth, policy: config.reply.clone() })
+        let auth = bearer(config.access_token.expose())?;
+        Ok(LineClient { http: https_client()?, reply_uri, auth, policy: config.reply.clone() })
     }
 
     /// Sends one reply body, retrying transient failures until the policy's deadline counted
@@ -168,6 +150,38 @@ impl LineClient {
     }
 }
 
+/// The pooled keep-alive HTTPS client every LINE API call goes through (rustls on ring,
+/// webpki roots; plain http only reaches loopback test doubles, see [`crate::config`]).
+pub(crate) type HttpsClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// Builds the shared client.
+pub(crate) fn https_client() -> Result<HttpsClient, ClientError> {
+    let provider = rustls::crypto::ring::default_provider();
+    let mut http = HttpConnector::new();
+    http.enforce_http(false);
+    http.set_nodelay(true);
+    http.set_connect_timeout(Some(Duration::from_secs(5)));
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_webpki_roots(provider)?
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http);
+    Ok(Client::builder(TokioExecutor::new())
+        .pool_timer(TokioTimer::new())
+        .timer(TokioTimer::new())
+        .pool_idle_timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(64)
+        .build(https))
+}
+
+/// `Authorization: Bearer …`, marked sensitive so it never appears in debug output.
+pub(crate) fn bearer(token: &str) -> Result<HeaderValue, ClientError> {
+    let mut auth =
+        HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| ClientError::BadToken)?;
+    auth.set_sensitive(true);
+    Ok(auth)
+}
+
 /// 5xx are worth retrying; everything else that is not 2xx is final.
 fn classify(status: StatusCode, message: String) -> Failure {
     match status.is_server_error() {
@@ -177,7 +191,7 @@ fn classify(status: StatusCode, message: String) -> Failure {
 }
 
 /// LINE's `{"message": …}`, or the start of the body when it is not that shape.
-fn error_message(body: &[u8]) -> String {
+pub(crate) fn error_message(body: &[u8]) -> String {
     #[derive(serde::Deserialize)]
     struct ErrorBody {
         message: String,
@@ -190,7 +204,7 @@ fn error_message(body: &[u8]) -> String {
 }
 
 /// An error and its causes on one line (hyper's top-level messages say little alone).
-fn error_chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {

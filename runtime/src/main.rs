@@ -26,6 +26,17 @@ enum Command {
     Dev(DevArgs),
     /// Check that a bundle directory loads (before switching a deployment to it).
     Verify(VerifyArgs),
+    /// Put the bundle's rich menus on the channel, or show what is live.
+    #[command(subcommand)]
+    Richmenu(RichmenuCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum RichmenuCommand {
+    /// Create, upload, alias and set as default; delete the menus replaced (env: LINE_CHANNEL_ACCESS_TOKEN).
+    Deploy(VerifyArgs),
+    /// Show the rich menus, aliases and default on the channel, and whether they match the bundle.
+    Status(VerifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +98,12 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve(args),
         Command::Dev(args) => dev(args),
         Command::Verify(args) => runtime::cli::verify(&args.bundle),
+        Command::Richmenu(RichmenuCommand::Deploy(args)) => {
+            runtime::cli::richmenu(&args.bundle, true)
+        }
+        Command::Richmenu(RichmenuCommand::Status(args)) => {
+            runtime::cli::richmenu(&args.bundle, false)
+        }
     }
 }
 

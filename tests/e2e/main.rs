@@ -15,6 +15,8 @@ mod events;
 mod lifecycle;
 /// The `oyako serve` process: start-up refusals, SIGHUP, SIGTERM, log contents.
 mod process;
+/// `oyako richmenu deploy` against a stateful fake rich-menu API.
+mod richmenu;
 /// Assets, health, readiness, metrics and routing.
 mod routes;
 /// Reply bodies checked against LINE's OpenAPI schema.

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::util::{self, event, postback_event, text_event};
 
-fn messaging_api() -> &'static OpenApi {
+pub(crate) fn messaging_api() -> &'static OpenApi {
     static API: OnceLock<OpenApi> = OnceLock::new();
     API.get_or_init(|| {
         let path =
