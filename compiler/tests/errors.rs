@@ -380,7 +380,10 @@ fn notify_unknown_audiences() {
     let account = audiences_account("  ninpu: {type: gender, oneOf: [female]}\n");
     insta::assert_snapshot!(errors(&[
         ("_index.md", &account),
-        ("s/b.md", "---\ntitle: B\nnotify: {at: \"2026-12-05T09:00:00+09:00\", audience: ninpo}\n---\n本文\n"),
+        (
+            "s/b.md",
+            "---\ntitle: B\nnotify: {at: \"2026-12-05T09:00:00+09:00\", audience: ninpo}\n---\n本文\n"
+        ),
         ("s/c.md", "---\ntitle: C\nnotify:\n  at: 2026-12-05 09:00\n  audience: mama\n---\n本文\n"),
     ]));
 }
@@ -388,8 +391,14 @@ fn notify_unknown_audiences() {
 #[test]
 fn notify_after_the_page_expires_and_unknown_notify_key() {
     insta::assert_snapshot!(errors(&[
-        ("s/a.md", &page("expires: 2026-12-13\nnotify: {at: 2026-12-14T09:00:00+09:00}\n", "本文\n")),
-        ("s/b.md", "---\ntitle: B\nnotify: {at: 2026-12-05T09:00:00+09:00, forse: true}\n---\n本文\n"),
+        (
+            "s/a.md",
+            &page("expires: 2026-12-13\nnotify: {at: 2026-12-14T09:00:00+09:00}\n", "本文\n")
+        ),
+        (
+            "s/b.md",
+            "---\ntitle: B\nnotify: {at: 2026-12-05T09:00:00+09:00, forse: true}\n---\n本文\n"
+        ),
     ]));
 }
 
@@ -425,6 +434,53 @@ fn notify_and_audiences_only_where_they_apply() {
         ("_index.md", account),
         ("s/p.md", &page("audiences:\n  a: {type: appType, oneOf: [ios]}\n", "本文\n")),
         ("t/_index.md", "---\ntitle: T\nnotify: {at: 2026-12-05T09:00:00+09:00}\n---\n"),
+        ("t/q.md", &page("", "本文\n")),
+    ]));
+}
+
+#[test]
+fn survey_bad_values() {
+    let long = "あ".repeat(41);
+    let fm = format!(
+        "survey:\n  id: Manzoku_2026\n  question: \"\"\n  choices: [はい, はい, {long}]\n  satisfied: [はい, いいえ]\n  followup: \"\"\n"
+    );
+    insta::assert_snapshot!(errors(&[("s/p.md", &page(&fm, "本文\n"))]));
+}
+
+#[test]
+fn survey_with_one_choice_and_an_unknown_key() {
+    insta::assert_snapshot!(errors(&[
+        (
+            "s/a.md",
+            &page("survey:\n  id: a\n  question: 質問\n  choices: [はい]\n  satisfied: []\n", "")
+        ),
+        (
+            "s/b.md",
+            "---\ntitle: B\nsurvey: {id: b, question: q, choices: [x, z], satisfied: [x], thanks: t}\n---\n本文\n"
+        ),
+    ]));
+}
+
+#[test]
+fn survey_ids_must_be_unique() {
+    let survey = |title: &str| {
+        format!(
+            "---\ntitle: {title}\nsurvey:\n  id: manzokudo\n  question: 質問\n  choices: [はい, いいえ]\n  satisfied: [はい]\n---\n"
+        )
+    };
+    insta::assert_snapshot!(errors(&[("s/a.md", &survey("A")), ("s/b.md", &survey("B"))]));
+}
+
+#[test]
+fn survey_only_on_pages() {
+    let account = "---\ntitle: テスト市 子育てLINE\nfallback: みつかりませんでした。\nsurvey: {id: a, question: q, choices: [x, z], satisfied: [x]}\n---\nようこそ。\n";
+    insta::assert_snapshot!(errors(&[
+        ("_index.md", account),
+        ("s/p.md", &page("", "本文\n")),
+        (
+            "t/_index.md",
+            "---\ntitle: T\nsurvey: {id: b, question: q, choices: [x, z], satisfied: [x]}\n---\n"
+        ),
         ("t/q.md", &page("", "本文\n")),
     ]));
 }

@@ -34,6 +34,7 @@ pub struct ServeOptions {
 pub fn run(opts: &ServeOptions) -> anyhow::Result<()> {
     let env = |name: &str| std::env::var(name).ok();
     let config = Config::from_env(opts.bundle.clone(), opts.state_dir.clone(), env)?;
+    let notice_policy = crate::notices::Policy::from_env(env).map_err(anyhow::Error::msg)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -44,6 +45,7 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<()> {
             None => None,
         };
         let state = State::start(config)?;
+        crate::notices::spawn(state.clone(), notice_policy, Arc::new(crate::notices::SystemClock));
         let listener = TcpListener::bind(opts.listen)
             .await
             .with_context(|| format!("cannot listen on {}", opts.listen))?;

@@ -117,3 +117,27 @@ pub fn richmenu(bundle: &std::path::Path, deploy: bool) -> ExitCode {
         }
     }
 }
+
+/// `oyako report`: prints the KPI summary; writes the HTML page and CSV files asked for.
+pub fn report(opts: &crate::report::ReportOptions) -> ExitCode {
+    match crate::report::run(opts, |name| std::env::var(name).ok()) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("oyako report: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `oyako notices`: every notice of the bundle with its status (upcoming, sent, missed, …).
+pub fn notices(opts: &crate::notices::ListOptions) -> ExitCode {
+    crate::notices::list(opts)
+}
+
+/// `oyako send`: one notice now, a test on staff phones (`--to`), or the request (`--dry-run`).
+pub fn send(opts: &crate::notices::SendOptions) -> ExitCode {
+    crate::notices::send(opts)
+}

@@ -35,6 +35,10 @@ pub struct Config {
     pub limits: Limits,
     /// How replies are retried.
     pub reply: ReplyPolicy,
+    /// `OYAKO_HASH_SALT`: the salt of user hashes in the KPI journal (else `<state-dir>/salt`).
+    pub hash_salt: Option<Secret>,
+    /// `OYAKO_INSTANCE`: this replica's name in journal file names (else the host name).
+    pub instance: Option<String>,
 }
 
 /// A secret string whose `Debug` never shows the value.
@@ -164,6 +168,8 @@ impl Config {
             public_url,
             limits: Limits::default(),
             reply: ReplyPolicy::default(),
+            hash_salt: get("OYAKO_HASH_SALT").map(Secret),
+            instance: get("OYAKO_INSTANCE"),
         })
     }
 }

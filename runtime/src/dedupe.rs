@@ -46,6 +46,14 @@ impl Dedupe {
         w.order.push_back(id);
         true
     }
+
+    /// Forgets `id`, so a redelivery of it is handled again (its processing failed).
+    pub fn forget(&self, id: &str) {
+        let mut w = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if w.set.remove(id) {
+            w.order.retain(|seen| &**seen != id);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -61,6 +69,8 @@ mod tests {
         assert!(d.first_time("c"));
         assert!(d.first_time("a"), "a was forgotten when c arrived");
         assert!(!d.first_time("c"));
+        d.forget("c");
+        assert!(d.first_time("c"), "c was forgotten on purpose");
         let w = d.seen.lock().unwrap();
         assert_eq!((w.order.len(), w.set.len()), (2, 2));
     }

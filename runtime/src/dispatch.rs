@@ -61,20 +61,42 @@ pub fn plan(loaded: &Loaded, metrics: &Metrics, event: &Event) -> Plan {
         },
         _ => return Plan::Skip("not_replied"),
     };
+    let mut body = match body_start(event) {
+        Ok(body) => body,
+        Err(skip) => return skip,
+    };
+    let what = write_answer(&loaded.bundle, metrics, answer, &mut body);
+    body.push(b'}');
+    Plan::Reply { body, what }
+}
+
+/// Answers `event` with a stored `reply` chosen elsewhere (the thanks for a survey comment).
+pub fn plan_with(loaded: &Loaded, event: &Event, reply: &Blob, what: &'static str) -> Plan {
+    if event.is_standby() {
+        return Plan::Skip("standby");
+    }
+    let mut body = match body_start(event) {
+        Ok(body) => body,
+        Err(skip) => return skip,
+    };
+    loaded.bundle.write_messages(reply, &mut body);
+    body.push(b'}');
+    Plan::Reply { body, what }
+}
+
+/// `{"replyToken":"<token>","messages":` for the event's token, or why not to reply.
+fn body_start(event: &Event) -> Result<Vec<u8>, Plan> {
     let token = match event.reply_token.as_deref() {
-        None => return Plan::Skip("no_reply_token"),
-        Some(t) if DUMMY_TOKENS.contains(&t) => return Plan::Skip("dummy_token"),
-        Some(t) if !is_plain_token(t) => return Plan::Skip("bad_reply_token"),
+        None => return Err(Plan::Skip("no_reply_token")),
+        Some(t) if DUMMY_TOKENS.contains(&t) => return Err(Plan::Skip("dummy_token")),
+        Some(t) if !is_plain_token(t) => return Err(Plan::Skip("bad_reply_token")),
         Some(t) => t,
     };
-    let bundle = &loaded.bundle;
     let mut body = Vec::with_capacity(8 * 1024);
     body.extend_from_slice(b"{\"replyToken\":\"");
     body.extend_from_slice(token.as_bytes());
     body.extend_from_slice(b"\",\"messages\":");
-    let what = write_answer(bundle, metrics, answer, &mut body);
-    body.push(b'}');
-    Plan::Reply { body, what }
+    Ok(body)
 }
 
 /// Writes the messages array for `answer`; returns what was answered.

@@ -12,6 +12,8 @@
 //! - [`dev`] runs everything locally for `oyako dev`: a fake LINE platform and a chat simulator.
 //! - [`kpi`] journals follows, survey answers, taps and failed searches (salted user hashes,
 //!   group commit); [`report`] sums the journals up for `oyako report`.
+//! - [`notices`] sends `notify:` pages to friends at their time, exactly once (journal + retry
+//!   keys), and implements `oyako notices` and `oyako send`.
 
 pub mod api;
 mod app;
@@ -26,6 +28,7 @@ pub mod kpi;
 mod line_api;
 pub mod logging;
 mod metrics;
+pub mod notices;
 mod queue;
 pub mod report;
 pub mod richmenu;

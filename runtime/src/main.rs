@@ -29,6 +29,66 @@ enum Command {
     /// Put the bundle's rich menus on the channel, or show what is live.
     #[command(subcommand)]
     Richmenu(RichmenuCommand),
+    /// Sum up the KPI journals: friends, satisfaction, taps, searches with no result
+    /// (env: LINE_CHANNEL_ACCESS_TOKEN adds LINE's own friend count).
+    Report(ReportArgs),
+    /// List the notices (pages with `notify:`): upcoming, sent, missed or failed.
+    Notices(NoticesArgs),
+    /// Send one notice now (env: LINE_CHANNEL_ACCESS_TOKEN), or only to staff phones (--to).
+    Send(SendArgs),
+}
+
+#[derive(Debug, Args)]
+struct NoticesArgs {
+    /// The bundle directory.
+    #[arg(long, default_value = "dist")]
+    bundle: PathBuf,
+    /// The state directory of `oyako serve` (holds notices.jsonl).
+    #[arg(long, default_value = "state")]
+    state_dir: PathBuf,
+    /// List as at this time (RFC 3339, e.g. 2026-12-05T09:00:00+09:00; default: now).
+    #[arg(long)]
+    now: Option<jiff::Timestamp>,
+}
+
+#[derive(Debug, Args)]
+struct SendArgs {
+    /// The notice id: the page path, e.g. events/ninpu-kyoushitsu-202612.
+    notice: String,
+    /// The bundle directory.
+    #[arg(long, default_value = "dist")]
+    bundle: PathBuf,
+    /// The state directory of `oyako serve` (holds notices.jsonl).
+    #[arg(long, default_value = "state")]
+    state_dir: PathBuf,
+    /// Print the request (token masked) instead of sending anything.
+    #[arg(long)]
+    dry_run: bool,
+    /// Send only to these LINE user IDs, to test on staff phones (not recorded as sent).
+    #[arg(long, num_args = 1.., value_name = "USER_ID")]
+    to: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// A state directory to read; repeat it for replicas with their own volumes.
+    #[arg(long = "state-dir", required = true)]
+    state_dirs: Vec<PathBuf>,
+    /// First day of the period (YYYY-MM-DD, Japan).
+    #[arg(long)]
+    from: Option<runtime::kpi::Day>,
+    /// Last day of the period (YYYY-MM-DD, Japan).
+    #[arg(long)]
+    to: Option<runtime::kpi::Day>,
+    /// Also write a self-contained HTML page with charts here.
+    #[arg(long)]
+    html: Option<PathBuf>,
+    /// Also write one CSV file per table into this directory.
+    #[arg(long)]
+    csv: Option<PathBuf>,
+    /// Name pages and surveys from this bundle.
+    #[arg(long)]
+    bundle: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,6 +164,25 @@ fn main() -> ExitCode {
         Command::Richmenu(RichmenuCommand::Status(args)) => {
             runtime::cli::richmenu(&args.bundle, false)
         }
+        Command::Report(args) => runtime::cli::report(&runtime::report::ReportOptions {
+            state_dirs: args.state_dirs,
+            period: runtime::report::Period { from: args.from, to: args.to },
+            html: args.html,
+            csv: args.csv,
+            bundle: args.bundle,
+        }),
+        Command::Notices(args) => runtime::cli::notices(&runtime::notices::ListOptions {
+            bundle: args.bundle,
+            state_dir: args.state_dir,
+            now: args.now,
+        }),
+        Command::Send(args) => runtime::cli::send(&runtime::notices::SendOptions {
+            notice: args.notice,
+            bundle: args.bundle,
+            state_dir: args.state_dir,
+            dry_run: args.dry_run,
+            to: args.to,
+        }),
     }
 }
 

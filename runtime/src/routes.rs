@@ -16,7 +16,7 @@ use hyper::body::Body;
 use crate::dispatch::{self, Plan};
 use crate::queue::{Job, PushError};
 use crate::signature;
-use crate::state::State;
+use crate::state::{Loaded, State};
 use crate::webhook;
 
 /// The response type of every route.
@@ -84,16 +84,24 @@ where
             return StatusCode::BAD_REQUEST;
         }
     };
-    if !events.is_empty() {
-        accept_events(state, events, received).await;
+    if !events.is_empty() && !accept_events(state, events, received).await {
+        // A survey answer is not on disk: do not let LINE believe it was received.
+        return StatusCode::INTERNAL_SERVER_ERROR;
     }
     StatusCode::OK
 }
 
-/// Counts, dedupes and plans each event, and queues the replies.
-async fn accept_events(state: &State, events: Vec<webhook::ParsedEvent>, received: Instant) {
+/// Counts, dedupes and plans each event, records its KPIs, and queues the replies. Returns
+/// false when a survey answer could not be journalled (that event is then not replied to and
+/// is forgotten by dedupe, so a redelivery is handled again).
+async fn accept_events(
+    state: &State,
+    events: Vec<webhook::ParsedEvent>,
+    received: Instant,
+) -> bool {
     let metrics = &state.metrics;
     let loaded = state.current();
+    let mut all_durable = true;
     for event in events {
         let event = match event {
             Ok(event) => event,
@@ -113,7 +121,19 @@ async fn accept_events(state: &State, events: Vec<webhook::ParsedEvent>, receive
             tracing::debug!(event_id = id, "duplicate event skipped");
             continue;
         }
-        match dispatch::plan(&loaded, metrics, &event) {
+        let plan = match plan_and_record(state, &loaded, &event).await {
+            Ok(plan) => plan,
+            Err(e) => {
+                tracing::error!(error = %e, kind = %event.kind, "cannot journal a survey answer");
+                metrics.skipped.inc("journal_error");
+                if let Some(id) = id {
+                    state.dedupe.forget(id);
+                }
+                all_durable = false;
+                continue;
+            }
+        };
+        match plan {
             Plan::Skip(reason) => {
                 metrics.skipped.inc(reason);
                 tracing::debug!(kind = %event.kind, chat, user, reason, "event not replied to");
@@ -135,6 +155,37 @@ async fn accept_events(state: &State, events: Vec<webhook::ParsedEvent>, receive
             }
         }
     }
+    all_durable
+}
+
+/// Plans the reply to `event` and records its KPIs. A survey answer (or comment) is written
+/// and synced before this returns, so the webhook is only answered 200 once it is durable;
+/// other records are queued for the journal without waiting.
+async fn plan_and_record(
+    state: &State,
+    loaded: &Loaded,
+    event: &webhook::Event,
+) -> std::io::Result<Plan> {
+    let Some(kpi) = &state.kpi else {
+        return Ok(dispatch::plan(loaded, &state.metrics, event));
+    };
+    let comment = kpi.comment(&loaded.bundle, event);
+    let plan = match &comment {
+        Some(c) => dispatch::plan_with(loaded, event, &c.reply, "comment"),
+        None => dispatch::plan(loaded, &state.metrics, event),
+    };
+    let what = match &plan {
+        Plan::Reply { what, .. } => Some(*what),
+        Plan::Skip(_) => None,
+    };
+    let durable = match comment {
+        Some(c) => Some(c.record),
+        None => kpi.note(&loaded.bundle, event, what),
+    };
+    if let Some(record) = durable {
+        kpi.writer().record_durably(record).await?;
+    }
+    Ok(plan)
 }
 
 fn readyz(state: &State) -> Reply {

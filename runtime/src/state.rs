@@ -15,6 +15,7 @@ use compiler::bundle::{self, BlobError, Bundle, BundleError};
 use crate::assets::{AssetError, Assets};
 use crate::config::Config;
 use crate::dedupe::Dedupe;
+use crate::kpi::Kpi;
 use crate::line_api::{ClientError, LineClient};
 use crate::metrics::{BundleInfo, Metrics};
 use crate::queue::Queue;
@@ -46,6 +47,8 @@ pub struct State {
     pub(crate) queue: Queue,
     /// Set when shutdown begins, so `/readyz` tells load balancers to stop sending.
     shutting_down: AtomicBool,
+    /// The KPI journal, when there is a state directory to keep it in.
+    pub(crate) kpi: Option<Kpi>,
 }
 
 /// Why a bundle could not be loaded.
@@ -103,6 +106,14 @@ impl State {
         let loaded = load(&config.bundle_dir, config.public_url.as_deref())
             .map_err(|source| StartError::Load { dir: config.bundle_dir.clone(), source })?;
         log_loaded(&loaded, "bundle loaded");
+        let kpi = match &config.state_dir {
+            Some(dir) => {
+                let salt = config.hash_salt.as_ref().map(|s| s.expose().to_owned());
+                let kpi = Kpi::open(dir, salt, config.instance.clone());
+                Some(kpi.map_err(|source| StartError::StateDir { dir: dir.clone(), source })?)
+            }
+            None => None,
+        };
         let client = Arc::new(LineClient::new(&config)?);
         let metrics = Arc::new(Metrics::default());
         let limits = &config.limits;
@@ -113,8 +124,18 @@ impl State {
             dedupe: Dedupe::new(DEDUPE_WINDOW),
             queue,
             shutting_down: AtomicBool::new(false),
+            kpi,
             config,
         }))
+    }
+
+    /// Waits until every KPI record taken so far is written and synced (a no-op without a
+    /// state directory).
+    pub async fn flush_journal(&self) -> std::io::Result<()> {
+        match &self.kpi {
+            Some(kpi) => kpi.writer().flush().await,
+            None => Ok(()),
+        }
     }
 
     /// The bundle being served.
@@ -166,7 +187,11 @@ impl State {
             format_version: b.format_version,
             pages: b.pages.len(),
         };
-        self.metrics.render(Some(info), self.queue.depth())
+        let mut text = self.metrics.render(Some(info), self.queue.depth());
+        if let Some(kpi) = &self.kpi {
+            kpi.render_metrics(&mut text);
+        }
+        text
     }
 }
 

@@ -28,6 +28,9 @@ pub struct Event {
     /// `active` or `standby`; a standby channel must not reply.
     #[serde(default)]
     pub mode: Option<String>,
+    /// When the event happened (Unix ms; unchanged on redelivery): orders survey answers.
+    #[serde(default)]
+    pub timestamp: Option<i64>,
     /// Unique per event, identical on redelivery: the dedupe key.
     #[serde(default)]
     pub webhook_event_id: Option<String>,

@@ -1,6 +1,10 @@
 //! An in-process fake of LINE's Reply API: records every request and answers as programmed.
+//!
+//! For notices it also behaves like LINE's send endpoints: it remembers every
+//! `X-Line-Retry-Key` it accepted and answers a repeated one with 409 (line-api.md §3.3), and
+//! it can serve fixed JSON for read-only paths such as the quota endpoints.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -31,6 +35,11 @@ pub enum Respond {
     Status { delay: Duration, status: u16, body: &'static str },
     /// Close the connection without answering.
     Drop,
+    /// Answer with this status, body and extra headers (e.g. `Retry-After`).
+    Headers { status: u16, body: &'static str, headers: Vec<(&'static str, String)> },
+    /// Accept the request (its retry key is remembered, as if delivered) but close the
+    /// connection before answering: the sender cannot know it was sent.
+    AcceptThenDrop,
 }
 
 /// The fake API; clones share the same recording.
@@ -45,6 +54,10 @@ struct Inner {
     requests: Mutex<Vec<Recorded>>,
     plans: Mutex<VecDeque<Respond>>,
     arrived: Notify,
+    /// Retry keys of accepted requests, with their path, in acceptance order.
+    accepted: Mutex<Vec<(String, String)>>,
+    /// Fixed answers by path (status, JSON body), served before any plan.
+    fixed: Mutex<BTreeMap<String, (u16, String)>>,
 }
 
 /// LINE's success body for a reply.
@@ -71,6 +84,8 @@ impl FakeLine {
             requests: Mutex::default(),
             plans: Mutex::default(),
             arrived: Notify::new(),
+            accepted: Mutex::default(),
+            fixed: Mutex::default(),
         });
         let shared = inner.clone();
         tokio::spawn(async move {
@@ -107,6 +122,22 @@ impl FakeLine {
         }
     }
 
+    /// Serves `body` with `status` for every request to `path` (query ignored), without
+    /// using a planned answer.
+    pub fn set_json(&self, path: &str, status: u16, body: &str) {
+        self.inner.fixed.lock().unwrap().insert(path.to_owned(), (status, body.to_owned()));
+    }
+
+    /// Requests to `path` so far.
+    pub fn requests_to(&self, path: &str) -> Vec<Recorded> {
+        self.requests().into_iter().filter(|r| r.path == path).collect()
+    }
+
+    /// `(path, retry key)` of every accepted request carrying a retry key: what was delivered.
+    pub fn accepted(&self) -> Vec<(String, String)> {
+        self.inner.accepted.lock().unwrap().clone()
+    }
+
     /// Waits for exactly one request and returns its JSON body.
     pub async fn single_reply(&self) -> Value {
         let requests = self.wait_for(1).await;
@@ -127,20 +158,54 @@ async fn answer(
         headers: parts.headers,
         body,
     };
+    let path = recorded.path.clone();
+    let key =
+        recorded.headers.get("x-line-retry-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
     inner.requests.lock().unwrap().push(recorded);
     inner.arrived.notify_waiters();
+    if let Some((status, body)) = inner.fixed.lock().unwrap().get(&path).cloned() {
+        return Ok(respond(status, Bytes::from(body), Vec::new()));
+    }
+    if let Some(key) = &key
+        && inner.accepted.lock().unwrap().iter().any(|(_, k)| k == key)
+    {
+        let body = Bytes::from_static(br#"{"message":"The retry key is already accepted"}"#);
+        let headers = vec![("x-line-accepted-request-id", "fake-accepted-request-id".to_owned())];
+        return Ok(respond(409, body, headers));
+    }
     let plan = inner.plans.lock().unwrap().pop_front();
-    let (delay, status, body) = match plan {
-        None => (Duration::ZERO, 200, OK_BODY),
-        Some(Respond::Status { delay, status, body }) => (delay, status, body),
+    let (delay, status, body, headers) = match plan {
+        None => (Duration::ZERO, 200, OK_BODY, Vec::new()),
+        Some(Respond::Status { delay, status, body }) => (delay, status, body, Vec::new()),
+        Some(Respond::Headers { status, body, headers }) => (Duration::ZERO, status, body, headers),
         Some(Respond::Drop) => {
             // An error from the service makes hyper close the connection unanswered.
             return Err(std::io::Error::other("dropping the connection"));
         }
+        Some(Respond::AcceptThenDrop) => {
+            if let Some(key) = key {
+                inner.accepted.lock().unwrap().push((path, key));
+            }
+            return Err(std::io::Error::other("accepted, then dropping the connection"));
+        }
     };
     tokio::time::sleep(delay).await;
-    let mut response = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
+    if let Some(key) = key.filter(|_| (200..300).contains(&status)) {
+        inner.accepted.lock().unwrap().push((path, key));
+    }
+    Ok(respond(status, Bytes::from_static(body.as_bytes()), headers))
+}
+
+fn respond(
+    status: u16,
+    body: Bytes,
+    headers: Vec<(&'static str, String)>,
+) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(body));
     *response.status_mut() = StatusCode::from_u16(status).expect("status");
     response.headers_mut().insert("x-line-request-id", "fake-request-id".parse().expect("hv"));
-    Ok(response)
+    for (name, value) in headers {
+        response.headers_mut().insert(name, value.parse().expect("header value"));
+    }
+    response
 }

@@ -11,8 +11,13 @@ mod util;
 mod delivery;
 /// One test per event type and its reply; dedupe; group chats.
 mod events;
+/// KPIs: survey answers, follows, taps and failed searches → journal → `oyako report`;
+/// answers survive `kill -9`.
+mod kpi;
 /// Bundle reload (good and broken) and graceful shutdown with queued replies.
 mod lifecycle;
+/// Notices: scheduled broadcasts/narrowcasts sent exactly once; `oyako send`, `oyako notices`.
+mod notices;
 /// The `oyako serve` process: start-up refusals, SIGHUP, SIGTERM, log contents.
 mod process;
 /// `oyako richmenu deploy` against a stateful fake rich-menu API.

@@ -213,25 +213,26 @@ async fn deploys_in_order_then_does_nothing_when_unchanged() {
     let done = richmenu::deploy(&api(addr), &dist).await.unwrap();
     assert_eq!(done.created.len(), 1);
     assert!(done.default_changed);
-    let c = ch.lock().unwrap();
-    let id = c.default.clone().unwrap();
-    assert_eq!(c.aliases.get("oyako-main"), Some(&id));
-    let (name, has_image, request) = &c.menus[&id];
-    assert!(*has_image);
-    assert!(name.starts_with("oyako-main "), "{name}");
-    let problems = crate::schema::messaging_api().validate("RichMenuRequest", request);
-    assert!(problems.is_empty(), "{problems:?}");
-    assert_eq!(
-        mutating(&c.calls),
-        [
-            "POST /v2/bot/richmenu/validate".to_string(),
-            "POST /v2/bot/richmenu".into(),
-            format!("POST /v2/bot/richmenu/{id}/content"),
-            "POST /v2/bot/richmenu/alias".into(),
-            format!("POST /v2/bot/user/all/richmenu/{id}"),
-        ]
-    );
-    drop(c);
+    {
+        let c = ch.lock().unwrap();
+        let id = c.default.clone().unwrap();
+        assert_eq!(c.aliases.get("oyako-main"), Some(&id));
+        let (name, has_image, request) = &c.menus[&id];
+        assert!(*has_image);
+        assert!(name.starts_with("oyako-main "), "{name}");
+        let problems = crate::schema::messaging_api().validate("RichMenuRequest", request);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            mutating(&c.calls),
+            [
+                "POST /v2/bot/richmenu/validate".to_string(),
+                "POST /v2/bot/richmenu".into(),
+                format!("POST /v2/bot/richmenu/{id}/content"),
+                "POST /v2/bot/richmenu/alias".into(),
+                format!("POST /v2/bot/user/all/richmenu/{id}"),
+            ]
+        );
+    }
     ch.lock().unwrap().calls.clear();
     let again = richmenu::deploy(&api(addr), &dist).await.unwrap();
     assert!(again.is_noop(), "{again:?}");

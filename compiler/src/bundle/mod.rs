@@ -24,12 +24,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::search::SearchIndex;
 
+/// The notice part of the format lives beside its builder (serde types only).
+pub use crate::notices::format::Notice;
 /// The rich menu part of the format lives beside its builder (serde types only).
 pub use crate::richmenu::format::{RichMenuBundle, RichMenuEntry, SWITCH_DATA_PREFIX};
 /// The survey part of the format lives beside its builder (serde types only).
 pub use crate::survey::format::{SurveyChoice, SurveyEntry};
-/// The notice part of the format lives beside its builder (serde types only).
-pub use crate::notices::format::Notice;
 pub use blob::{Blob, BlobBuilder, BlobError};
 pub use io::{BundleError, DIST_README, load, write};
 

@@ -9,8 +9,20 @@ use serde_saphyr::Spanned;
 
 /// Keys accepted in front matter, in the order documented in `content/README.md`.
 pub const KNOWN_KEYS: &[&str] = &[
-    "title", "summary", "keywords", "order", "image", "links", "draft", "expires", "event",
-    "fallback", "richmenu", "survey", "notify", "audiences",
+    "title",
+    "summary",
+    "keywords",
+    "order",
+    "image",
+    "links",
+    "draft",
+    "expires",
+    "event",
+    "fallback",
+    "richmenu",
+    "survey",
+    "notify",
+    "audiences",
 ];
 
 /// A content file cut into its YAML and Markdown parts.
@@ -92,8 +104,7 @@ pub struct FrontMatter {
     /// Page only: also send the page to friends as a notice (see [`crate::notices`]).
     pub notify: Option<Spanned<crate::notices::NotifySpec>>,
     /// Account only: named narrowcast filters for `notify.audience` (see [`crate::notices`]).
-    pub audiences:
-        Option<std::collections::BTreeMap<String, Spanned<crate::notices::FilterSpec>>>,
+    pub audiences: Option<std::collections::BTreeMap<String, Spanned<crate::notices::FilterSpec>>>,
 }
 
 /// A `links:` item as written: exactly one of `url`, `tel` or `page` must be set.

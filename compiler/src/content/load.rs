@@ -449,9 +449,10 @@ fn page(
     });
     let links = fm.links.iter().flatten().filter_map(|l| link(cx, l)).collect();
     let image = fm.image.as_ref().and_then(|i| image(cx, i, assets));
-    let survey = fm.survey.as_ref().and_then(|s| {
-        crate::survey::check(&s.value, cx.split.yaml_line, &cx.file.clone(), &mut cx.diags)
-    });
+    let survey = fm
+        .survey
+        .as_ref()
+        .and_then(|s| crate::survey::check(&s.value, cx.split.yaml_line, &cx.file, &mut cx.diags));
     // A survey page may have no body: the question is its content.
     let body = body_blocks(cx, fm.survey.is_some());
     if fm.draft == Some(true) || expires.is_some_and(|d| d < opts.today) {

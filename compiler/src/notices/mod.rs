@@ -82,7 +82,10 @@ fn unknown_audience(site: &Site, page: &Page, notify: &Notify) -> Diagnostic {
     Diagnostic::error(
         &page.source.file,
         notify.audience_pos,
-        format!("お知らせの宛先「{}」が content/_index.md の audiences にありません", notify.audience),
+        format!(
+            "お知らせの宛先「{}」が content/_index.md の audiences にありません",
+            notify.audience
+        ),
     )
     .with_hint(hint)
 }

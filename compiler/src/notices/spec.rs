@@ -148,14 +148,17 @@ pub fn load_audiences(
         let at = pos(spec, yaml_line);
         let name_ok = name != AUDIENCE_ALL
             && name.starts_with(|c: char| c.is_ascii_lowercase())
-            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_".contains(c));
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_".contains(c));
         if !name_ok {
             diags.push(
                 Diagnostic::error(file, at, format!("絞り込みの名前「{name}」は使えません"))
                     .with_hint("英小文字で始まる英小文字・数字・-・_ の名前にしてください（all は全員の意味なので使えません）"),
             );
         }
-        let mut cx = FilterCx { file, yaml_line, name, conditions: 0, diags: Diagnostics::default() };
+        let mut cx =
+            FilterCx { file, yaml_line, name, conditions: 0, diags: Diagnostics::default() };
         let demographic = cx.filter(spec);
         if cx.conditions > MAX_FILTER_CONDITIONS {
             cx.error(
@@ -286,7 +289,11 @@ impl FilterCx<'_> {
                     _ => "都道府県は jp_01（北海道）〜jp_47（沖縄県）で書いてください（千葉県は jp_12）"
                         .to_string(),
                 };
-                self.error(pos(v, self.yaml_line), format!("{kind} の値「{s}」は使えません"), &hint);
+                self.error(
+                    pos(v, self.yaml_line),
+                    format!("{kind} の値「{s}」は使えません"),
+                    &hint,
+                );
             }
             values.push(s.to_string());
         }

@@ -80,7 +80,8 @@ fn compile(event: &str) -> Bundle {
 }
 
 fn openapi() -> OpenApi {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/line-openapi/messaging-api.yml");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/line-openapi/messaging-api.yml");
     OpenApi::from_yaml(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -103,8 +104,12 @@ fn notify_pages_become_notices() {
     );
     assert_eq!(event.hash.len(), 64);
     let text = event.messages.to_string();
-    for part in ["妊婦教室（12月）", "2026年12月12日（土） 10:00〜11:30", "保健センター", "出産の準備を学ぶ教室"]
-    {
+    for part in [
+        "妊婦教室（12月）",
+        "2026年12月12日（土） 10:00〜11:30",
+        "保健センター",
+        "出産の準備を学ぶ教室",
+    ] {
         assert!(text.contains(part), "{part} missing in {text}");
     }
     let action = &event.messages[0]["contents"]["footer"]["contents"][0]["action"];
@@ -119,13 +124,16 @@ fn request_bodies_pass_lines_schema_and_limits() {
     let b = compile(EVENT);
     let api = openapi();
     for n in &b.notices {
-        let served = n.messages.to_string().replace(bundle::ASSET_URL_PREFIX, "https://x.jp/assets/");
+        let served =
+            n.messages.to_string().replace(bundle::ASSET_URL_PREFIX, "https://x.jp/assets/");
         let messages: Value = serde_json::from_str(&served).unwrap();
         let list = messages.as_array().unwrap().clone();
         assert!(limits::check_messages(&list).is_empty(), "{}", n.id);
         let (schema, body) = match &n.filter {
             None => ("BroadcastRequest", json!({"messages": messages})),
-            Some(f) => ("NarrowcastRequest", json!({"messages": messages, "filter": {"demographic": f}})),
+            Some(f) => {
+                ("NarrowcastRequest", json!({"messages": messages, "filter": {"demographic": f}}))
+            }
         };
         let problems = api.validate(schema, &body);
         assert!(problems.is_empty(), "{}: {problems:#?}", n.id);

@@ -89,7 +89,8 @@ mod tests {
     fn answer_data_round_trips() {
         assert_eq!(answer_data("manzokudo-2026", 3), "survey:manzokudo-2026:3");
         assert_eq!(parse_answer_data("survey:manzokudo-2026:3"), Some(("manzokudo-2026", 3)));
-        for bad in ["survey:x", "survey:x:", "survey:x:-1", "survey:x:a", "page:x:1", "survey:x:123"]
+        for bad in
+            ["survey:x", "survey:x:", "survey:x:-1", "survey:x:a", "page:x:1", "survey:x:123"]
         {
             assert_eq!(parse_answer_data(bad), None, "{bad}");
         }

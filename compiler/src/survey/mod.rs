@@ -77,9 +77,9 @@ pub fn drafts(
     let view = PageView {
         title: page.title.clone(),
         image: page.image.as_ref().map(|i| image_view(dir, i)),
-        event: page.event.as_ref().map(|e| {
-            json!({ "date": lookup::japanese_date(e.date), "time": e.time, "place": e.place })
-        }),
+        event: page.event.as_ref().map(
+            |e| json!({ "date": lookup::japanese_date(e.date), "time": e.time, "place": e.place }),
+        ),
         buttons,
     };
     let mut blocks = page.body.clone();
@@ -107,7 +107,8 @@ pub fn drafts(
     let file = page.source.file.clone();
     let section = page.section.clone();
     let draft = |messages| Draft { messages, quick_reply: section.clone(), file: file.clone() };
-    let mut out = vec![(actions::page_data(&page.path), draft(vec![flex::flex_message(&alt, container)]))];
+    let mut out =
+        vec![(actions::page_data(&page.path), draft(vec![flex::flex_message(&alt, container)]))];
     let mut thanks = vec![flex::text_message(THANKS)];
     thanks.extend(survey.followup.as_deref().map(flex::text_message));
     for i in 0..survey.choices.len() {

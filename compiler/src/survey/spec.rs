@@ -90,7 +90,9 @@ pub fn check(
     if !(MIN_CHOICES..=MAX_CHOICES).contains(&count) {
         error(
             at(&spec.choices, yaml_line),
-            format!("アンケートの選択肢は{MIN_CHOICES}〜{MAX_CHOICES}個にしてください（{count}個）"),
+            format!(
+                "アンケートの選択肢は{MIN_CHOICES}〜{MAX_CHOICES}個にしてください（{count}個）"
+            ),
             "選択肢はボタンになります。LINE で見やすい数にしてください",
         );
     }

@@ -9,7 +9,8 @@ use crate::bundle::Bundle;
 use crate::validate::limits;
 use crate::{BuildOptions, pipeline};
 
-const ACCOUNT: &str = "---\ntitle: テスト市 子育てLINE\nfallback: みつかりませんでした。\n---\nようこそ。\n";
+const ACCOUNT: &str =
+    "---\ntitle: テスト市 子育てLINE\nfallback: みつかりませんでした。\n---\nようこそ。\n";
 
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);

@@ -32,7 +32,7 @@ impl Day {
     /// The day `y-m-d`, when it exists.
     pub fn from_ymd(y: i64, m: u32, d: u32) -> Option<Day> {
         let day = Day(days_from_civil(y, m, d));
-        (m >= 1 && m <= 12 && d >= 1 && day.ymd() == (y, m, d)).then_some(day)
+        ((1..=12).contains(&m) && d >= 1 && day.ymd() == (y, m, d)).then_some(day)
     }
 
     /// Year, month and day.

@@ -153,7 +153,8 @@ mod tests {
             r#"{"kpi":"answer","ts":1,"user":"ab","survey":"s","choice":2,"label":"満足","satisfied":true}"#
         );
         assert_eq!(serde_json::from_str::<Record>(&line).unwrap(), r);
-        let tap: Record = serde_json::from_str(r#"{"kpi":"tap","ts":5,"key":"page:a","ev":"E"}"#).unwrap();
+        let tap: Record =
+            serde_json::from_str(r#"{"kpi":"tap","ts":5,"key":"page:a","ev":"E"}"#).unwrap();
         assert_eq!((tap.ts(), tap.event_id(), tap.kind()), (5, Some("E"), "tap"));
     }
 }

@@ -68,7 +68,8 @@ fn load_or_create(path: &Path) -> io::Result<Vec<u8>> {
     fs::File::open("/dev/urandom")?.read_exact(&mut random)?;
     let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
     let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
-    let mut file = OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
+    let mut file =
+        OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
     file.write_all(hex.as_bytes())?;
     file.sync_all()?;
     let linked = fs::hard_link(&tmp, path);
@@ -91,9 +92,10 @@ fn load_or_create(path: &Path) -> io::Result<Vec<u8>> {
 /// The salt in `path`; `None` when the file does not exist.
 fn read(path: &Path) -> io::Result<Option<Vec<u8>>> {
     match fs::read_to_string(path) {
-        Ok(text) if text.trim().is_empty() => {
-            Err(io::Error::other(format!("{} is empty; delete it to make a new salt", path.display())))
-        }
+        Ok(text) if text.trim().is_empty() => Err(io::Error::other(format!(
+            "{} is empty; delete it to make a new salt",
+            path.display()
+        ))),
         Ok(text) => Ok(Some(text.trim().as_bytes().to_vec())),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e),

@@ -1,0 +1,212 @@
+//! KPIs without a database: what the city reports (friends, satisfaction) and what staff
+//! want to know (which pages parents open, what they look for and do not find), recorded as
+//! JSON Lines in the state directory and summed up later by `oyako report`.
+//!
+//! - [`record`](Record) is the line format, shared with [`crate::report`];
+//! - [`salt`](Salt) turns LINE user IDs into salted hashes, the only form a user is stored in;
+//! - [`writer`](Writer) appends with group commit, one file per day in Japan and replica;
+//! - `followups` remembers who was just asked for a free comment;
+//! - [`day`](Day) is the calendar in Japan time.
+//!
+//! What is recorded, from each webhook event: follows and unfollows (with the user hash),
+//! survey answers and comments (user hash, survey, choice or text), taps on known postbacks
+//! and searches that found nothing (no user at all). A survey answer is written and synced
+//! before the webhook is answered; everything else is written in the same batches without
+//! anyone waiting for it.
+
+mod day;
+mod followups;
+mod record;
+mod salt;
+mod writer;
+
+use std::io;
+use std::path::Path;
+
+use compiler::bundle::{Blob, Bundle};
+use compiler::search::normalize;
+use compiler::survey::parse_answer_data;
+
+use crate::webhook::Event;
+
+pub use day::{BadDay, Day, now_millis};
+pub use followups::WINDOW as COMMENT_WINDOW;
+pub use record::Record;
+pub use salt::{SALT_FILE, Salt};
+pub use writer::{JOURNAL_DIR, Writer, WriterStats};
+
+/// Most characters of a search kept in the journal.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// Most characters of a comment kept in the journal.
+pub const MAX_COMMENT_CHARS: usize = 2000;
+
+/// The KPI recorder of one server.
+#[derive(Debug)]
+pub struct Kpi {
+    salt: Salt,
+    writer: Writer,
+    followups: followups::Followups,
+}
+
+/// A comment after a follow-up prompt: its record (to write before answering) and the reply.
+#[derive(Debug)]
+pub struct Comment {
+    /// The comment record.
+    pub record: Record,
+    /// The survey's thanks for the comment.
+    pub reply: Blob,
+}
+
+impl Kpi {
+    /// Loads the salt (`hash_salt` when given, else the state directory's) and starts the
+    /// journal writer in `state_dir`, naming files after `instance` (else the host name).
+    pub fn open(
+        state_dir: &Path,
+        hash_salt: Option<String>,
+        instance: Option<String>,
+    ) -> io::Result<Kpi> {
+        std::fs::create_dir_all(state_dir)?;
+        let salt = Salt::load(state_dir, hash_salt)?;
+        let instance = instance_name(instance);
+        let writer = Writer::start(state_dir, &instance)?;
+        tracing::info!(dir = %writer.dir().display(), instance, "KPI journal open");
+        Ok(Kpi { salt, writer, followups: followups::Followups::default() })
+    }
+
+    /// The journal writer.
+    pub fn writer(&self) -> &Writer {
+        &self.writer
+    }
+
+    /// When `event` is text from a parent who was just asked for a comment: the comment.
+    pub fn comment(&self, bundle: &Bundle, event: &Event) -> Option<Comment> {
+        let text = event.message.as_ref().filter(|m| m.kind == "text")?.text.as_deref()?;
+        let user = self.user(event)?;
+        let survey = self.followups.take(&user)?;
+        let reply = bundle.surveys.get(&survey)?.comment_thanks?;
+        let text: String = text.trim().chars().take(MAX_COMMENT_CHARS).collect();
+        let (ts, ev) = (timestamp(event), event.webhook_event_id.clone());
+        Some(Comment { record: Record::Comment { ts, user, survey, text, ev }, reply })
+    }
+
+    /// Records what `event` tells (given `what` its reply answered, if it was replied to),
+    /// and returns the record that must be on disk before the webhook is answered: a survey
+    /// answer. The other records are queued for the writer without waiting.
+    pub fn note(&self, bundle: &Bundle, event: &Event, what: Option<&str>) -> Option<Record> {
+        let (ts, ev) = (timestamp(event), event.webhook_event_id.clone());
+        match event.kind.as_str() {
+            "follow" => self.queue(Record::Follow { ts, user: self.user(event)?, ev }),
+            "unfollow" => self.queue(Record::Unfollow { ts, user: self.user(event)?, ev }),
+            "postback" => {
+                let data = event.postback.as_ref()?.data.as_str();
+                let user = self.user(event);
+                if let Some(user) = &user {
+                    self.followups.cancel(user);
+                }
+                if let Some((id, choice)) = parse_answer_data(data) {
+                    let survey = bundle.surveys.get(id)?;
+                    let picked = survey.choices.get(choice)?;
+                    let user = user?;
+                    if survey.followup.is_some() {
+                        self.followups.offer(&user, id);
+                    }
+                    return Some(Record::Answer {
+                        ts,
+                        user,
+                        survey: id.to_string(),
+                        choice,
+                        label: picked.label.clone(),
+                        satisfied: picked.satisfied,
+                        ev,
+                    });
+                }
+                if bundle.postbacks.contains_key(data) {
+                    self.queue(Record::Tap { ts, key: data.to_string(), ev });
+                }
+            }
+            "message" if what == Some("fallback") => {
+                let text = event.message.as_ref()?.text.as_deref()?;
+                let query: String = normalize(text).chars().take(MAX_QUERY_CHARS).collect();
+                if !query.is_empty() {
+                    self.queue(Record::SearchMiss { ts, query, ev });
+                }
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// Appends the journal writer's counters to `/metrics` text: records written, syncs,
+    /// records dropped because the writer fell behind, and failed writes (alert on the last two).
+    pub fn render_metrics(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        use std::sync::atomic::Ordering::Relaxed;
+        let s = self.writer.stats();
+        let counters = [
+            ("records", "KPI records written and synced.", &s.records),
+            ("syncs", "KPI journal write + fdatasync rounds.", &s.syncs),
+            ("dropped", "KPI records dropped because the journal queue was full.", &s.dropped),
+            ("failures", "KPI journal writes that failed.", &s.failures),
+        ];
+        for (name, help, value) in counters {
+            let _ = writeln!(
+                out,
+                "# HELP oyako_journal_{name}_total {help}\n# TYPE oyako_journal_{name}_total counter\n\
+                 oyako_journal_{name}_total {}",
+                value.load(Relaxed)
+            );
+        }
+    }
+
+    fn queue(&self, record: Record) {
+        if !self.writer.record(record) {
+            // Logged at 1, 2, 4, 8 … drops, so a stuck disk does not also flood the log.
+            let dropped = self.writer.stats().dropped.load(std::sync::atomic::Ordering::Relaxed);
+            if dropped.is_power_of_two() {
+                tracing::warn!(dropped, "KPI journal queue full: records dropped");
+            }
+        }
+    }
+
+    /// The salted hash of the event's user, when LINE disclosed one.
+    fn user(&self, event: &Event) -> Option<String> {
+        let id = event.source.as_ref()?.user_id.as_deref()?;
+        Some(self.salt.hash(id))
+    }
+}
+
+/// The event's own time, or now when LINE sent none.
+fn timestamp(event: &Event) -> i64 {
+    event.timestamp.unwrap_or_else(now_millis)
+}
+
+/// The replica's name in journal file names: `OYAKO_INSTANCE`, else the host name, reduced to
+/// characters safe in a file name.
+fn instance_name(configured: Option<String>) -> String {
+    let host = || {
+        std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+            .ok()
+    };
+    let raw = configured.filter(|s| !s.trim().is_empty()).or_else(host).unwrap_or_default();
+    let safe: String = raw
+        .trim()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .take(64)
+        .collect();
+    if safe.is_empty() { "oyako".to_string() } else { safe }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instance_names_are_file_safe() {
+        assert_eq!(instance_name(Some("web-1".into())), "web-1");
+        assert_eq!(instance_name(Some("a/b.c d".into())), "a_b_c_d");
+        assert!(!instance_name(None).is_empty());
+        assert!(!instance_name(Some("  ".into())).contains('/'));
+    }
+}

@@ -1,0 +1,137 @@
+//! Direct mail: pages with `notify:` pushed to friends at their time, exactly once.
+//!
+//! The bundle carries each notice's messages, schedule and hash
+//! ([`compiler::bundle::Notice`]); the state directory carries what happened to them, in the
+//! fsynced journal `notices.jsonl` (see [`crate::journal`]). Nothing else is remembered, so a
+//! restart, a crash or a second replica changes nothing: the journal and LINE's retry keys
+//! (line-api.md §3.3) keep every notice to one delivery.
+//!
+//! Layout:
+//! - [`schedule`] decides, from the bundle, the journal and a given `now`, what to do (pure);
+//! - `send` is the [`Scheduler`]: it sends with retry keys, retries and journals;
+//! - [`api`] builds LINE requests, calls LINE and checks the monthly quota;
+//! - `cmd` implements `oyako notices` and `oyako send`;
+//! - [`spawn`] runs the scheduler inside `oyako serve`, driven by a [`Clock`] so tests can
+//!   move time instead of sleeping.
+
+pub mod api;
+mod cmd;
+pub mod schedule;
+mod send;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::state::State;
+
+pub use api::{Api, ApiConfig, ApiError};
+pub use cmd::{ListOptions, SendOptions, list, send};
+pub use schedule::{JOURNAL_FILE, Policy, QuietHours, Record, RecordKind, Status, retry_key};
+pub use send::{Attempt, Scheduler, Tick};
+
+/// Where the scheduler gets the time from, and how it waits.
+pub trait Clock: Send + Sync {
+    /// The current time.
+    fn now(&self) -> Timestamp;
+    /// Completes at (or after) `t`.
+    fn sleep_until(&self, t: Timestamp) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
+}
+
+/// The real clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+
+    fn sleep_until(&self, t: Timestamp) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        let wait = t.duration_since(Timestamp::now());
+        let wait = std::time::Duration::try_from(wait).unwrap_or_default();
+        Box::pin(tokio::time::sleep(wait))
+    }
+}
+
+/// A clock that only moves when told to (tests).
+#[derive(Debug)]
+pub struct ManualClock {
+    now: watch::Sender<Timestamp>,
+}
+
+impl ManualClock {
+    /// A clock standing at `start`.
+    pub fn new(start: Timestamp) -> Arc<ManualClock> {
+        Arc::new(ManualClock { now: watch::Sender::new(start) })
+    }
+
+    /// Moves the clock to `t`, waking sleepers whose time has come.
+    pub fn set(&self, t: Timestamp) {
+        self.now.send_replace(t);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Timestamp {
+        *self.now.borrow()
+    }
+
+    fn sleep_until(&self, t: Timestamp) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        let mut rx = self.now.subscribe();
+        Box::pin(async move {
+            while *rx.borrow_and_update() < t {
+                if rx.changed().await.is_err() {
+                    return;
+                }
+            }
+        })
+    }
+}
+
+/// Starts the scheduler of `oyako serve`: every notice of the current bundle (re-read at each
+/// look, so reloads apply) is sent when due. Returns `None`, with a warning, when there is no
+/// state directory — exactly-once needs the journal — or the client cannot be built.
+pub fn spawn(state: Arc<State>, policy: Policy, clock: Arc<dyn Clock>) -> Option<JoinHandle<()>> {
+    let count = state.current().bundle.notices.len();
+    let Some(dir) = state.config.state_dir.clone() else {
+        if count > 0 {
+            tracing::warn!(
+                notices = count,
+                "notices will NOT be sent: --state-dir is required, because sending each \
+                 notice exactly once needs the journal there"
+            );
+        }
+        return None;
+    };
+    let api = match Api::new(&ApiConfig::from(&state.config), policy.attempt_timeout) {
+        Ok(api) => api,
+        Err(e) => {
+            tracing::error!(error = %e, "notices will NOT be sent: cannot build the API client");
+            return None;
+        }
+    };
+    let max_sleep = policy.max_sleep;
+    let mut scheduler = match Scheduler::open(api, &dir, policy) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "notices will NOT be sent: cannot open the journal");
+            return None;
+        }
+    };
+    tracing::info!(notices = count, journal = %scheduler.journal_path().display(), "notice scheduler started");
+    Some(tokio::spawn(async move {
+        while !state.is_shutting_down() {
+            let now = clock.now();
+            let loaded = state.current();
+            let tick = scheduler.tick(&loaded.bundle.notices, now).await;
+            drop(loaded);
+            let limit = schedule::add(now, max_sleep);
+            clock.sleep_until(tick.next.map_or(limit, |t| t.min(limit))).await;
+        }
+    }))
+}

@@ -1,0 +1,144 @@
+//! One CSV file per table, for staff who continue in a spreadsheet.
+//!
+//! Files start with a UTF-8 byte order mark, without which Excel in Japan reads UTF-8 as
+//! Shift_JIS. Text cells are quoted when needed (RFC 4180), and a text cell that starts like
+//! a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`, so a parent's search text can
+//! never run as a spreadsheet formula.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::{LineFriends, Report};
+
+/// A cell of a row.
+enum Cell<'a> {
+    /// Text from parents or staff: quoted and defused.
+    Text(&'a str),
+    /// A number or fixed word we wrote ourselves.
+    Plain(String),
+}
+
+/// Writes every table into `dir` (created if missing); returns the files written.
+pub fn write_all(r: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let t = &r.tables;
+    let mut files = Vec::new();
+    let mut write = |name: &str, header: &[&str], rows: Vec<Vec<Cell<'_>>>| -> io::Result<()> {
+        let path = dir.join(name);
+        std::fs::write(&path, table(header, &rows))?;
+        files.push(path);
+        Ok(())
+    };
+    let friends = t.friends.iter().map(|d| {
+        vec![
+            Cell::Plain(d.day.to_string()),
+            Cell::Plain(d.follows.to_string()),
+            Cell::Plain(d.unfollows.to_string()),
+            Cell::Plain(d.net().to_string()),
+            Cell::Plain(d.cumulative.to_string()),
+        ]
+    });
+    write(
+        "friends.csv",
+        &["date", "follows", "unfollows", "net", "cumulative"],
+        friends.collect(),
+    )?;
+    if let LineFriends::Answer { day, status, followers, targeted_reaches, blocks } = &r.line {
+        let opt = |v: &Option<u64>| Cell::Plain(v.map_or_else(String::new, |n| n.to_string()));
+        let row = vec![
+            Cell::Plain(day.to_string()),
+            Cell::Text(status),
+            opt(followers),
+            opt(targeted_reaches),
+            opt(blocks),
+        ];
+        write(
+            "line_friends.csv",
+            &["date", "status", "followers", "targeted_reaches", "blocks"],
+            vec![row],
+        )?;
+    }
+    let share = |v: Option<f64>| Cell::Plain(v.map_or_else(String::new, |x| format!("{x:.4}")));
+    let surveys = t.surveys.iter().map(|s| {
+        let (lo, hi) = s.interval().unzip();
+        vec![
+            Cell::Text(&s.id),
+            Cell::Text(&s.question),
+            Cell::Plain(s.answers.to_string()),
+            Cell::Plain(s.satisfied.to_string()),
+            share(s.share()),
+            share(lo),
+            share(hi),
+        ]
+    });
+    let header = ["survey", "question", "answers", "satisfied", "share", "ci95_low", "ci95_high"];
+    write("surveys.csv", &header, surveys.collect())?;
+    let choices = t.surveys.iter().flat_map(|s| {
+        s.choices.iter().map(|c| {
+            vec![
+                Cell::Text(&s.id),
+                Cell::Plain(c.index.to_string()),
+                Cell::Text(&c.label),
+                Cell::Plain(c.satisfied.to_string()),
+                Cell::Plain(c.count.to_string()),
+            ]
+        })
+    });
+    let header = ["survey", "index", "choice", "satisfied", "count"];
+    write("survey_choices.csv", &header, choices.collect())?;
+    let taps = t.taps.iter().map(|tap| {
+        vec![Cell::Text(&tap.key), Cell::Text(&tap.title), Cell::Plain(tap.count.to_string())]
+    });
+    write("taps.csv", &["postback", "title", "count"], taps.collect())?;
+    let misses = t.misses.iter().map(|(q, n)| vec![Cell::Text(q), Cell::Plain(n.to_string())]);
+    write("search_misses.csv", &["query", "count"], misses.collect())?;
+    let comments = t.comments.iter().map(|c| {
+        vec![Cell::Plain(super::html::jst_time(c.ts)), Cell::Text(&c.survey), Cell::Text(&c.text)]
+    });
+    write("comments.csv", &["time_jst", "survey", "text"], comments.collect())?;
+    Ok(files)
+}
+
+/// The CSV text of a table, BOM and header first, CRLF line ends (RFC 4180).
+fn table(header: &[&str], rows: &[Vec<Cell<'_>>]) -> String {
+    let mut out = String::from("\u{feff}");
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(cell).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn cell(c: &Cell<'_>) -> String {
+    let text = match c {
+        Cell::Plain(s) => return s.clone(),
+        Cell::Text(s) => *s,
+    };
+    let defused = match text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        true => format!("'{text}"),
+        false => text.to_string(),
+    };
+    match defused.contains([',', '"', '\n', '\r']) {
+        true => format!("\"{}\"", defused.replace('"', "\"\"")),
+        false => defused,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_cells_are_quoted_and_defused() {
+        assert_eq!(cell(&Cell::Text("普通")), "普通");
+        assert_eq!(cell(&Cell::Text("a,b")), "\"a,b\"");
+        assert_eq!(cell(&Cell::Text("say \"hi\"\n")), "\"say \"\"hi\"\"\n\"");
+        assert_eq!(cell(&Cell::Text("=HYPERLINK(\"x\")")), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell(&Cell::Text("-1+1")), "'-1+1");
+        assert_eq!(cell(&Cell::Plain("-3".into())), "-3");
+        assert_eq!(table(&["a", "b"], &[]), "\u{feff}a,b\r\n");
+    }
+}

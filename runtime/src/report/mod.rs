@@ -1,0 +1,141 @@
+//! `oyako report`: the KPI journals of one or more state directories summed up for staff.
+//!
+//! - `read` gathers the records of every replica and day (torn lines skipped, duplicates
+//!   dropped);
+//! - `tables` computes friends per day, satisfaction per survey (last answer per parent),
+//!   taps per page, searches that found nothing and comments;
+//! - `wilson` is the 95 % interval of a satisfied share;
+//! - `insight` asks LINE for its own friend count (when a token is set);
+//! - `text`, `html` and `csv` write the results: a Japanese summary on stdout, one
+//!   self-contained HTML page with inline SVG charts, one CSV file per table.
+
+mod csv;
+mod html;
+mod insight;
+mod read;
+mod tables;
+mod text;
+mod wilson;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use compiler::bundle::Bundle;
+
+use crate::kpi::Day;
+
+pub use insight::LineFriends;
+pub use tables::{ChoiceCount, CommentRow, FriendsDay, Period, SurveyStats, Tables, TapCount};
+pub use wilson::{Z95, wilson, wilson95};
+
+/// The city's goal for friends in the first year.
+pub const FRIENDS_GOAL: i64 = 500;
+/// The city's goal for the satisfied share.
+pub const SATISFIED_GOAL: f64 = 0.80;
+
+/// What `oyako report` was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// State directories to read (every replica's, or one shared volume).
+    pub state_dirs: Vec<PathBuf>,
+    /// The period (both ends included, days in Japan).
+    pub period: Period,
+    /// Where to write the HTML page.
+    pub html: Option<PathBuf>,
+    /// Directory for the CSV files.
+    pub csv: Option<PathBuf>,
+    /// A bundle to name pages and surveys from.
+    pub bundle: Option<PathBuf>,
+}
+
+/// A finished report.
+#[derive(Debug)]
+pub struct Report {
+    /// The period asked for.
+    pub period: Period,
+    /// The tables.
+    pub tables: Tables,
+    /// LINE's friend count.
+    pub line: LineFriends,
+    /// Journal files read.
+    pub files: usize,
+    /// Records used.
+    pub records: usize,
+    /// Damaged lines skipped (a torn last line after a crash).
+    pub skipped: usize,
+    /// Records read twice (redeliveries, replicas) and counted once.
+    pub duplicates: usize,
+    /// When the report was made (Unix ms).
+    pub made_at: i64,
+}
+
+/// Reads the journals and computes the report; `env` gives `LINE_CHANNEL_ACCESS_TOKEN` and
+/// `LINE_API_BASE` for LINE's friend count.
+pub fn build(opts: &ReportOptions, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Report> {
+    if opts.state_dirs.is_empty() {
+        anyhow::bail!("no state directory given (--state-dir)");
+    }
+    let read = read::read(&opts.state_dirs)?;
+    let bundle = opts.bundle.as_deref().map(load_bundle).transpose()?;
+    let tables = tables::tables(&read.records, opts.period, bundle.as_ref());
+    let line = insight::fetch(env, Day::today().pred());
+    Ok(Report {
+        period: opts.period,
+        tables,
+        line,
+        files: read.files,
+        records: read.records.len(),
+        skipped: read.skipped,
+        duplicates: read.duplicates,
+        made_at: crate::kpi::now_millis(),
+    })
+}
+
+/// Builds the report, writes the HTML page and CSV files asked for, and returns the text
+/// summary.
+pub fn run(opts: &ReportOptions, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<String> {
+    let report = build(opts, env)?;
+    if let Some(path) = &opts.html {
+        std::fs::write(path, html::render(&report))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let Some(dir) = &opts.csv {
+        csv::write_all(&report, dir)
+            .with_context(|| format!("cannot write CSV to {}", dir.display()))?;
+    }
+    Ok(text::render(&report))
+}
+
+impl Report {
+    /// The text summary.
+    pub fn text(&self) -> String {
+        text::render(self)
+    }
+
+    /// The HTML page.
+    pub fn html(&self) -> String {
+        html::render(self)
+    }
+}
+
+fn load_bundle(dir: &Path) -> anyhow::Result<Bundle> {
+    compiler::bundle::load(dir)
+        .with_context(|| format!("cannot load the bundle in {}", dir.display()))
+}
+
+/// `85.0%`.
+fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+/// The period in words, e.g. `2026-11-01〜2026-11-30` or `全期間`.
+fn period_text(period: Period) -> String {
+    match (period.from, period.to) {
+        (None, None) => "全期間".to_string(),
+        (from, to) => format!(
+            "{}〜{}",
+            from.map_or_else(String::new, |d| d.to_string()),
+            to.map_or_else(String::new, |d| d.to_string())
+        ),
+    }
+}
