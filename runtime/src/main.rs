@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand};
 
 /// oyako: Markdown childcare pages → a LINE official account.
 #[derive(Debug, Parser)]
-#[command(name = "oyako", version, about)]
+#[command(
+    name = "oyako",
+    version,
+    about = "oyako: Markdown childcare pages → a LINE official account"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
