@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
-use http::{Method, Request, StatusCode};
+use http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use serde::de::DeserializeOwned;
 
@@ -68,16 +68,38 @@ pub enum ApiError {
     },
 }
 
-/// A management API client.
+/// A LINE API client over the shared pooled HTTPS client.
 #[derive(Debug)]
 pub struct Api {
     http: HttpsClient,
     api_base: String,
     data_base: String,
     auth: HeaderValue,
+    timeout: Duration,
+}
+
+/// Everything LINE answered to one call, whatever the status.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Response headers (`Retry-After`, `x-line-request-id`, …).
+    pub headers: HeaderMap,
+    /// The body (at most 2 MB is read).
+    pub body: Bytes,
 }
 
 impl Api {
+    /// A client for the given bases (already checked, without a trailing slash).
+    pub fn new(
+        api_base: String,
+        data_base: String,
+        token: &str,
+        timeout: Duration,
+    ) -> Result<Api, ClientError> {
+        Ok(Api { http: https_client()?, api_base, data_base, auth: bearer(token)?, timeout })
+    }
+
     /// Reads `LINE_CHANNEL_ACCESS_TOKEN`, `LINE_API_BASE` and `LINE_DATA_API_BASE` through
     /// `env` (the channel secret is not needed to call LINE).
     pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Api, ApiError> {
@@ -87,12 +109,43 @@ impl Api {
         let base = |var: &'static str, default: &str| {
             check_base_url(var, &get(var).unwrap_or_else(|| default.into()))
         };
-        Ok(Api {
-            http: https_client()?,
-            api_base: base("LINE_API_BASE", crate::config::DEFAULT_API_BASE)?,
-            data_base: base("LINE_DATA_API_BASE", crate::config::DEFAULT_DATA_API_BASE)?,
-            auth: bearer(&token)?,
-        })
+        let api_base = base("LINE_API_BASE", crate::config::DEFAULT_API_BASE)?;
+        let data_base = base("LINE_DATA_API_BASE", crate::config::DEFAULT_DATA_API_BASE)?;
+        Ok(Api::new(api_base, data_base, &token, TIMEOUT)?)
+    }
+
+    /// One call, returning LINE's answer whatever its status; `Err` means no answer
+    /// (network error or timeout). Callers that branch on statuses and headers use this.
+    pub async fn send(
+        &self,
+        method: Method,
+        host: Host,
+        path: &str,
+        headers: &[(&'static str, &str)],
+        body: Option<(Bytes, &'static str)>,
+    ) -> Result<Answer, String> {
+        let base = match host {
+            Host::Api => &self.api_base,
+            Host::Data => &self.data_base,
+        };
+        let mut req = Request::builder().method(method).uri(format!("{base}{path}"));
+        req = req.header(AUTHORIZATION, self.auth.clone());
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        let (bytes, content_type) = body.unwrap_or((Bytes::new(), ""));
+        if !content_type.is_empty() {
+            req = req.header(CONTENT_TYPE, content_type);
+        }
+        let req = req.body(Full::new(bytes)).map_err(|e| e.to_string())?;
+        let call = async {
+            let res = self.http.request(req).await.map_err(|e| error_chain(&e))?;
+            let (status, headers) = (res.status(), res.headers().clone());
+            let body = Limited::new(res.into_body(), MAX_BODY).collect().await;
+            let body = body.map(|b| b.to_bytes()).map_err(|e| e.to_string())?;
+            Ok(Answer { status, headers, body })
+        };
+        tokio::time::timeout(self.timeout, call).await.map_err(|_| "timed out".to_string())?
     }
 
     /// One call; a non-2xx answer is an [`ApiError::Status`]. Returns the status and body.
@@ -103,42 +156,17 @@ impl Api {
         path: &str,
         body: Option<(Bytes, &'static str)>,
     ) -> Result<(StatusCode, Bytes), ApiError> {
-        let base = match host {
-            Host::Api => &self.api_base,
-            Host::Data => &self.data_base,
-        };
-        let network = |reason: String| ApiError::Network {
+        let answer = self.send(method.clone(), host, path, &[], body).await;
+        let answer = answer.map_err(|reason| ApiError::Network {
             method: method.clone(),
             path: path.into(),
             reason,
-        };
-        let mut req = Request::builder().method(method.clone()).uri(format!("{base}{path}"));
-        req = req.header(AUTHORIZATION, self.auth.clone());
-        let (bytes, content_type) = body.unwrap_or((Bytes::new(), ""));
-        if !content_type.is_empty() {
-            req = req.header(CONTENT_TYPE, content_type);
+        })?;
+        if !answer.status.is_success() {
+            let (status, message) = (answer.status.as_u16(), error_message(&answer.body));
+            return Err(ApiError::Status { method, path: path.into(), status, message });
         }
-        let req = req.body(Full::new(bytes)).map_err(|e| network(e.to_string()))?;
-        let call = async {
-            let res = self.http.request(req).await.map_err(|e| network(error_chain(&e)))?;
-            let status = res.status();
-            let body = Limited::new(res.into_body(), MAX_BODY).collect().await;
-            let body = body.map(|b| b.to_bytes()).map_err(|e| network(e.to_string()))?;
-            Ok::<_, ApiError>((status, body))
-        };
-        let (status, body) = tokio::time::timeout(TIMEOUT, call)
-            .await
-            .map_err(|_| network("timed out".into()))??;
-        if !status.is_success() {
-            let message = error_message(&body);
-            return Err(ApiError::Status {
-                method,
-                path: path.into(),
-                status: status.as_u16(),
-                message,
-            });
-        }
-        Ok((status, body))
+        Ok((answer.status, answer.body))
     }
 
     /// `GET` a JSON answer.

@@ -9,14 +9,13 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use compiler::bundle::{ASSET_URL_PREFIX, Notice};
-use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
-use http::{Method, Request};
-use http_body_util::{BodyExt, Full, Limited};
+use http::Method;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+use crate::api::Host;
 use crate::config::{Config, ConfigError, DEFAULT_API_BASE, Secret, check_base_url};
-use crate::line_api::{ClientError, HttpsClient, bearer, error_chain, https_client};
+use crate::line_api::ClientError;
 
 /// Broadcast: every friend (line-api.md §3.2).
 pub const BROADCAST_PATH: &str = "/v2/bot/message/broadcast";
@@ -34,8 +33,6 @@ pub const CONSUMPTION_PATH: &str = "/v2/bot/message/quota/consumption";
 pub const FOLLOWERS_PATH: &str = "/v2/bot/insight/followers";
 /// Most users in one multicast (line-api.md §3.2).
 pub const MULTICAST_MAX: usize = 500;
-/// Largest answer body read.
-const MAX_BODY: usize = 64 * 1024;
 /// Most characters of LINE's error text kept.
 const MAX_DETAIL: usize = 600;
 
@@ -110,13 +107,10 @@ pub enum ApiError {
     Client(#[from] ClientError),
 }
 
-/// The notices API client.
+/// The notices API client: the shared [`crate::api::Api`] plus the public URL for assets.
 #[derive(Debug)]
 pub struct Api {
-    http: HttpsClient,
-    base: String,
-    auth: HeaderValue,
-    timeout: Duration,
+    inner: crate::api::Api,
     public_url: Option<String>,
 }
 
@@ -124,13 +118,9 @@ impl Api {
     /// A client; fails without an access token or with one unusable in a header.
     pub fn new(config: &ApiConfig, timeout: Duration) -> Result<Api, ApiError> {
         let token = config.access_token.as_ref().ok_or(ApiError::NoToken)?;
-        Ok(Api {
-            http: https_client()?,
-            base: config.api_base.clone(),
-            auth: bearer(token.expose())?,
-            timeout,
-            public_url: config.public_url.clone(),
-        })
+        let base = config.api_base.clone();
+        let inner = crate::api::Api::new(base.clone(), base, token.expose(), timeout)?;
+        Ok(Api { inner, public_url: config.public_url.clone() })
     }
 
     /// `OYAKO_PUBLIC_URL`, for asset URLs in notices.
@@ -140,38 +130,20 @@ impl Api {
 
     /// Makes one call; `Err` is a network error or timeout (no answer).
     pub async fn call(&self, req: &Planned) -> Result<Answer, String> {
-        let mut builder = Request::builder()
-            .method(req.method.clone())
-            .uri(format!("{}{}", self.base, req.path))
-            .header(AUTHORIZATION, self.auth.clone());
-        if let Some(key) = &req.retry_key {
-            builder = builder.header("X-Line-Retry-Key", key);
-        }
-        let body = match &req.body {
-            Some(v) => {
-                builder = builder.header(CONTENT_TYPE, "application/json");
-                Bytes::from(v.to_string())
-            }
-            None => Bytes::new(),
-        };
-        let request = builder.body(Full::new(body)).map_err(|e| e.to_string())?;
-        let call = async {
-            let res = self.http.request(request).await.map_err(|e| error_chain(&e))?;
-            let header = |name: &str| {
-                res.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
-            };
-            let retry_after = header("retry-after");
-            let request_id =
-                header("x-line-accepted-request-id").or_else(|| header("x-line-request-id"));
-            let status = res.status().as_u16();
-            let body = Limited::new(res.into_body(), MAX_BODY).collect().await;
-            let body = body.map(|b| b.to_bytes()).map_err(|e| e.to_string())?;
-            Ok(Answer { status, retry_after, request_id, body })
-        };
-        match tokio::time::timeout(self.timeout, call).await {
-            Ok(result) => result,
-            Err(_) => Err("timed out".into()),
-        }
+        let retry_key: Vec<(&'static str, &str)> =
+            req.retry_key.iter().map(|k| ("X-Line-Retry-Key", k.as_str())).collect();
+        let body = req.body.as_ref().map(|v| (Bytes::from(v.to_string()), "application/json"));
+        let answer =
+            self.inner.send(req.method.clone(), Host::Api, &req.path, &retry_key, body).await?;
+        let header =
+            |name: &str| answer.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Ok(Answer {
+            status: answer.status.as_u16(),
+            retry_after: header("retry-after"),
+            request_id: header("x-line-accepted-request-id")
+                .or_else(|| header("x-line-request-id")),
+            body: answer.body,
+        })
     }
 
     /// Reads the month's quota, usage and yesterday's reachable friends (each may fail).
