@@ -127,7 +127,18 @@ fn chunk_by_text(blocks: &[Block]) -> Vec<(usize, usize)> {
     parts
 }
 
-/// Size of a value as compact JSON, as LINE measures messages.
+/// Size of a value as compact JSON, as LINE measures messages (counted, not allocated).
 pub fn json_len(v: &Value) -> usize {
-    serde_json::to_vec(v).map_or(usize::MAX, |b| b.len())
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, v).map_or(usize::MAX, |()| count.0)
 }

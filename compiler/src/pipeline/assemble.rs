@@ -250,7 +250,8 @@ fn to_bundle(
     let reply_ids: Vec<(String, usize)> =
         replies.into_iter().map(|(k, c)| (k, blobs.add(c.json))).collect();
     let card_ids: Vec<usize> = cards.into_values().map(|c| blobs.add(c)).collect();
-    let (file, dictionary, all) = blobs.finish();
+    // Compressing and indexing are independent and each take a fair share of a large build.
+    let ((file, dictionary, all), search) = rayon::join(|| blobs.finish(), || search_index(site));
     let special = SpecialReplies {
         follow: all[special_ids[0]],
         fallback: all[special_ids[1]],
@@ -269,16 +270,6 @@ fn to_bundle(
             card: all[id],
         })
         .collect();
-    let docs: Vec<Document<'_>> = site
-        .pages
-        .values()
-        .map(|p| Document {
-            title: &p.title,
-            keywords: &p.keywords,
-            summary: p.summary.as_deref().unwrap_or(""),
-            body: &p.text,
-        })
-        .collect();
     let quick_reply = lookup::quick_reply(site, "");
     Bundle {
         format_version: FORMAT_VERSION,
@@ -288,7 +279,7 @@ fn to_bundle(
         postbacks: reply_ids.into_iter().map(|(k, id)| (k, all[id])).collect(),
         keywords: lookup::keywords(site),
         pages,
-        search: SearchIndex::build(&docs),
+        search,
         search_reply: SearchReply {
             head: r#"[{"type":"flex","altText":"お探しの情報の候補です","contents":{"type":"carousel","contents":["#.to_string(),
             tail: format!("]}},\"quickReply\":{quick_reply}}}]"),
@@ -301,6 +292,21 @@ fn to_bundle(
         notices: Vec::new(),
         replies: file,
     }
+}
+
+/// The free-text index over every page, in page order.
+fn search_index(site: &Site) -> SearchIndex {
+    let docs: Vec<Document<'_>> = site
+        .pages
+        .values()
+        .map(|p| Document {
+            title: &p.title,
+            keywords: &p.keywords,
+            summary: p.summary.as_deref().unwrap_or(""),
+            body: &p.text,
+        })
+        .collect();
+    SearchIndex::build(&docs)
 }
 
 /// Sets the content hash — SHA-256 over the manifest (hash field empty), the replies file and
