@@ -54,28 +54,34 @@ pub fn data_js(site: &Site, bundle: &Bundle) -> String {
     nav(site, "", 0, &mut tree);
     let data = Data { title: &bundle.title, tree, richmenu: bundle.richmenu.as_ref() };
     let head = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into());
-    let mut json = String::with_capacity(head.len() + 64 * 1024);
-    json.push_str(head.strip_suffix('}').unwrap_or("{"));
-    json.push_str(",\"replies\":{");
+    let mut out = String::from("window.OYAKO_PREVIEW = ");
+    escape_into(head.strip_suffix('}').unwrap_or("{"), &mut out);
+    out.push_str(",\"replies\":{");
     let mut text = Vec::new();
     for (i, (key, blob)) in bundle.all_replies().enumerate() {
         if i > 0 {
-            json.push(',');
+            out.push(',');
         }
-        json.push_str(&serde_json::to_string(key).unwrap_or_default());
-        json.push(':');
+        escape_into(&serde_json::to_string(key).unwrap_or_default(), &mut out);
+        out.push(':');
         text.clear();
         bundle.write_messages(blob, &mut text);
-        json.push_str(std::str::from_utf8(&text).unwrap_or("null"));
+        escape_into(std::str::from_utf8(&text).unwrap_or("null"), &mut out);
     }
-    json.push_str("}}");
-    format!("window.OYAKO_PREVIEW = {};\n", escape_for_script(&json))
+    out.push_str("}};\n");
+    out
 }
 
 /// Makes JSON safe inside a script file: no `</script>`, no HTML-significant characters, and
 /// no line separators that old JavaScript parsers reject. All of these occur only in strings.
 pub fn escape_for_script(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + json.len() / 64);
+    escape_into(json, &mut out);
+    out
+}
+
+/// [`escape_for_script`] appending to `out`, so large previews are escaped piece by piece.
+fn escape_into(json: &str, out: &mut String) {
     for c in json.chars() {
         match c {
             '<' => out.push_str("\\u003c"),
@@ -86,7 +92,6 @@ pub fn escape_for_script(json: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 fn nav(site: &Site, section: &str, depth: usize, out: &mut Vec<NavItem>) {
