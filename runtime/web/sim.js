@@ -66,6 +66,10 @@
   var opts = function () { return { onAction: onAction, assetBase: state.assetBase }; };
 
   function showItem(item) {
+    if (item.from === "system") {
+      note((item.messages[0] || {}).text || "");
+      return;
+    }
     var row = el("div", "row " + item.from);
     if (item.from === "user") {
       var m = item.messages[0] || {};

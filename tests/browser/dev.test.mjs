@@ -91,6 +91,20 @@ test('adding the friend shows the welcome, the menu and quick replies', T, async
   await shot('1-follow');
 });
 
+test('the rich menu is shown and its areas tap like on LINE', T, async () => {
+  const img = page.locator('#richmenu-image img');
+  await img.waitFor();
+  assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth === 2500));
+  assert.equal(await page.locator('#richmenu-image .richmenu-area').count(), 6);
+  assert.match(await page.textContent('#chatbar'), /メニューを開く/);
+  const before = await page.locator('.row.bot').count();
+  await page.locator('#richmenu-image .richmenu-area').nth(5).click();
+  await latest('.user-bubble', 'イベント').waitFor();
+  await page.waitForFunction((n) => document.querySelectorAll('.row.bot').length > n, before);
+  assert.match(await page.locator('.row.bot').last().textContent(), /妊婦教室|クリスマス/);
+  await shot('1b-richmenu');
+});
+
 test('menu → section → page in taps', T, async () => {
   await latest('.oy-bubble', '妊娠・出産').locator('.oy-button-face', { hasText: '一覧を見る' }).click();
   await latest('.user-bubble', '妊娠・出産').waitFor();

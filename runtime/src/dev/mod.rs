@@ -70,7 +70,10 @@ pub fn run(opts: &DevOptions) -> anyhow::Result<()> {
         let sim_addr = listener.local_addr()?;
         let runtime_addr = runtime_listener.local_addr()?;
         let dev = Arc::new(Dev {
-            platform: Platform::new(format!("http://{runtime_addr}/webhook")),
+            platform: Platform::new(
+                format!("http://{runtime_addr}/webhook"),
+                format!("http://{runtime_addr}/assets/"),
+            ),
             status: Mutex::new(BuildStatus::default()),
             runtime: Mutex::new(None),
             runtime_addr,

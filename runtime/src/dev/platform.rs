@@ -52,7 +52,7 @@ pub enum Action {
 pub struct Item {
     /// Position in the chat, from 0.
     pub id: usize,
-    /// `user` or `bot`.
+    /// `user`, `bot`, or `system` (a note from the fake platform, e.g. a refused reply).
     pub from: &'static str,
     /// LINE message objects.
     pub messages: Value,
@@ -73,6 +73,9 @@ pub struct Platform {
     /// Channel access token shared with the runtime (generated per run).
     pub token: String,
     webhook_url: String,
+    /// The runtime's plain-http loopback asset URL prefix: LINE requires https images, so
+    /// for the limit check these are read as if served over https (only in `oyako dev`).
+    asset_base: String,
     inner: Mutex<Inner>,
     changed: Notify,
     client: Client<HttpConnector, Full<Bytes>>,
@@ -85,12 +88,14 @@ pub fn random_hex(words: usize) -> String {
 }
 
 impl Platform {
-    /// A platform that sends webhooks to `webhook_url`.
-    pub fn new(webhook_url: String) -> Platform {
+    /// A platform that sends webhooks to `webhook_url`; images under `asset_base` are the
+    /// runtime's own assets.
+    pub fn new(webhook_url: String, asset_base: String) -> Platform {
         Platform {
             secret: random_hex(2),
             token: random_hex(4),
             webhook_url,
+            asset_base,
             inner: Mutex::new(Inner::default()),
             changed: Notify::new(),
             client: Client::builder(TokioExecutor::new()).build_http(),
@@ -214,8 +219,16 @@ impl Platform {
         let Ok(req) = serde_json::from_slice::<ReplyRequest>(body) else {
             return (400, json!({ "message": "The request body has 1 error(s)" }));
         };
-        let problems = compiler::validate::limits::check_messages(&req.messages);
+        let as_served = serde_json::to_string(&req.messages)
+            .unwrap_or_default()
+            .replace(&self.asset_base, "https://oyako-dev.invalid/assets/");
+        let served: Vec<Value> = serde_json::from_str(&as_served).unwrap_or_default();
+        let problems = compiler::validate::limits::check_messages(&served);
         if !problems.is_empty() {
+            let shown: Vec<String> =
+                problems.iter().map(|p| format!("{}: {}", p.pointer, p.message)).collect();
+            let note = format!("LINE はこの返信を受け付けません（400）:\n{}", shown.join("\n"));
+            self.push("system", json!([{ "type": "text", "text": note }]));
             let details: Vec<Value> = problems
                 .iter()
                 .map(|p| json!({ "message": p.message, "property": p.pointer }))
