@@ -255,3 +255,57 @@ impl Platform {
 pub async fn read_body(body: hyper::body::Incoming) -> Bytes {
     body.collect().await.map(|b| b.to_bytes()).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn platform() -> Platform {
+        Platform::new("http://127.0.0.1:9/webhook".into(), "http://127.0.0.1:9/assets/".into())
+    }
+
+    fn reply_body(token: &str, messages: Value) -> Vec<u8> {
+        json!({ "replyToken": token, "messages": messages }).to_string().into_bytes()
+    }
+
+    #[test]
+    fn reply_api_checks_token_reply_token_and_messages_like_line() {
+        let p = platform();
+        let (event, _) = p.event(&Action::Follow);
+        let token = event["replyToken"].as_str().unwrap().to_string();
+        let auth = format!("Bearer {}", p.token);
+        let text = json!([{ "type": "text", "text": "こんにちは" }]);
+        assert_eq!(p.reply(Some("Bearer wrong"), &reply_body(&token, text.clone())).0, 401);
+        assert_eq!(p.reply(Some(&auth), &reply_body("unknown", text.clone())).0, 400);
+        let image = json!([{ "type": "flex", "altText": "a", "contents": { "type": "bubble",
+            "hero": { "type": "image", "url": "http://127.0.0.1:9/assets/a.png" } } }]);
+        assert_eq!(
+            p.reply(Some(&auth), &reply_body(&token, image)).0,
+            200,
+            "loopback assets pass in dev"
+        );
+        let (status, body) = p.reply(Some(&auth), &reply_body(&token, text));
+        assert_eq!((status, body["message"].as_str()), (400, Some("Invalid reply token")));
+    }
+
+    #[test]
+    fn invalid_messages_are_refused_and_shown() {
+        let p = platform();
+        let (event, _) = p.event(&Action::Message { text: "x".into() });
+        let token = event["replyToken"].as_str().unwrap().to_string();
+        let auth = format!("Bearer {}", p.token);
+        let bad = json!([{ "type": "flex", "altText": "", "contents": { "type": "bubble" } }]);
+        assert_eq!(p.reply(Some(&auth), &reply_body(&token, bad)).0, 400);
+        let log = &p.lock().log;
+        assert_eq!(log.last().map(|i| i.from), Some("system"));
+        assert_eq!(event["message"]["text"], "x");
+    }
+
+    #[test]
+    fn unfollow_carries_no_reply_token() {
+        let (event, shown) = platform().event(&Action::Unfollow);
+        assert!(event.get("replyToken").is_none());
+        assert!(shown.is_none());
+        assert_eq!(event["type"], "unfollow");
+    }
+}
