@@ -8,10 +8,10 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::front_matter::{self, FrontMatter, LinkSpec, Split};
-use super::{
-    Account, Child, Event, Image, Link, LinkTarget, MAX_SECTION_DEPTH, Page, Section, Site, Source,
-};
+use super::fields::{date, event, image, link};
+use super::front_matter::{self, FrontMatter, Split};
+use super::tree::{link_tree, report_empty_sections};
+use super::{Account, MAX_SECTION_DEPTH, Page, Section, Site, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
 use crate::markdown;
 
@@ -21,9 +21,6 @@ pub struct LoadOptions {
     /// Pages whose `expires` is before this day are left out.
     pub today: Date,
 }
-
-/// Image file extensions LINE accepts.
-const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg"];
 
 /// Loads and checks the content directory; on success also returns the warnings.
 pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagnostics> {
@@ -175,16 +172,25 @@ fn placeholder_section(dir: &Path, rel: &str, path: String) -> Section {
 }
 
 /// One file's context while it is checked.
-struct FileCx<'a> {
-    dir: &'a Path,
-    file: PathBuf,
+pub(super) struct FileCx<'a> {
+    /// The content directory.
+    pub(super) dir: &'a Path,
+    /// The file, as shown to staff.
+    pub(super) file: PathBuf,
     map: SourceMap<'a>,
-    split: Split<'a>,
+    /// Front matter and body.
+    pub(super) split: Split<'a>,
     diags: Diagnostics,
 }
 
 impl FileCx<'_> {
-    fn error(&mut self, pos: (usize, usize), msg: impl Into<String>, hint: Option<&str>) {
+    /// Records an error at `pos` with an optional hint.
+    pub(super) fn error(
+        &mut self,
+        pos: (usize, usize),
+        msg: impl Into<String>,
+        hint: Option<&str>,
+    ) {
         let mut d = Diagnostic::error(&self.file, pos, msg);
         if let Some(h) = hint {
             d = d.with_hint(h);
@@ -208,7 +214,7 @@ impl FileCx<'_> {
     }
 }
 
-fn spanned_pos<T>(s: &serde_saphyr::Spanned<T>, yaml_line: usize) -> (usize, usize) {
+pub(super) fn spanned_pos<T>(s: &serde_saphyr::Spanned<T>, yaml_line: usize) -> (usize, usize) {
     (s.referenced.line() as usize + yaml_line - 1, (s.referenced.column() as usize).max(1))
 }
 
@@ -493,232 +499,4 @@ fn body_blocks(cx: &mut FileCx<'_>, allow_empty: bool) -> Vec<markdown::Block> {
         );
     }
     blocks
-}
-
-fn date(cx: &mut FileCx<'_>, s: &serde_saphyr::Spanned<String>) -> Option<Date> {
-    match s.value.trim().parse::<Date>() {
-        Ok(d) => Some(d),
-        Err(_) => {
-            let pos = spanned_pos(s, cx.split.yaml_line);
-            cx.error(
-                pos,
-                format!("日付「{}」が読めません", s.value),
-                Some("2026-12-01 のように 年-月-日 で書いてください"),
-            );
-            None
-        }
-    }
-}
-
-fn event(cx: &mut FileCx<'_>, e: &serde_saphyr::Spanned<front_matter::EventSpec>) -> Option<Event> {
-    let date_spanned = serde_saphyr::Spanned::new(e.value.date.clone(), e.referenced, e.defined);
-    let date = date(cx, &date_spanned)?;
-    Some(Event { date, time: e.value.time.clone(), place: e.value.place.clone() })
-}
-
-fn image(
-    cx: &mut FileCx<'_>,
-    s: &serde_saphyr::Spanned<String>,
-    assets: &[String],
-) -> Option<Image> {
-    let pos = spanned_pos(s, cx.split.yaml_line);
-    let v = s.value.trim();
-    if v.starts_with("https://") {
-        return Some(Image::Url(v.to_string()));
-    }
-    if v.starts_with("http://") {
-        cx.error(
-            pos,
-            "画像のURLは https:// で始まる必要があります",
-            Some("LINE は https の画像しか表示できません"),
-        );
-        return None;
-    }
-    asset(cx, pos, v.strip_prefix("assets/").unwrap_or(v), assets).map(Image::Asset)
-}
-
-/// Largest image LINE shows in a Flex message, in pixels per side (line-api.md §4.4).
-pub const IMAGE_MAX_SIDE: usize = 1024;
-
-/// Checks that `name` is a usable image under `content/assets/` and returns its pixel size.
-pub fn asset_check(
-    dir: &Path,
-    name: &str,
-    assets: &[String],
-) -> Result<(usize, usize), (String, &'static str)> {
-    let ext = name.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
-    if !IMAGE_EXTENSIONS.contains(&ext.as_str()) {
-        return Err((format!("画像「{name}」の形式は使えません"), "PNG か JPEG にしてください"));
-    }
-    if !assets.iter().any(|a| a == name) {
-        return Err((
-            format!("画像「assets/{name}」が見つかりません"),
-            "content/assets/ に画像を置き、assets/ファイル名 で指定してください",
-        ));
-    }
-    let size = imagesize::size(dir.join("assets").join(name)).map_err(|_| {
-        (
-            format!("画像「assets/{name}」を読み取れません"),
-            "壊れていない PNG か JPEG を置いてください",
-        )
-    })?;
-    let (w, h) = (size.width, size.height);
-    if w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE {
-        return Err((
-            format!(
-                "画像「assets/{name}」が大きすぎます（{w}×{h}、縦横{IMAGE_MAX_SIDE}ピクセルまで）"
-            ),
-            "画像を縮小してから置いてください",
-        ));
-    }
-    Ok((w, h))
-}
-
-fn asset(
-    cx: &mut FileCx<'_>,
-    pos: (usize, usize),
-    name: &str,
-    assets: &[String],
-) -> Option<String> {
-    match asset_check(cx.dir, name, assets) {
-        Ok(_) => Some(name.to_string()),
-        Err((msg, hint)) => {
-            cx.error(pos, msg, Some(hint));
-            None
-        }
-    }
-}
-
-fn link(cx: &mut FileCx<'_>, l: &serde_saphyr::Spanned<LinkSpec>) -> Option<Link> {
-    let pos = spanned_pos(l, cx.split.yaml_line);
-    let spec = l.value.clone();
-    let label = spec.label.trim().to_string();
-    if label.is_empty() || label.chars().count() > 20 {
-        cx.error(
-            pos,
-            format!("リンクのラベル「{label}」は1〜20文字にしてください"),
-            Some("ボタンに表示される文字です"),
-        );
-    }
-    let target = match (spec.url, spec.tel.map(|t| t.into_string()), spec.page) {
-        (Some(url), None, None) => LinkTarget::Url(url),
-        (None, Some(tel), None) => LinkTarget::Tel(tel),
-        (None, None, Some(page)) => {
-            LinkTarget::Content(page.trim_matches('/').trim_end_matches(".md").to_string())
-        }
-        _ => {
-            cx.error(pos, format!("リンク「{label}」には url・tel・page のどれか1つだけを書いてください"), Some(
-                "「#8000」のように # で始まる番号は tel: \"#8000\" と引用符で囲んでください（# 以降はコメント扱いになります）",
-            ));
-            return None;
-        }
-    };
-    if let Err((msg, hint)) = check_target(&target) {
-        cx.error(pos, msg, Some(hint));
-    }
-    Some(Link { label, target, pos })
-}
-
-/// Checks what can be checked of a link target without the rest of the site.
-pub fn check_target(t: &LinkTarget) -> Result<(), (String, &'static str)> {
-    match t {
-        LinkTarget::Url(u) if !(u.starts_with("https://") || u.starts_with("http://")) => Err((
-            format!("URL「{u}」は https:// で始めてください"),
-            "LINE で開ける Web ページのアドレスを書いてください",
-        )),
-        LinkTarget::Tel(n) if !is_dialable(n) => Err((
-            format!("電話番号「{n}」が正しくありません"),
-            "0479-62-1212、#8000、119 のように、電話でかける番号を書いてください",
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// What a phone keypad can dial: digits, `#`, `*`, a leading `+`, with `-`, spaces or
-/// parentheses as separators.
-pub fn is_dialable(n: &str) -> bool {
-    let n = n.trim();
-    n.chars().any(|c| c.is_ascii_digit())
-        && n.chars()
-            .enumerate()
-            .all(|(i, c)| c.is_ascii_digit() || "#*-() ".contains(c) || (c == '+' && i == 0))
-}
-
-/// Fills in section children, and reports orphan pages, duplicate titles and missing sections.
-fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
-    let mut children: BTreeMap<String, Vec<(Option<i64>, String, Child)>> = BTreeMap::new();
-    for s in site.sections.values().filter(|s| !s.path.is_empty()) {
-        let parent = s.path.rsplit_once('/').map_or("", |(p, _)| p).to_string();
-        children.entry(parent).or_default().push((
-            s.order,
-            s.path.clone(),
-            Child::Section(s.path.clone()),
-        ));
-    }
-    for p in site.pages.values() {
-        children.entry(p.section.clone()).or_default().push((
-            p.order,
-            p.path.clone(),
-            Child::Page(p.path.clone()),
-        ));
-    }
-    for (parent, mut kids) in children {
-        let Some(section) = site.sections.get_mut(&parent) else {
-            for (_, path, _) in &kids {
-                let file = dir.join(&parent).join("_index.md");
-                diags.push(
-                    Diagnostic::error(
-                        &file,
-                        (1, 1),
-                        format!("「{path}」の入るセクション「{parent}」に _index.md がありません"),
-                    )
-                    .with_hint("フォルダに _index.md を作り、title を書いてください"),
-                );
-            }
-            continue;
-        };
-        kids.sort_by(|a, b| (a.0.unwrap_or(i64::MAX), &a.1).cmp(&(b.0.unwrap_or(i64::MAX), &b.1)));
-        section.children = kids.into_iter().map(|(_, _, c)| c).collect();
-    }
-    report_duplicate_titles(site, diags);
-}
-
-/// A section without pages would render an empty menu, which LINE rejects.
-fn report_empty_sections(
-    site: &Site,
-    failed: &std::collections::BTreeSet<String>,
-    diags: &mut Diagnostics,
-) {
-    for s in site.sections.values().filter(|s| s.children.is_empty() && !failed.contains(&s.path)) {
-        diags.push(
-            Diagnostic::error(
-                &s.source.file,
-                (1, 1),
-                format!("セクション「{}」にページがありません", s.title),
-            )
-            .with_hint("このフォルダにページ（.md）を追加するか、フォルダごと削除してください"),
-        );
-    }
-}
-
-fn report_duplicate_titles(site: &Site, diags: &mut Diagnostics) {
-    for section in site.sections.values() {
-        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-        for child in &section.children {
-            let (path, title, file) = match child {
-                Child::Section(p) => (p, &site.sections[p].title, &site.sections[p].source.file),
-                Child::Page(p) => (p, &site.pages[p].title, &site.pages[p].source.file),
-            };
-            if let Some(other) = seen.insert(title, path) {
-                diags.push(
-                    Diagnostic::error(
-                        file,
-                        (2, 1),
-                        format!("同じセクションに同じ題名「{title}」が「{other}」にもあります"),
-                    )
-                    .with_hint("メニューで見分けられるよう、題名を変えてください"),
-                );
-            }
-        }
-    }
 }

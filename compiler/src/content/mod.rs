@@ -4,18 +4,20 @@
 //! A page or section is named everywhere by its path under `content/` without `.md`
 //! (`ninshin/boshi-techo`, or `ninshin` for a section; the root section is `""`).
 
+mod fields;
 pub mod front_matter;
 mod load;
+mod tree;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::markdown::Block;
 
-pub use load::{
-    LoadOptions, asset_check as load_asset_check, check_target as load_check_target, is_dialable,
-    load,
+pub use fields::{
+    IMAGE_MAX_SIDE, asset_check as load_asset_check, check_target as load_check_target, is_dialable,
 };
+pub use load::{LoadOptions, load};
 
 /// Deepest allowed section nesting (`content/a/b/c/_index.md`).
 pub const MAX_SECTION_DEPTH: usize = 3;

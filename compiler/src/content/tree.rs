@@ -1,0 +1,87 @@
+//! The section tree: children in menu order, and the problems only the whole tree shows
+//! (pages without a section, duplicate titles, empty sections).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use super::{Child, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// Fills in section children, and reports orphan pages, duplicate titles and missing sections.
+pub(super) fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
+    let mut children: BTreeMap<String, Vec<(Option<i64>, String, Child)>> = BTreeMap::new();
+    for s in site.sections.values().filter(|s| !s.path.is_empty()) {
+        let parent = s.path.rsplit_once('/').map_or("", |(p, _)| p).to_string();
+        children.entry(parent).or_default().push((
+            s.order,
+            s.path.clone(),
+            Child::Section(s.path.clone()),
+        ));
+    }
+    for p in site.pages.values() {
+        children.entry(p.section.clone()).or_default().push((
+            p.order,
+            p.path.clone(),
+            Child::Page(p.path.clone()),
+        ));
+    }
+    for (parent, mut kids) in children {
+        let Some(section) = site.sections.get_mut(&parent) else {
+            for (_, path, _) in &kids {
+                let file = dir.join(&parent).join("_index.md");
+                diags.push(
+                    Diagnostic::error(
+                        &file,
+                        (1, 1),
+                        format!("「{path}」の入るセクション「{parent}」に _index.md がありません"),
+                    )
+                    .with_hint("フォルダに _index.md を作り、title を書いてください"),
+                );
+            }
+            continue;
+        };
+        kids.sort_by(|a, b| (a.0.unwrap_or(i64::MAX), &a.1).cmp(&(b.0.unwrap_or(i64::MAX), &b.1)));
+        section.children = kids.into_iter().map(|(_, _, c)| c).collect();
+    }
+    report_duplicate_titles(site, diags);
+}
+
+/// A section without pages would render an empty menu, which LINE rejects.
+pub(super) fn report_empty_sections(
+    site: &Site,
+    failed: &BTreeSet<String>,
+    diags: &mut Diagnostics,
+) {
+    for s in site.sections.values().filter(|s| s.children.is_empty() && !failed.contains(&s.path)) {
+        diags.push(
+            Diagnostic::error(
+                &s.source.file,
+                (1, 1),
+                format!("セクション「{}」にページがありません", s.title),
+            )
+            .with_hint("このフォルダにページ（.md）を追加するか、フォルダごと削除してください"),
+        );
+    }
+}
+
+fn report_duplicate_titles(site: &Site, diags: &mut Diagnostics) {
+    for section in site.sections.values() {
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        for child in &section.children {
+            let (path, title, file) = match child {
+                Child::Section(p) => (p, &site.sections[p].title, &site.sections[p].source.file),
+                Child::Page(p) => (p, &site.pages[p].title, &site.pages[p].source.file),
+            };
+            if let Some(other) = seen.insert(title, path) {
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        (2, 1),
+                        format!("同じセクションに同じ題名「{title}」が「{other}」にもあります"),
+                    )
+                    .with_hint("メニューで見分けられるよう、題名を変えてください"),
+                );
+            }
+        }
+    }
+}
