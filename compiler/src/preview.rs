@@ -82,6 +82,11 @@ pub fn escape_for_script(json: &str) -> String {
 
 /// [`escape_for_script`] appending to `out`, so large previews are escaped piece by piece.
 fn escape_into(json: &str, out: &mut String) {
+    // 0xE2 leads the UTF-8 of U+2028/U+2029: text without it (or `<>&`) is copied as is.
+    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        out.push_str(json);
+        return;
+    }
     for c in json.chars() {
         match c {
             '<' => out.push_str("\\u003c"),

@@ -149,7 +149,7 @@ fn compile(site: &Site, key: &str, mut d: Draft, diags: &mut Diagnostics) -> Com
         last.insert("quickReply".into(), lookup::quick_reply(site, &d.quick_reply));
     }
     let json = serde_json::to_vec(&d.messages).unwrap_or_default();
-    let text = String::from_utf8_lossy(&json);
+    let text = std::str::from_utf8(&json).unwrap_or_default();
     let violations = if text.contains(bundle::ASSET_URL_PREFIX) {
         limits::check_messages(&as_served(&text))
     } else {

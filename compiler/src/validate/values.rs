@@ -101,14 +101,14 @@ impl Checker {
 
     /// Checks an integer field that must be `>= 0` (`flex`, `maxLines`).
     pub(crate) fn non_negative_int(&mut self, obj: &Map<String, Value>, pointer: &str, key: &str) {
-        let ptr = at(pointer, key);
         match obj.get(key) {
             None | Some(Value::Null) => {}
             Some(Value::Number(n)) if n.as_u64().is_some() => {}
             Some(Value::Number(n)) => {
-                self.push(&ptr, format!("「{key}」は0以上の整数で指定してください（{n}）"));
+                let msg = format!("「{key}」は0以上の整数で指定してください（{n}）");
+                self.push(&at(pointer, key), msg);
             }
-            Some(other) => self.wrong_type(&ptr, key, "整数", other),
+            Some(other) => self.wrong_type(&at(pointer, key), key, "整数", other),
         }
     }
 
@@ -155,6 +155,15 @@ impl Checker {
         keywords: &[&str],
         units: Units,
     ) {
+        let is_valid = |s: &str| {
+            keywords.contains(&s) || is_px(s) || (units == Units::PxOrPercent && is_percent(s))
+        };
+        let Some(value) = self.str_field(obj, pointer, key) else { return };
+        if is_valid(value) {
+            return;
+        }
+        // Built only for a violation: this check runs for every spacing, margin, padding and
+        // offset of every component, so the happy path must not allocate.
         let forms = match units {
             Units::Px => "10px",
             Units::PxOrPercent => "10px・10%",
@@ -163,10 +172,7 @@ impl Checker {
             [] => format!("{forms} の形"),
             _ => format!("{} のいずれか、または {forms} の形", keywords.join(", ")),
         };
-        let is_valid = |s: &str| {
-            keywords.contains(&s) || is_px(s) || (units == Units::PxOrPercent && is_percent(s))
-        };
-        self.format_field(obj, pointer, key, is_valid, &expected);
+        self.push(&at(pointer, key), format!("「{key}」の値「{value}」は使えません（{expected}）"));
     }
 
     /// Checks an HTTPS URL field (images, icons, videos): scheme, encoding and, if LINE
