@@ -151,7 +151,7 @@ fn compile(site: &Site, key: &str, mut d: Draft, diags: &mut Diagnostics) -> Com
     let json = serde_json::to_vec(&d.messages).unwrap_or_default();
     let text = std::str::from_utf8(&json).unwrap_or_default();
     let violations = if text.contains(bundle::ASSET_URL_PREFIX) {
-        limits::check_messages(&as_served(&text))
+        limits::check_messages(&as_served(text))
     } else {
         limits::check_messages(&d.messages)
     };
