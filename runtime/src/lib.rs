@@ -9,7 +9,10 @@
 //! - `state` holds the loaded bundle behind an atomic swap ([`State::reload`]), `assets` its
 //!   images, `metrics` the counters; `config` reads the environment once;
 //! - `app` wires signals and the environment for `oyako serve`; `logging` sets up `tracing`;
-//! - [`dev`] runs everything locally for `oyako dev`: a fake LINE platform and a chat simulator.
+//! - [`dev`] runs everything locally for `oyako dev`: a fake LINE platform and a chat simulator;
+//! - [`journal`] is the fsynced JSON Lines file every durable record goes through;
+//! - [`api`] calls LINE's other APIs; [`richmenu`] deploys the rich menu; [`tls`] terminates
+//!   HTTPS when there is no reverse proxy;
 //! - [`kpi`] journals follows, survey answers, taps and failed searches (salted user hashes,
 //!   group commit); [`report`] sums the journals up for `oyako report`.
 //! - [`notices`] sends `notify:` pages to friends at their time, exactly once (journal + retry
