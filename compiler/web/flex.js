@@ -496,8 +496,37 @@
     return '';
   }
 
+  // A rich menu (LINE's RichMenuRequest) over its image: one transparent button per area,
+  // placed by the area's bounds in percent of the menu size, tapping calls opts.onAction.
+  function renderRichMenu(request, imageUrl, opts) {
+    var o = options(opts);
+    var frame = el('div', 'oy-richmenu');
+    var img = el('img', 'oy-richmenu-image');
+    // A relative path is the bundle's own image (not message data); anything else is checked.
+    var relative = typeof imageUrl === 'string' && !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(imageUrl);
+    var src = relative ? imageUrl : safeImageUrl(imageUrl, o);
+    if (src) img.src = src;
+    img.alt = 'リッチメニュー';
+    frame.appendChild(img);
+    var size = (request && request.size) || { width: 1, height: 1 };
+    ((request && request.areas) || []).forEach(function (area, i) {
+      var b = el('button', 'oy-richmenu-area');
+      var action = area.action || {};
+      b.type = 'button';
+      b.setAttribute('aria-label', action.label || ('エリア' + (i + 1)));
+      b.style.left = (100 * area.bounds.x / size.width) + '%';
+      b.style.top = (100 * area.bounds.y / size.height) + '%';
+      b.style.width = (100 * area.bounds.width / size.width) + '%';
+      b.style.height = (100 * area.bounds.height / size.height) + '%';
+      b.addEventListener('click', function (ev) { o.onAction(action, ev); });
+      frame.appendChild(b);
+    });
+    return frame;
+  }
+
   global.OyakoFlex = {
     renderMessage: renderMessage,
+    renderRichMenu: renderRichMenu,
     renderMessages: renderMessages,
     renderQuickReply: renderQuickReply,
     altTextOf: altTextOf,

@@ -44,29 +44,12 @@
     }
   }
 
-  // The rich menus as images with their tap areas outlined; a tap follows the area's action.
+  // The rich menus as images with their tap areas; a tap follows the area's action.
   function showRichMenu() {
     data.richmenu.menus.forEach(function (menu) {
       var box = el("div", "richmenu-preview");
       box.appendChild(el("div", "preview-note", "タブ: " + menu.tab + "（" + menu.request.chatBarText + "）"));
-      var frame = el("div", "richmenu-frame");
-      var img = el("img");
-      img.src = "../" + menu.image;
-      img.alt = "リッチメニュー " + menu.tab;
-      frame.appendChild(img);
-      var size = menu.request.size;
-      menu.request.areas.forEach(function (area) {
-        var b = el("button", "richmenu-area");
-        b.type = "button";
-        b.title = area.action.label || area.action.type;
-        b.style.left = (100 * area.bounds.x / size.width) + "%";
-        b.style.top = (100 * area.bounds.y / size.height) + "%";
-        b.style.width = (100 * area.bounds.width / size.width) + "%";
-        b.style.height = (100 * area.bounds.height / size.height) + "%";
-        b.addEventListener("click", function () { onAction(area.action); });
-        frame.appendChild(b);
-      });
-      box.appendChild(frame);
+      box.appendChild(window.OyakoFlex.renderRichMenu(menu.request, "../" + menu.image, { onAction: onAction }));
       chat.appendChild(box);
     });
   }

@@ -114,22 +114,7 @@
       return;
     }
     state.tab = current.alias;
-    var img = el("img");
-    img.src = "/" + current.image;
-    img.alt = "リッチメニュー";
-    richmenuImage.appendChild(img);
-    var size = current.request.size;
-    current.request.areas.forEach(function (area, i) {
-      var b = el("button", "richmenu-area");
-      b.type = "button";
-      b.setAttribute("aria-label", area.action.label || ("エリア" + (i + 1)));
-      b.style.left = (100 * area.bounds.x / size.width) + "%";
-      b.style.top = (100 * area.bounds.y / size.height) + "%";
-      b.style.width = (100 * area.bounds.width / size.width) + "%";
-      b.style.height = (100 * area.bounds.height / size.height) + "%";
-      b.addEventListener("click", function () { onAction(area.action); });
-      richmenuImage.appendChild(b);
-    });
+    richmenuImage.appendChild(window.OyakoFlex.renderRichMenu(current.request, "/" + current.image, opts()));
     chatbar.textContent = current.request.chatBarText + " ▼";
   }
 

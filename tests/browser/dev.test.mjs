@@ -92,13 +92,13 @@ test('adding the friend shows the welcome, the menu and quick replies', T, async
 });
 
 test('the rich menu is shown and its areas tap like on LINE', T, async () => {
-  const img = page.locator('#richmenu-image img');
+  const img = page.locator('#richmenu-image .oy-richmenu-image');
   await img.waitFor();
   assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth === 2500));
-  assert.equal(await page.locator('#richmenu-image .richmenu-area').count(), 6);
+  assert.equal(await page.locator('#richmenu-image .oy-richmenu-area').count(), 6);
   assert.match(await page.textContent('#chatbar'), /メニューを開く/);
   const before = await page.locator('.row.bot').count();
-  await page.locator('#richmenu-image .richmenu-area').nth(5).click();
+  await page.locator('#richmenu-image .oy-richmenu-area').nth(5).click();
   await latest('.user-bubble', 'イベント').waitFor();
   await page.waitForFunction((n) => document.querySelectorAll('.row.bot').length > n, before);
   assert.match(await page.locator('.row.bot').last().textContent(), /妊婦教室|クリスマス/);

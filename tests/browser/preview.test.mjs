@@ -62,12 +62,12 @@ test('taps move between replies and are linkable', T, async () => {
 
 test('the rich menu image is shown with working tap areas', T, async () => {
   await page.click('#nav .nav-item[data-key="richmenu"]');
-  const img = page.locator('.richmenu-frame img').first();
+  const img = page.locator('.oy-richmenu-image').first();
   await img.waitFor();
   assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth === 2500));
-  assert.equal(await page.locator('.richmenu-frame .richmenu-area').count(), 6);
+  assert.equal(await page.locator('.oy-richmenu-area').count(), 6);
   await page.screenshot({ path: join(ARTIFACTS, 'preview-richmenu.png'), fullPage: true });
-  await page.locator('.richmenu-area').first().click();
+  await page.locator('.oy-richmenu-area').first().click();
   await page.locator('#current', { hasText: 'menu:ninshin' }).waitFor();
 });
 
