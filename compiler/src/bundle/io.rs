@@ -120,7 +120,9 @@ pub fn write(
     for (name, bytes) in extra {
         let dst = staging.join(name);
         create_parent(&dst)?;
-        write_file(&dst, bytes)?;
+        // Extras (preview, rich-menu files) are not read by the runtime: no fsync needed,
+        // and a 10,000-page preview is ~80 MB.
+        fs::write(&dst, bytes).map_err(io_err(&dst))?;
     }
     swap_into_place(&staging, out)
 }
