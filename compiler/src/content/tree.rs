@@ -68,20 +68,34 @@ fn report_duplicate_titles(site: &Site, diags: &mut Diagnostics) {
     for section in site.sections.values() {
         let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
         for child in &section.children {
-            let (path, title, file) = match child {
-                Child::Section(p) => (p, &site.sections[p].title, &site.sections[p].source.file),
-                Child::Page(p) => (p, &site.pages[p].title, &site.pages[p].source.file),
+            let (path, title, source) = match child {
+                Child::Section(p) => (p, &site.sections[p].title, &site.sections[p].source),
+                Child::Page(p) => (p, &site.pages[p].title, &site.pages[p].source),
             };
             if let Some(other) = seen.insert(title, path) {
                 diags.push(
                     Diagnostic::error(
-                        file,
-                        (2, 1),
+                        &source.file,
+                        (title_line(&source.text), 1),
                         format!("同じセクションに同じ題名「{title}」が「{other}」にもあります"),
                     )
                     .with_hint("メニューで見分けられるよう、題名を変えてください"),
                 );
             }
         }
+    }
+}
+
+/// 1-based line of the `title:` key in a file's front matter (1 when not found).
+fn title_line(text: &str) -> usize {
+    text.lines().position(|l| l.starts_with("title:")).map_or(1, |i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn title_line_finds_the_key() {
+        assert_eq!(super::title_line("---\norder: 1\ntitle: a\n---\n"), 3);
+        assert_eq!(super::title_line("---\n---\n"), 1);
     }
 }
