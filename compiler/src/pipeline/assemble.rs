@@ -62,7 +62,9 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
     let r = Renderer::new(site.templates_dir.as_deref()).map_err(|e| template_diag(diags, e))?;
     let mut replies = BTreeMap::new();
     let mut cards = BTreeMap::new();
-    for result in render_all(&r, site, dir) {
+    let qr: QuickReplies =
+        site.sections.keys().map(|k| (k.clone(), lookup::quick_reply(site, k))).collect();
+    for result in render_all(&r, site, dir, &qr) {
         match result {
             Ok(Rendered::Replies(list, d)) => {
                 replies.extend(list);
@@ -84,7 +86,7 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
         lookup_diag(diags, e);
         std::mem::take(diags)
     })?;
-    let specials = special_replies(site, welcome, &replies, diags);
+    let specials = special_replies(site, welcome, &replies, &qr, diags);
     // The rich menu is always on screen: each of its taps counts as one tap, like the
     // welcome message's buttons.
     let mut start = specials[0].taps.clone();
@@ -110,7 +112,15 @@ enum Rendered {
     Card(String, Vec<u8>),
 }
 
-fn render_all(r: &Renderer, site: &Site, dir: &Path) -> Vec<Result<Rendered, LookupError>> {
+/// Quick replies by section, built once (every reply of a section carries the same one).
+type QuickReplies = BTreeMap<String, Value>;
+
+fn render_all(
+    r: &Renderer,
+    site: &Site,
+    dir: &Path,
+    qr: &QuickReplies,
+) -> Vec<Result<Rendered, LookupError>> {
     let pages: Vec<_> = site.pages.values().collect();
     let sections: Vec<_> = site.sections.values().collect();
     let mut out: Vec<Result<Rendered, LookupError>> = pages
@@ -118,8 +128,8 @@ fn render_all(r: &Renderer, site: &Site, dir: &Path) -> Vec<Result<Rendered, Loo
         .flat_map_iter(|p| {
             let key = actions::page_data(&p.path);
             let reply = match &p.survey {
-                Some(s) => crate::survey::drafts(r, dir, p, s).map(|d| finish(site, d)),
-                None => lookup::page_reply(r, site, dir, p).map(|d| finish(site, vec![(key, d)])),
+                Some(s) => crate::survey::drafts(r, dir, p, s).map(|d| finish(qr, d)),
+                None => lookup::page_reply(r, site, dir, p).map(|d| finish(qr, vec![(key, d)])),
             };
             let card = lookup::card(r, site, p)
                 .map(|c| Rendered::Card(p.path.clone(), c.to_string().into_bytes()))
@@ -128,25 +138,25 @@ fn render_all(r: &Renderer, site: &Site, dir: &Path) -> Vec<Result<Rendered, Loo
         })
         .collect();
     out.par_extend(
-        sections.par_iter().map(|s| lookup::menu_replies(r, site, dir, s).map(|d| finish(site, d))),
+        sections.par_iter().map(|s| lookup::menu_replies(r, site, dir, s).map(|d| finish(qr, d))),
     );
     out
 }
 
 /// Validates and serialises rendered drafts.
-fn finish(site: &Site, drafts: Vec<(String, Draft)>) -> Rendered {
+fn finish(qr: &QuickReplies, drafts: Vec<(String, Draft)>) -> Rendered {
     let mut diags = Diagnostics::default();
     let list = drafts
         .into_iter()
-        .map(|(key, d)| (key.clone(), compile(site, &key, d, &mut diags)))
+        .map(|(key, d)| (key.clone(), compile(qr, &key, d, &mut diags)))
         .collect();
     Rendered::Replies(list, diags)
 }
 
 /// Splices the quick reply into the last message, checks LINE's limits and serialises.
-fn compile(site: &Site, key: &str, mut d: Draft, diags: &mut Diagnostics) -> Compiled {
+fn compile(qr: &QuickReplies, key: &str, mut d: Draft, diags: &mut Diagnostics) -> Compiled {
     if let Some(Value::Object(last)) = d.messages.last_mut() {
-        last.insert("quickReply".into(), lookup::quick_reply(site, &d.quick_reply));
+        last.insert("quickReply".into(), qr.get(&d.quick_reply).cloned().unwrap_or_default());
     }
     let json = serde_json::to_vec(&d.messages).unwrap_or_default();
     let text = std::str::from_utf8(&json).unwrap_or_default();
@@ -184,6 +194,7 @@ fn special_replies(
     site: &Site,
     welcome: Vec<Value>,
     replies: &BTreeMap<String, Compiled>,
+    qr: &QuickReplies,
     diags: &mut Diagnostics,
 ) -> Vec<Compiled> {
     let mut root_menu: Vec<Value> = replies
@@ -205,7 +216,7 @@ fn special_replies(
         .map(|(mut messages, key)| {
             messages.extend(root_menu.iter().cloned());
             let draft = Draft { messages, quick_reply: String::new(), file: file.clone() };
-            compile(site, key, draft, diags)
+            compile(qr, key, draft, diags)
         })
         .collect()
 }

@@ -45,8 +45,7 @@ pub(crate) fn depth_ok(ck: &mut Checker, value: &Value, ptr: &str) -> bool {
 
 /// Bytes of `value` as compact JSON, the measure LINE's "30 KB"/"50 KB" refer to (§10).
 fn compact_len(value: &Value) -> usize {
-    // Serialising a `Value` cannot fail (all keys are strings), so 0 is never reached.
-    serde_json::to_string(value).map_or(0, |s| s.len())
+    crate::flex::page::json_len(value)
 }
 
 fn check_bubble(
