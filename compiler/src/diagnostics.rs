@@ -156,11 +156,6 @@ impl<'a> SourceMap<'a> {
         let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
         (line, column)
     }
-
-    /// Byte offset where 1-based `line` starts (the end of the text past the last line).
-    pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len())
-    }
 }
 
 #[cfg(test)]

@@ -1,33 +1,38 @@
 //! The oyako compiler: turns the Markdown pages city staff write under `content/` into a
-//! bundle of precomputed LINE replies under `dist/`.
+//! bundle of precomputed LINE replies under `dist/` (the format is the `bundle` crate).
 //!
-//! Layout, in pipeline order:
-//! - [`content`] walks `content/`, splits and parses front matter into typed pages and sections;
-//! - [`markdown`] turns a page body into a small block IR with source positions;
-//! - [`flex`] renders pages and menus to LINE Flex JSON through minijinja templates;
-//! - [`lookup`] assigns postback data and builds the reply table and keyword table;
-//! - [`search`] builds the free-text index the runtime queries;
-//! - [`validate`] checks every generated message against LINE's limits and schema;
-//! - [`richmenu`] checks `richmenu:` and draws the rich menu images;
-//! - [`survey`] turns `survey:` pages into questions with answer buttons;
-//! - [`notices`] turns `notify:` pages into notices pushed to friends at a set time;
-//! - [`bundle`] is the on-disk format shared with the runtime (the only contract between them);
-//! - [`pipeline`] runs the stages and collects [`diagnostics`];
-//! - [`preview`] writes `dist/preview/`, every reply viewable in a browser.
+//! Modules, bottom layer first (see `docs/architecture.md`; none uses a module above it):
+//! - `diagnostics` are the Japanese `file:line:col` messages every stage reports into;
+//!   `markdown` turns a page body into a small block IR with source positions;
+//! - `spec` is the typed front matter of the features (`richmenu:`, `survey:`, `notify:`);
+//! - `content` walks `content/` into a site of typed pages and sections; `flex` renders
+//!   blocks and menus to LINE Flex JSON through minijinja templates; `validate` checks every
+//!   generated message against LINE's limits;
+//! - `resolve` turns links and images into LINE actions and URLs; `lookup` assigns postback
+//!   data and builds the reply and keyword tables;
+//! - `survey`, `notices` and `richmenu` build those features from the site; `preview` writes
+//!   `dist/preview/`, every reply viewable in a browser;
+//! - `pipeline` runs the stages, collects the diagnostics and writes the bundle atomically.
 
-pub mod bundle;
-pub mod content;
-pub mod diagnostics;
-pub mod flex;
-pub mod lookup;
-pub mod markdown;
-pub mod notices;
-pub mod pipeline;
-pub mod preview;
-pub mod richmenu;
-pub mod search;
-pub mod survey;
-pub mod validate;
+mod content;
+mod diagnostics;
+mod flex;
+mod lookup;
+mod markdown;
+mod notices;
+mod pipeline;
+mod preview;
+mod resolve;
+mod richmenu;
+mod spec;
+mod survey;
+mod validate;
 
-pub use diagnostics::{Diagnostic, Diagnostics};
-pub use pipeline::{BuildOptions, BuildReport, build, check};
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use pipeline::{BuildOptions, BuildReport, Output, build, check, compile};
+pub use preview::{FLEX_CSS, FLEX_JS};
+pub use richmenu::limits::{
+    check_image as check_richmenu_image, check_request as check_richmenu_request,
+};
+pub use spec::notify::parse_time;
+pub use validate::{Violation, check_messages};

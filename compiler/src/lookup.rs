@@ -9,23 +9,17 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::bundle::postback;
-use crate::content::{Child, Page, Section, Site};
-use crate::flex::{
-    self, MenuItem, PageView, Renderer, TemplateError,
-    actions::{self, BUTTON_LABEL_MAX, QUICK_REPLY_LABEL_MAX},
+use bundle::limits::{
+    MAX_CAROUSEL_BUBBLES, MAX_CAROUSEL_BYTES, MAX_FLEX_LABEL_LEN, MAX_MESSAGES,
+    MAX_QUICK_REPLY_ITEMS, MAX_QUICK_REPLY_LABEL_LEN,
 };
-use crate::pipeline::resolve::{content_action, image_view, link_action};
-use crate::search::normalize;
+use bundle::postback;
+use bundle::search::normalize;
 
-/// Most bubbles in one carousel (line-api.md §4.3).
-pub const CAROUSEL_MAX_BUBBLES: usize = 12;
-/// Largest carousel, bytes of compact JSON (line-api.md §4.3).
-pub const CAROUSEL_MAX_BYTES: usize = 50_000;
-/// Most messages in one reply (line-api.md §3.1).
-pub const REPLY_MAX_MESSAGES: usize = 5;
-/// Most quick-reply buttons (line-api.md §4.1).
-pub const QUICK_REPLY_MAX_ITEMS: usize = 13;
+use crate::content::{Child, Page, Section, Site};
+use crate::flex::{self, MenuItem, PageView, Renderer, TemplateError, actions};
+use crate::resolve::{content_action, image_view, link_action};
+
 /// Shortcut buttons on a sub-section's menu card.
 const SECTION_SHORTCUTS: usize = 7;
 
@@ -63,19 +57,6 @@ impl From<TemplateError> for LookupError {
     fn from(e: TemplateError) -> Self {
         LookupError::Template(e)
     }
-}
-
-/// Everything the lookup stage produces.
-#[derive(Debug, Default)]
-pub struct Table {
-    /// Postback data → reply.
-    pub postbacks: BTreeMap<String, Draft>,
-    /// Quick-reply objects by section path.
-    pub quick_replies: BTreeMap<String, Value>,
-    /// Normalised word → postback data.
-    pub keywords: BTreeMap<String, String>,
-    /// Page path → search card bubble.
-    pub cards: BTreeMap<String, Value>,
 }
 
 /// Builds the reply for one page.
@@ -134,9 +115,7 @@ fn too_long(file: &Path) -> LookupError {
     LookupError::TooLong {
         file: file.to_path_buf(),
         pos: (1, 1),
-        message: format!(
-            "本文が長すぎます（LINE の1回の返信は吹き出し{REPLY_MAX_MESSAGES}個まで）"
-        ),
+        message: format!("本文が長すぎます（LINE の1回の返信は吹き出し{MAX_MESSAGES}個まで）"),
     }
 }
 
@@ -152,7 +131,7 @@ fn carousel_messages(alt: &str, bubbles: Vec<Value>) -> Option<Vec<Value>> {
         let len = flex::page::json_len(&b) + 1;
         let current = groups.last_mut()?;
         if !current.is_empty()
-            && (current.len() == CAROUSEL_MAX_BUBBLES || size + len > CAROUSEL_MAX_BYTES - 200)
+            && (current.len() == MAX_CAROUSEL_BUBBLES || size + len > MAX_CAROUSEL_BYTES - 200)
         {
             groups.push(Vec::new());
             size = 0;
@@ -160,7 +139,7 @@ fn carousel_messages(alt: &str, bubbles: Vec<Value>) -> Option<Vec<Value>> {
         size += len;
         groups.last_mut()?.push(b);
     }
-    (groups.len() <= REPLY_MAX_MESSAGES)
+    (groups.len() <= MAX_MESSAGES)
         .then(|| groups.into_iter().map(|g| flex::flex_message(alt, flex::carousel(g))).collect())
 }
 
@@ -175,7 +154,7 @@ fn page_buttons(site: &Site, page: &Page) -> Vec<Value> {
     if let Some(next) = next_sibling_page(section, &page.path) {
         let title = &site.pages[next].title;
         let label = format!("次へ: {title}");
-        let a = actions::postback(&label, &actions::page_data(next), title, BUTTON_LABEL_MAX);
+        let a = actions::postback(&label, &postback::page(next), title, MAX_FLEX_LABEL_LEN);
         buttons.push(json!({ "action": a }));
     }
     let menu_label = if section.path.is_empty() {
@@ -185,9 +164,9 @@ fn page_buttons(site: &Site, page: &Page) -> Vec<Value> {
     };
     let a = actions::postback(
         &menu_label,
-        &actions::menu_data(&section.path, 1),
+        &postback::menu(&section.path, 1),
         &section.title,
-        BUTTON_LABEL_MAX,
+        MAX_FLEX_LABEL_LEN,
     );
     buttons.push(json!({ "action": a, "primary": true }));
     buttons
@@ -216,9 +195,9 @@ pub fn menu_replies(
         let label = format!("次へ（残り{remaining}件）");
         actions::postback(
             &label,
-            &actions::menu_data(&path, n),
+            &postback::menu(&path, n),
             &format!("{}（{n}ページ目）", section.title),
-            BUTTON_LABEL_MAX,
+            MAX_FLEX_LABEL_LEN,
         )
     };
     let title = if section.path.is_empty() { "メニュー" } else { section.title.as_str() };
@@ -233,7 +212,7 @@ pub fn menu_replies(
                 quick_reply: section.path.clone(),
                 file: section.source.file.clone(),
             };
-            (actions::menu_data(&section.path, p.number), draft)
+            (postback::menu(&section.path, p.number), draft)
         })
         .collect())
 }
@@ -248,9 +227,9 @@ fn menu_item(site: &Site, dir: &Path, child: &Child) -> MenuItem {
                 image: page.image.as_ref().map(|i| image_view(dir, i)),
                 action: actions::postback(
                     "見る",
-                    &actions::page_data(p),
+                    &postback::page(p),
                     &page.title,
-                    BUTTON_LABEL_MAX,
+                    MAX_FLEX_LABEL_LEN,
                 ),
                 shortcuts: Vec::new(),
             }
@@ -276,9 +255,9 @@ fn menu_item(site: &Site, dir: &Path, child: &Child) -> MenuItem {
                 image: sec.image.as_ref().map(|i| image_view(dir, i)),
                 action: actions::postback(
                     "一覧を見る",
-                    &actions::menu_data(s, 1),
+                    &postback::menu(s, 1),
                     &sec.title,
-                    BUTTON_LABEL_MAX,
+                    MAX_FLEX_LABEL_LEN,
                 ),
                 shortcuts,
             }
@@ -289,23 +268,23 @@ fn menu_item(site: &Site, dir: &Path, child: &Child) -> MenuItem {
 /// Quick-reply set shown under replies in `section`: the top menu, the section itself and
 /// the other top-level sections, so any part of the account is one tap away.
 pub fn quick_reply(site: &Site, section: &str) -> Value {
-    let mut items = vec![qr_item("メニュー", &actions::menu_data("", 1), "メニュー")];
+    let mut items = vec![qr_item("メニュー", &postback::menu("", 1), "メニュー")];
     if let Some(s) = site.sections.get(section).filter(|s| !s.path.is_empty()) {
-        items.push(qr_item(&s.title, &actions::menu_data(section, 1), &s.title));
+        items.push(qr_item(&s.title, &postback::menu(section, 1), &s.title));
     }
     let top_level = site.sections[""].children.iter().filter_map(|c| match c {
         Child::Section(p) if p != section => site.sections.get(p),
         _ => None,
     });
     for s in top_level {
-        items.push(qr_item(&s.title, &actions::menu_data(&s.path, 1), &s.title));
+        items.push(qr_item(&s.title, &postback::menu(&s.path, 1), &s.title));
     }
-    items.truncate(QUICK_REPLY_MAX_ITEMS);
+    items.truncate(MAX_QUICK_REPLY_ITEMS);
     json!({ "items": items })
 }
 
 fn qr_item(label: &str, data: &str, display: &str) -> Value {
-    json!({ "type": "action", "action": actions::postback(label, data, display, QUICK_REPLY_LABEL_MAX) })
+    json!({ "type": "action", "action": actions::postback(label, data, display, MAX_QUICK_REPLY_LABEL_LEN) })
 }
 
 /// The small bubble shown for a page in search results.
@@ -313,7 +292,7 @@ pub fn card(r: &Renderer, site: &Site, page: &Page) -> Result<Value, TemplateErr
     let section =
         site.sections.get(&page.section).filter(|s| !s.path.is_empty()).map(|s| s.title.as_str());
     let action =
-        actions::postback("見る", &actions::page_data(&page.path), &page.title, BUTTON_LABEL_MAX);
+        actions::postback("見る", &postback::page(&page.path), &page.title, MAX_FLEX_LABEL_LEN);
     r.render(
         "card.json",
         json!({
@@ -341,11 +320,11 @@ pub fn keywords(site: &Site) -> BTreeMap<String, String> {
             .or_insert(Some(data));
     };
     for p in site.pages.values() {
-        add(&p.title, actions::page_data(&p.path));
-        p.keywords.iter().for_each(|k| add(k, actions::page_data(&p.path)));
+        add(&p.title, postback::page(&p.path));
+        p.keywords.iter().for_each(|k| add(k, postback::page(&p.path)));
     }
     for s in site.sections.values().filter(|s| !s.path.is_empty()) {
-        add(&s.title, actions::menu_data(&s.path, 1));
+        add(&s.title, postback::menu(&s.path, 1));
     }
     let mut table: BTreeMap<String, String> =
         seen.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();

@@ -8,9 +8,10 @@
 
 use serde::Serialize;
 
-use crate::bundle::Bundle;
+use bundle::Bundle;
+use bundle::postback;
+
 use crate::content::{Child, Site};
-use crate::flex::actions;
 
 /// The Flex renderer shared by the preview and the `oyako dev` simulator.
 pub const FLEX_JS: &str = include_str!("../web/flex.js");
@@ -37,7 +38,7 @@ struct Data<'a> {
     title: &'a str,
     tree: Vec<NavItem>,
     /// The rich menus (image path under the bundle, request with tap areas), if any.
-    richmenu: Option<&'a crate::bundle::RichMenuBundle>,
+    richmenu: Option<&'a bundle::RichMenuBundle>,
 }
 
 #[derive(Serialize)]
@@ -72,15 +73,9 @@ pub fn data_js(site: &Site, bundle: &Bundle) -> String {
     out
 }
 
-/// Makes JSON safe inside a script file: no `</script>`, no HTML-significant characters, and
-/// no line separators that old JavaScript parsers reject. All of these occur only in strings.
-pub fn escape_for_script(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + json.len() / 64);
-    escape_into(json, &mut out);
-    out
-}
-
-/// [`escape_for_script`] appending to `out`, so large previews are escaped piece by piece.
+/// Appends `json` to `out` made safe inside a script file: no `</script>`, no HTML-significant
+/// characters, and no line separators that old JavaScript parsers reject (all of these occur
+/// only in strings). Appending lets large previews be escaped piece by piece.
 fn escape_into(json: &str, out: &mut String) {
     // 0xE2 leads the UTF-8 of U+2028/U+2029: text without it (or `<>&`) is copied as is.
     if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
@@ -106,12 +101,12 @@ fn nav(site: &Site, section: &str, depth: usize, out: &mut Vec<NavItem>) {
     } else {
         format!("{}（メニュー）", s.title)
     };
-    out.push(NavItem { key: actions::menu_data(section, 1), title, depth });
+    out.push(NavItem { key: postback::menu(section, 1), title, depth });
     for child in &s.children {
         match child {
             Child::Section(p) => nav(site, p, depth + 1, out),
             Child::Page(p) => out.push(NavItem {
-                key: actions::page_data(p),
+                key: postback::page(p),
                 title: site.pages[p].title.clone(),
                 depth: depth + 1,
             }),
@@ -126,7 +121,8 @@ mod tests {
 
     #[test]
     fn script_text_is_escaped() {
-        let s = escape_for_script("{\"t\":\"<script>alert(1)</script> & \u{2028}\"}");
+        let mut s = String::new();
+        escape_into("{\"t\":\"<script>alert(1)</script> & \u{2028}\"}", &mut s);
         assert!(!s.contains(['<', '>', '&', '\u{2028}']), "{s}");
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back["t"], "<script>alert(1)</script> & \u{2028}");

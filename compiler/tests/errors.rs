@@ -190,7 +190,7 @@ fn drafts_and_expired_pages_are_left_out() {
 #[test]
 fn html_gets_a_warning_not_an_error() {
     let site = Site::new(&[("s/p.md", &page("", "<b>太字</b>\n"))]);
-    let (_, report) = compiler::pipeline::compile(&site.options()).unwrap();
+    let (_, report) = compiler::compile(&site.options()).unwrap();
     let warnings: Vec<String> = report.warnings.sorted().iter().map(|d| d.to_string()).collect();
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(

@@ -6,9 +6,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use bundle::{self, RichMenuBundle, RichMenuEntry};
 use common::{Site, page};
-use compiler::bundle::{self, RichMenuBundle, RichMenuEntry};
-use compiler::richmenu::limits;
 use serde_json::{Value, json};
 use tiny_skia::{Color, Paint, PathBuilder, Pixmap, Transform};
 
@@ -35,9 +34,9 @@ fn menus(site: &Site) -> RichMenuBundle {
 
 /// Asserts a request passes LINE's OpenAPI schema and our limits.
 fn assert_line_valid(entry: &RichMenuEntry) {
-    let problems = common::openapi().validate("RichMenuRequest", &entry.request);
+    let problems = openapi::problems("RichMenuRequest", &entry.request);
     assert!(problems.is_empty(), "{}: schema problems {problems:#?}", entry.alias);
-    let violations = limits::check_request(&entry.request);
+    let violations = compiler::check_richmenu_request(&entry.request);
     assert!(violations.is_empty(), "{}: {violations:#?}", entry.alias);
 }
 
@@ -150,8 +149,8 @@ fn files_are_written_under_richmenu_and_the_bundle_lists_them() {
     assert_eq!(json, e.request, "the JSON file is the request in the bundle");
     let png = std::fs::read(s.out().join(&e.image)).unwrap();
     assert_eq!(png_size(&png), (2500, 1686));
-    assert!(png.len() <= limits::MAX_IMAGE_BYTES, "{} bytes", png.len());
-    assert!(limits::check_image(&png, (2500, 1686)).is_empty());
+    assert!(png.len() <= bundle::limits::MAX_IMAGE_BYTES, "{} bytes", png.len());
+    assert!(compiler::check_richmenu_image(&png, (2500, 1686)).is_empty());
 }
 
 fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
@@ -275,7 +274,7 @@ fn the_sample_menu_opens_each_top_section() {
     }
     let png = std::fs::read(opts.out_dir.join(&e.image)).unwrap();
     assert_eq!(png_size(&png), (2500, 1686));
-    assert!(png.len() <= limits::MAX_IMAGE_BYTES);
+    assert!(png.len() <= bundle::limits::MAX_IMAGE_BYTES);
     if let Ok(dir) = std::env::var("OYAKO_RICHMENU_SAMPLE_DIR") {
         std::fs::write(Path::new(&dir).join("sample-menu.png"), &png).unwrap();
     }

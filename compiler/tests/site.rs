@@ -6,8 +6,8 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use bundle::{self, Bundle};
 use compiler::BuildOptions;
-use compiler::bundle::{self, Bundle};
 use serde_json::Value;
 
 fn options(out: &Path) -> BuildOptions {
@@ -143,7 +143,7 @@ fn typed_words_find_pages() {
     let tmp = tempfile::tempdir().unwrap();
     let b = build_sample(&tmp.path().join("dist"));
     let find = |q: &str| -> Vec<String> {
-        if let Some(data) = b.keywords.get(&compiler::search::normalize(q)) {
+        if let Some(data) = b.keywords.get(&bundle::search::normalize(q)) {
             return vec![data.clone()];
         }
         b.search.query(q, 5).iter().map(|&i| b.pages[i as usize].postback.clone()).collect()

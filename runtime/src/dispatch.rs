@@ -6,8 +6,8 @@
 //! bytes LINE receives exactly the bytes the compiler validated. The token is pasted in as is,
 //! so it must be a plain token that needs no JSON escaping; anything else is skipped.
 
-use compiler::bundle::{Blob, Bundle};
-use compiler::search::normalize;
+use bundle::search::normalize;
+use bundle::{Blob, Bundle};
 
 use crate::metrics::Metrics;
 use crate::state::Loaded;
@@ -51,7 +51,7 @@ pub fn plan(loaded: &Loaded, metrics: &Metrics, event: &Event) -> Plan {
     let answer = match (event.kind.as_str(), &event.postback, &event.message) {
         ("follow", _, _) => Answer::Follow,
         // A rich-menu tab switch: LINE has already switched the menu; nothing to say.
-        ("postback", Some(p), _) if p.data.starts_with(compiler::bundle::SWITCH_DATA_PREFIX) => {
+        ("postback", Some(p), _) if p.data.starts_with(bundle::postback::TAB) => {
             return Plan::Skip("richmenu_switch");
         }
         ("postback", Some(p), _) => Answer::Postback(&p.data),

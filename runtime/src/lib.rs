@@ -9,7 +9,6 @@
 //! - `state` holds the loaded bundle behind an atomic swap ([`State::reload`]), `assets` its
 //!   images, `metrics` the counters; `config` reads the environment once;
 //! - `app` wires signals and the environment for `oyako serve`; `logging` sets up `tracing`;
-//! - [`dev`] runs everything locally for `oyako dev`: a fake LINE platform and a chat simulator;
 //! - [`journal`] is the fsynced JSON Lines file every durable record goes through;
 //! - [`api`] calls LINE's other APIs; [`richmenu`] deploys the rich menu; [`tls`] terminates
 //!   HTTPS when there is no reverse proxy;
@@ -19,12 +18,9 @@
 //!   keys), and implements `oyako notices` and `oyako send`.
 
 pub mod api;
-mod app;
 mod assets;
-pub mod cli;
 mod config;
 mod dedupe;
-pub mod dev;
 mod dispatch;
 pub mod journal;
 pub mod kpi;
@@ -42,10 +38,9 @@ mod state;
 pub mod tls;
 mod webhook;
 
-pub use app::ServeOptions;
 pub use config::{Config, ConfigError, Limits, ReplyPolicy, Secret};
 pub use metrics::Metrics;
 pub use routes::handle;
 pub use server::{serve, serve_tls};
 pub use signature::{sign, verify};
-pub use state::{LoadError, Loaded, StartError, State};
+pub use state::{LoadError, Loaded, StartError, State, load};

@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use bundle::{self, RichMenuEntry};
 use bytes::Bytes;
-use compiler::bundle::{self, RichMenuEntry};
 use http::Method;
 use serde::Deserialize;
 use serde_json::json;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
-use compiler::bundle::{self, BlobError, Bundle, BundleError};
+use bundle::{self, BlobError, Bundle, BundleError};
 
 use crate::assets::{AssetError, Assets};
 use crate::config::Config;

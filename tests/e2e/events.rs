@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use compiler::bundle::Blob;
+use bundle::Blob;
 use http::StatusCode;
 use serde_json::{Value, json};
 
@@ -25,7 +25,7 @@ async fn check_reply(server: &Server, event: Value, token: &str, expected: Value
 }
 
 /// The messages array of a bundle reply, as the server should send it.
-fn messages(server: &Server, pick: impl Fn(&compiler::bundle::Bundle) -> &Blob) -> Value {
+fn messages(server: &Server, pick: impl Fn(&bundle::Bundle) -> &Blob) -> Value {
     let loaded = server.state.current();
     loaded.bundle.messages_value(pick(&loaded.bundle))
 }
@@ -74,7 +74,7 @@ async fn other_text_gets_search_results() {
     let expected = {
         let loaded = server.state.current();
         let bundle = &loaded.bundle;
-        assert!(!bundle.keywords.contains_key(&compiler::search::normalize(text)));
+        assert!(!bundle.keywords.contains_key(&bundle::search::normalize(text)));
         let hits = bundle.search.query(text, 5);
         assert!(!hits.is_empty(), "the fixture should find this");
         let mut out = Vec::new();

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http::StatusCode;
 use http_body_util::Full;
-use runtime::kpi::{Day, Record, Salt};
+use runtime::kpi::{Record, Salt};
 use runtime::report::{LineFriends, Period, Report, ReportOptions};
 use serde_json::{Value, json};
 
@@ -424,7 +424,7 @@ async fn report_writes_html_and_csv_and_asks_line_for_followers() {
     })
     .await
     .unwrap();
-    let yesterday = Day::today().pred();
+    let yesterday = bundle::japan::today().yesterday().unwrap();
     assert!(
         text.contains(&format!(
             "LINE の集計（{yesterday}）: 友だち追加 512 人、ブロック 20 人、届く人数 ≈ 492 人"

@@ -76,7 +76,7 @@ async fn reload_keeps_the_old_bundle_when_the_new_one_is_broken() {
         assert_eq!(server.state.current().bundle.content_hash, old_hash);
     }
     std::fs::write(&manifest, &original).unwrap();
-    let replies = server.bundle_dir().join(compiler::bundle::REPLIES);
+    let replies = server.bundle_dir().join(bundle::REPLIES);
     let replies_bytes = std::fs::read(&replies).unwrap();
     std::fs::write(&replies, &replies_bytes[..replies_bytes.len() / 2]).unwrap();
     assert!(server.state.reload().is_err(), "a truncated replies file is rejected");

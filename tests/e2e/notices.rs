@@ -7,11 +7,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use compiler::bundle::Notice;
-use compiler::validate::OpenApi;
+use bundle::Notice;
 use jiff::Timestamp;
 use runtime::notices::{
     Api, ApiConfig, ManualClock, Policy, Record, RecordKind, Scheduler, retry_key,
@@ -65,7 +63,7 @@ impl Setup {
             std::fs::write(content.join("events").join(format!("{name}.md")), text).unwrap();
         }
         util::build_bundle(&content, &dir.path().join("dist"));
-        let notices = compiler::bundle::load(&dir.path().join("dist")).expect("bundle").notices;
+        let notices = bundle::load(&dir.path().join("dist")).expect("bundle").notices;
         let line = FakeLine::start().await;
         set_quota(&line, r#"{"type":"none"}"#, 0, None);
         Setup { line, dir, notices }
@@ -155,7 +153,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn t(s: &str) -> Timestamp {
-    compiler::notices::parse_time(s).expect("time")
+    compiler::parse_time(s).expect("time")
 }
 
 fn key_of(r: &Recorded) -> String {
@@ -170,15 +168,6 @@ fn kinds(records: &[Record], id: &str) -> Vec<RecordKind> {
     records.iter().filter(|r| r.notice == id).map(|r| r.event).collect()
 }
 
-fn messaging_api() -> &'static OpenApi {
-    static API: OnceLock<OpenApi> = OnceLock::new();
-    API.get_or_init(|| {
-        let path =
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/line-openapi/messaging-api.yml");
-        OpenApi::from_yaml(&std::fs::read_to_string(path).expect("spec")).expect("OpenAPI")
-    })
-}
-
 /// The request body passes LINE's schema for its endpoint, and the retry key is a hex UUID.
 fn assert_valid(r: &Recorded) {
     let schema = match r.path.as_str() {
@@ -188,7 +177,7 @@ fn assert_valid(r: &Recorded) {
         _ => "MulticastRequest",
     };
     let value = body(r);
-    let problems = messaging_api().validate(schema, &value);
+    let problems = openapi::problems(schema, &value);
     assert!(problems.is_empty(), "{schema}: {problems:#?}\n{value:#}");
     let key = key_of(r);
     let groups: Vec<usize> = key.split('-').map(str::len).collect();
@@ -498,7 +487,7 @@ async fn dry_run_prints_the_request_and_sends_nothing() {
     assert!(!stdout.contains(util::ACCESS_TOKEN), "the token is masked");
     let json_start = stdout.find("\n{").expect("a JSON body") + 1;
     let request: Value = serde_json::from_str(&stdout[json_start..]).expect("the body is JSON");
-    assert!(messaging_api().validate("BroadcastRequest", &request).is_empty());
+    assert!(openapi::problems("BroadcastRequest", &request).is_empty());
     let out = s.oyako(&["send", "events/a", "--dry-run", "--to", STAFF]).await;
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("POST {}{PUSH}", s.line.base)));
     assert!(s.line.requests().is_empty(), "a dry run makes no request at all");
@@ -567,7 +556,7 @@ async fn the_serve_scheduler_follows_its_clock_and_needs_a_state_dir() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oyako_serve_sends_a_due_notice_once_across_restarts() {
     let due = Timestamp::now().checked_sub(jiff::SignedDuration::from_mins(1)).unwrap();
-    let page = event_page("講座A", &compiler::notices::format_japan(due), ", force: true");
+    let page = event_page("講座A", &bundle::japan::format(due), ", force: true");
     let s = Setup::new(&[("a", page)]).await;
     for round in 1..=2 {
         let log = s.dir.path().join(format!("serve-{round}.log"));

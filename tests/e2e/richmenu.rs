@@ -171,7 +171,7 @@ fn api(addr: SocketAddr) -> Api {
 /// Builds the sample content (optionally with one rich-menu label changed) into `out`.
 fn build(out: &Path, rename: Option<(&str, &str)>) {
     let tmp = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
     let content = tmp.path().join("content");
     copy_dir(&src, &content);
     if let Some((from, to)) = rename {
@@ -220,7 +220,7 @@ async fn deploys_in_order_then_does_nothing_when_unchanged() {
         let (name, has_image, request) = &c.menus[&id];
         assert!(*has_image);
         assert!(name.starts_with("oyako-main "), "{name}");
-        let problems = crate::schema::messaging_api().validate("RichMenuRequest", request);
+        let problems = openapi::problems("RichMenuRequest", request);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(
             mutating(&c.calls),

@@ -30,7 +30,7 @@ pub const PUBLIC_URL: &str = "https://oyako.example.jp";
 
 /// The fixture content directory.
 pub fn fixture_content() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/e2e/fixtures/content")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/e2e/fixtures/content")
 }
 
 /// Builds `content` into `out` with a fixed "today".

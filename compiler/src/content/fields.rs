@@ -5,9 +5,10 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
+use super::file::FileCx;
 use super::front_matter::{self, LinkSpec};
-use super::load::{FileCx, spanned_pos};
 use super::{Event, Image, Link, LinkTarget};
+use crate::spec::pos;
 
 /// Image file extensions LINE accepts.
 const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg"];
@@ -16,7 +17,7 @@ pub(super) fn date(cx: &mut FileCx<'_>, s: &serde_saphyr::Spanned<String>) -> Op
     match s.value.trim().parse::<Date>() {
         Ok(d) => Some(d),
         Err(_) => {
-            let pos = spanned_pos(s, cx.split.yaml_line);
+            let pos = pos(s, cx.split.yaml_line);
             cx.error(
                 pos,
                 format!("日付「{}」が読めません", s.value),
@@ -41,7 +42,7 @@ pub(super) fn image(
     s: &serde_saphyr::Spanned<String>,
     assets: &[String],
 ) -> Option<Image> {
-    let pos = spanned_pos(s, cx.split.yaml_line);
+    let pos = pos(s, cx.split.yaml_line);
     let v = s.value.trim();
     if v.starts_with("https://") {
         return Some(Image::Url(v.to_string()));
@@ -110,7 +111,7 @@ fn asset(
 }
 
 pub(super) fn link(cx: &mut FileCx<'_>, l: &serde_saphyr::Spanned<LinkSpec>) -> Option<Link> {
-    let pos = spanned_pos(l, cx.split.yaml_line);
+    let pos = pos(l, cx.split.yaml_line);
     let spec = l.value.clone();
     let label = spec.label.trim().to_string();
     if label.is_empty() || label.chars().count() > 20 {

@@ -98,13 +98,14 @@ pub struct FrontMatter {
     /// Account only: the reply to questions nothing matches.
     pub fallback: Option<String>,
     /// Account only: the rich menu (see [`crate::richmenu`]).
-    pub richmenu: Option<Spanned<crate::richmenu::MenuSpec>>,
+    pub richmenu: Option<Spanned<crate::spec::richmenu::MenuSpec>>,
     /// Page only: makes the page a survey (see [`crate::survey`]).
-    pub survey: Option<Spanned<crate::survey::SurveySpec>>,
+    pub survey: Option<Spanned<crate::spec::survey::SurveySpec>>,
     /// Page only: also send the page to friends as a notice (see [`crate::notices`]).
-    pub notify: Option<Spanned<crate::notices::NotifySpec>>,
+    pub notify: Option<Spanned<crate::spec::notify::NotifySpec>>,
     /// Account only: named narrowcast filters for `notify.audience` (see [`crate::notices`]).
-    pub audiences: Option<std::collections::BTreeMap<String, Spanned<crate::notices::FilterSpec>>>,
+    pub audiences:
+        Option<std::collections::BTreeMap<String, Spanned<crate::spec::notify::FilterSpec>>>,
 }
 
 /// A `links:` item as written: exactly one of `url`, `tel` or `page` must be set.
@@ -116,7 +117,7 @@ pub struct LinkSpec {
     /// An http(s) address.
     pub url: Option<String>,
     /// What a phone dials.
-    pub tel: Option<StringOrNumber>,
+    pub tel: Option<crate::spec::StringOrNumber>,
     /// A content path (`ninshin/boshi-techo`).
     pub page: Option<String>,
 }
@@ -131,26 +132,6 @@ pub struct EventSpec {
     pub time: Option<String>,
     /// Where it happens.
     pub place: Option<String>,
-}
-
-/// A YAML scalar staff may write with or without quotes (`tel: 119`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum StringOrNumber {
-    /// Quoted or text.
-    Text(String),
-    /// A bare number such as `119`.
-    Number(u64),
-}
-
-impl StringOrNumber {
-    /// The value as text.
-    pub fn into_string(self) -> String {
-        match self {
-            StringOrNumber::Text(s) => s,
-            StringOrNumber::Number(n) => n.to_string(),
-        }
-    }
 }
 
 /// A YAML problem, positioned relative to the file.

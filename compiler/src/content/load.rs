@@ -2,14 +2,15 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::fields::{date, event, image, link};
-use super::front_matter::{self, FrontMatter, Split};
+use super::file::FileCx;
+use super::front_matter::{self, FrontMatter};
 use super::tree::{link_tree, report_empty_sections};
 use super::{Account, MAX_SECTION_DEPTH, Page, Section, Site, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
@@ -171,53 +172,6 @@ fn placeholder_section(dir: &Path, rel: &str, path: String) -> Section {
     }
 }
 
-/// One file's context while it is checked.
-pub(super) struct FileCx<'a> {
-    /// The content directory.
-    pub(super) dir: &'a Path,
-    /// The file, as shown to staff.
-    pub(super) file: PathBuf,
-    map: SourceMap<'a>,
-    /// Front matter and body.
-    pub(super) split: Split<'a>,
-    diags: Diagnostics,
-}
-
-impl FileCx<'_> {
-    /// Records an error at `pos` with an optional hint.
-    pub(super) fn error(
-        &mut self,
-        pos: (usize, usize),
-        msg: impl Into<String>,
-        hint: Option<&str>,
-    ) {
-        let mut d = Diagnostic::error(&self.file, pos, msg);
-        if let Some(h) = hint {
-            d = d.with_hint(h);
-        }
-        self.diags.push(d);
-    }
-
-    /// Position of a top-level front matter key, or of the front matter start.
-    fn key_pos(&self, key: &str) -> (usize, usize) {
-        let line = self
-            .split
-            .yaml
-            .lines()
-            .position(|l| l.split_once(':').is_some_and(|(k, _)| k.trim() == key))
-            .unwrap_or(0);
-        (self.split.yaml_line + line, 1)
-    }
-
-    fn body_pos(&self, offset: usize) -> (usize, usize) {
-        self.map.position(self.split.body_offset + offset)
-    }
-}
-
-pub(super) fn spanned_pos<T>(s: &serde_saphyr::Spanned<T>, yaml_line: usize) -> (usize, usize) {
-    (s.referenced.line() as usize + yaml_line - 1, (s.referenced.column() as usize).max(1))
-}
-
 fn parse_file(
     dir: &Path,
     rel: &str,
@@ -312,7 +266,7 @@ fn required_title(cx: &mut FileCx<'_>, fm: &FrontMatter) -> String {
         Some(t) if !t.value.trim().is_empty() => {
             let len = t.value.chars().count();
             if len > 40 {
-                let pos = spanned_pos(t, cx.split.yaml_line);
+                let pos = crate::spec::pos(t, cx.split.yaml_line);
                 cx.error(
                     pos,
                     format!("title が長すぎます（{len}文字、40文字まで）"),
@@ -372,9 +326,9 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
         );
     }
     let welcome = body_blocks(cx, true);
-    let richmenu = fm.richmenu.map(|m| crate::richmenu::Spec::new(m, cx.split.yaml_line));
+    let richmenu = fm.richmenu.map(|m| crate::spec::richmenu::Spec::new(m, cx.split.yaml_line));
     let audiences = fm.audiences.as_ref().map_or_else(Default::default, |a| {
-        crate::notices::load_audiences(&cx.file, cx.split.yaml_line, a, &mut cx.diags)
+        crate::spec::notify::load_audiences(&cx.file, cx.split.yaml_line, a, &mut cx.diags)
     });
     Account { title, fallback: fallback.trim().to_string(), welcome, richmenu, audiences, source }
 }
@@ -451,14 +405,13 @@ fn page(
     let expires = fm.expires.as_ref().and_then(|e| date(cx, e));
     let event = fm.event.as_ref().and_then(|e| event(cx, e));
     let notify = fm.notify.as_ref().and_then(|n| {
-        crate::notices::load_notify(&cx.file, cx.split.yaml_line, n, expires, &mut cx.diags)
+        crate::spec::notify::load_notify(&cx.file, cx.split.yaml_line, n, expires, &mut cx.diags)
     });
     let links = fm.links.iter().flatten().filter_map(|l| link(cx, l)).collect();
     let image = fm.image.as_ref().and_then(|i| image(cx, i, assets));
-    let survey = fm
-        .survey
-        .as_ref()
-        .and_then(|s| crate::survey::check(&s.value, cx.split.yaml_line, &cx.file, &mut cx.diags));
+    let survey = fm.survey.as_ref().and_then(|s| {
+        crate::spec::survey::check(&s.value, cx.split.yaml_line, &cx.file, &mut cx.diags)
+    });
     // A survey page may have no body: the question is its content.
     let body = body_blocks(cx, fm.survey.is_some());
     if fm.draft == Some(true) || expires.is_some_and(|d| d < opts.today) {

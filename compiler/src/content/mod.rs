@@ -5,6 +5,7 @@
 //! (`ninshin/boshi-techo`, or `ninshin` for a section; the root section is `""`).
 
 mod fields;
+mod file;
 pub mod front_matter;
 mod load;
 mod tree;
@@ -14,9 +15,7 @@ use std::path::PathBuf;
 
 use crate::markdown::Block;
 
-pub use fields::{
-    IMAGE_MAX_SIDE, asset_check as load_asset_check, check_target as load_check_target, is_dialable,
-};
+pub use fields::{asset_check as load_asset_check, check_target as load_check_target, is_dialable};
 pub use load::{LoadOptions, load};
 
 /// Deepest allowed section nesting (`content/a/b/c/_index.md`).
@@ -58,9 +57,9 @@ pub struct Account {
     /// The welcome message body.
     pub welcome: Vec<Block>,
     /// `richmenu:` as written, checked and drawn by [`crate::richmenu`].
-    pub richmenu: Option<crate::richmenu::Spec>,
+    pub richmenu: Option<crate::spec::richmenu::Spec>,
     /// `audiences:`: checked narrowcast filters by name (see [`crate::notices`]).
-    pub audiences: BTreeMap<String, crate::notices::Audience>,
+    pub audiences: BTreeMap<String, crate::spec::notify::Audience>,
     /// Where it was written.
     pub source: Source,
 }
@@ -115,9 +114,9 @@ pub struct Page {
     /// Set for event pages.
     pub event: Option<Event>,
     /// Set for survey pages (see [`crate::survey`]).
-    pub survey: Option<crate::survey::Survey>,
+    pub survey: Option<crate::spec::survey::Survey>,
     /// Set when the page is also sent to friends as a notice (see [`crate::notices`]).
-    pub notify: Option<crate::notices::Notify>,
+    pub notify: Option<crate::spec::notify::Notify>,
     /// Body blocks.
     pub body: Vec<Block>,
     /// Plain text of the body, for search.

@@ -3,26 +3,9 @@
 
 use serde_json::{Value, json};
 
+use bundle::limits::MAX_DISPLAY_TEXT_LEN;
+
 use super::clip;
-use crate::bundle::postback;
-
-/// Longest label of a Flex button (line-api.md §4.5).
-pub const BUTTON_LABEL_MAX: usize = 40;
-/// Longest label of a quick-reply button (line-api.md §4.5).
-pub const QUICK_REPLY_LABEL_MAX: usize = 20;
-
-/// Postback data that opens the page at `path`.
-pub fn page_data(path: &str) -> String {
-    format!("{}{path}", postback::PAGE)
-}
-
-/// Postback data that opens menu page `n` (1-based) of the section at `path`.
-pub fn menu_data(path: &str, n: usize) -> String {
-    match n {
-        1 => format!("{}{path}", postback::MENU),
-        n => format!("{}{path}:{n}", postback::MENU),
-    }
-}
 
 /// A postback tap that shows `display` in the chat as if the parent had typed it.
 pub fn postback(label: &str, data: &str, display: &str, max_label: usize) -> Value {
@@ -30,7 +13,7 @@ pub fn postback(label: &str, data: &str, display: &str, max_label: usize) -> Val
         "type": "postback",
         "label": clip(label, max_label),
         "data": data,
-        "displayText": clip(display, 300),
+        "displayText": clip(display, MAX_DISPLAY_TEXT_LEN),
     })
 }
 
@@ -71,10 +54,8 @@ mod tests {
 
     #[test]
     fn labels_are_clipped() {
-        let a = postback(&"あ".repeat(30), "page:x", "x", QUICK_REPLY_LABEL_MAX);
+        let a =
+            postback(&"あ".repeat(30), "page:x", "x", bundle::limits::MAX_QUICK_REPLY_LABEL_LEN);
         assert_eq!(a["label"].as_str().unwrap().chars().count(), 20);
-        assert_eq!(menu_data("ninshin", 1), "menu:ninshin");
-        assert_eq!(menu_data("ninshin", 2), "menu:ninshin:2");
-        assert_eq!(menu_data("", 1), "menu:");
     }
 }

@@ -15,7 +15,7 @@ use minijinja::Environment;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use menu::{MenuItem, MenuPage, menu_pages};
+pub use menu::{MenuItem, menu_pages};
 pub use page::{PageView, page_bubbles};
 
 /// Built-in templates: (name, text).
@@ -125,5 +125,3 @@ pub fn clip(s: &str, max: usize) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests;

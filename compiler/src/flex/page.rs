@@ -7,13 +7,13 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use bundle::limits::MAX_BUBBLE_BYTES;
+
 use super::{Renderer, TemplateError};
 use crate::markdown::{Block, plain_text};
 
 /// Characters of text per bubble before a page is split into parts.
 pub const PART_TEXT_BUDGET: usize = 900;
-/// Largest bubble LINE accepts, in bytes of compact JSON (line-api.md §4.3, §10).
-pub const BUBBLE_MAX_BYTES: usize = 30_000;
 
 /// What the page template needs besides the blocks.
 #[derive(Debug, Clone, Serialize)]
@@ -52,7 +52,7 @@ pub fn page_bubbles(
     let mut parts = chunk_by_text(blocks);
     loop {
         let bubbles = render_parts(r, view, blocks, &parts)?;
-        let Some(big) = bubbles.iter().position(|b| json_len(b) > BUBBLE_MAX_BYTES) else {
+        let Some(big) = bubbles.iter().position(|b| json_len(b) > MAX_BUBBLE_BYTES) else {
             return Ok(bubbles);
         };
         let (start, end) = parts[big];

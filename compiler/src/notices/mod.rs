@@ -8,27 +8,23 @@
 //! - [`format`] is what goes into the bundle (`bundle.json` → `notices`) for the runtime's
 //!   scheduler and `oyako send`.
 
-pub mod format;
-pub mod spec;
-
 use std::path::Path;
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::bundle::ASSET_URL_PREFIX;
+use bundle::ASSET_URL_PREFIX;
+use bundle::Notice;
+use bundle::postback;
+
 use crate::content::{Page, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::flex::{self, actions};
 use crate::lookup;
-use crate::pipeline::resolve::image_view;
-use crate::validate::limits;
+use crate::resolve::image_view;
+use crate::validate;
 
-pub use format::Notice;
-pub use spec::{
-    AUDIENCE_ALL, Audience, FilterSpec, Notify, NotifySpec, format_japan, japan, load_audiences,
-    load_notify, parse_time,
-};
+use crate::spec::notify::{AUDIENCE_ALL, Notify};
 
 /// Stand-in for the asset URL base while validating (as for replies).
 const VALIDATION_ASSET_BASE: &str = "https://line.city-asahi.example.jp/assets/";
@@ -55,7 +51,7 @@ pub fn compile(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Vec<Notice> 
         let mut notice = Notice {
             id: page.path.clone(),
             title: page.title.clone(),
-            at: format_japan(notify.at),
+            at: bundle::japan::format(notify.at),
             audience: notify.audience.clone(),
             filter,
             force: notify.force,
@@ -121,9 +117,9 @@ fn card_message(site: &Site, dir: &Path, page: &Page) -> Value {
     }
     let action = actions::postback(
         OPEN_LABEL,
-        &actions::page_data(&page.path),
+        &postback::page(&page.path),
         &page.title,
-        actions::BUTTON_LABEL_MAX,
+        bundle::limits::MAX_FLEX_LABEL_LEN,
     );
     let mut bubble = json!({
         "type": "bubble",
@@ -162,7 +158,7 @@ fn check(page: &Page, messages: &[Value], diags: &mut Diagnostics) {
     } else {
         messages.to_vec()
     };
-    for v in limits::check_messages(&served) {
+    for v in validate::check_messages(&served) {
         diags.push(
             Diagnostic::error(
                 &page.source.file,

@@ -12,16 +12,16 @@ use rayon::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use bundle::postback;
+use bundle::search::{Document, SearchIndex};
+use bundle::{self, BlobBuilder, Bundle, FORMAT_VERSION, PageEntry, SearchReply, SpecialReplies};
+
 use super::reach::{MAX_TAPS, postbacks, tap_distances};
-use crate::bundle::{
-    self, BlobBuilder, Bundle, FORMAT_VERSION, PageEntry, SearchReply, SpecialReplies,
-};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::flex::{self, Renderer, TemplateError, actions};
+use crate::flex::{self, Renderer, TemplateError};
 use crate::lookup::{self, Draft, LookupError};
-use crate::search::{Document, SearchIndex};
-use crate::validate::limits;
+use crate::validate;
 
 /// Results shown for one search.
 pub const SEARCH_RESULTS: usize = 5;
@@ -126,7 +126,7 @@ fn render_all(
     let mut out: Vec<Result<Rendered, LookupError>> = pages
         .par_iter()
         .flat_map_iter(|p| {
-            let key = actions::page_data(&p.path);
+            let key = postback::page(&p.path);
             let reply = match &p.survey {
                 Some(s) => crate::survey::drafts(r, dir, p, s).map(|d| finish(qr, d)),
                 None => lookup::page_reply(r, site, dir, p).map(|d| finish(qr, vec![(key, d)])),
@@ -161,9 +161,9 @@ fn compile(qr: &QuickReplies, key: &str, mut d: Draft, diags: &mut Diagnostics) 
     let json = serde_json::to_vec(&d.messages).unwrap_or_default();
     let text = std::str::from_utf8(&json).unwrap_or_default();
     let violations = if text.contains(bundle::ASSET_URL_PREFIX) {
-        limits::check_messages(&as_served(text))
+        validate::check_messages(&as_served(text))
     } else {
-        limits::check_messages(&d.messages)
+        validate::check_messages(&d.messages)
     };
     for v in violations {
         diags.push(
@@ -175,7 +175,7 @@ fn compile(qr: &QuickReplies, key: &str, mut d: Draft, diags: &mut Diagnostics) 
             .with_hint("文章を短くするか、ページを分けてください"),
         );
     }
-    if key.len() > limits::MAX_POSTBACK_DATA_LEN {
+    if key.len() > bundle::limits::MAX_POSTBACK_DATA_LEN {
         diags.push(Diagnostic::error(&d.file, (1, 1), "ファイルのパスが長すぎます（300文字まで）"));
     }
     let taps = d.messages.iter().flat_map(postbacks).collect();
@@ -198,7 +198,7 @@ fn special_replies(
     diags: &mut Diagnostics,
 ) -> Vec<Compiled> {
     let mut root_menu: Vec<Value> = replies
-        .get(&actions::menu_data("", 1))
+        .get(&postback::menu("", 1))
         .and_then(|c| serde_json::from_slice(&c.json).ok())
         .unwrap_or_default();
     root_menu.iter_mut().filter_map(Value::as_object_mut).for_each(|m| {
@@ -233,7 +233,7 @@ fn check_reachability(
         replies.iter().map(|(k, c)| (k.clone(), c.taps.clone())).collect();
     let dist = tap_distances(start, &taps);
     for page in site.pages.values() {
-        let taps = dist.get(&actions::page_data(&page.path)).copied();
+        let taps = dist.get(&postback::page(&page.path)).copied();
         if taps.is_none_or(|t| t > MAX_TAPS) {
             let n = taps.map_or("届かない".to_string(), |t| format!("{t}タップ"));
             diags.push(
@@ -277,7 +277,7 @@ fn to_bundle(
         .map(|(p, &id)| PageEntry {
             path: p.path.clone(),
             title: p.title.clone(),
-            postback: actions::page_data(&p.path),
+            postback: postback::page(&p.path),
             card: all[id],
         })
         .collect();

@@ -1,20 +1,20 @@
 //! The build pipeline: content → checked site → replies → validated bundle on disk.
 //!
 //! Every stage reports into one [`Diagnostics`]; nothing is written unless the whole build is
-//! clean, and then it is written atomically (see [`crate::bundle::write`]).
+//! clean, and then it is written atomically (see [`bundle::write`]).
 
 mod assemble;
 mod reach;
-pub mod resolve;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::content::{self, LoadOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 pub use assemble::Output;
 pub use jiff::civil::Date;
-pub use reach::{MAX_TAPS, postbacks, tap_distances};
+#[cfg(test)]
+pub(crate) use reach::postbacks;
 
 /// Where to read and write, and what "today" is (for `expires`).
 #[derive(Debug, Clone)]
@@ -64,7 +64,7 @@ pub fn check(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 pub fn compile(opts: &BuildOptions) -> Result<(Output, BuildReport), Diagnostics> {
     let dir = &opts.content_dir;
     let (mut site, mut diags) = content::load(dir, &LoadOptions { today: opts.today })?;
-    resolve::resolve_site(&mut site, dir, &mut diags);
+    crate::resolve::resolve_site(&mut site, dir, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -79,18 +79,4 @@ pub fn compile(opts: &BuildOptions) -> Result<(Output, BuildReport), Diagnostics
         warnings,
     };
     Ok((out, report))
-}
-
-/// Today in Japan (Asia/Tokyo has had no DST since 1951, so a fixed +09:00 is exact).
-pub fn today_in_japan() -> Date {
-    let now = jiff::Timestamp::now();
-    now.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(9))).date()
-}
-
-/// Makes `path` relative to the current directory when possible, for shorter messages.
-pub fn display_path(path: &Path) -> PathBuf {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf())
 }

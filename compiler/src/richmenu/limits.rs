@@ -1,5 +1,5 @@
-//! LINE's rules for rich menus (line-api.md §5, §4.5), as named constants and as a check of
-//! the finished request JSON and image.
+//! LINE's rules for rich menus (line-api.md §5, §4.5; the constants are in
+//! [`bundle::limits`]) as a check of the finished request JSON and image.
 //!
 //! The content checks in `plan` give staff located messages; [`check_request`] and
 //! [`check_image`] then check what is actually written, so a bug in the builder cannot ship a
@@ -7,31 +7,13 @@
 
 use serde_json::Value;
 
-use crate::validate::limits::{MAX_POSTBACK_DATA_LEN, MAX_URI_LEN, URI_SCHEMES, Violation};
+use bundle::limits::{
+    AREA_ACTION_TYPES, MAX_ALIAS_LEN, MAX_AREAS, MAX_CHAT_BAR_LEN, MAX_IMAGE_BYTES, MAX_NAME_LEN,
+    MAX_POSTBACK_DATA_LEN, MAX_RICHMENU_LABEL_LEN, MAX_URI_LEN, MAX_WIDTH, MIN_HEIGHT, MIN_RATIO,
+    MIN_WIDTH, URI_SCHEMES,
+};
 
-/// Most tappable areas in one rich menu (line-api.md §5.1).
-pub const MAX_AREAS: usize = 20;
-/// Longest `chatBarText`, in grapheme clusters, approximated by characters (line-api.md §5.1).
-pub const MAX_CHAT_BAR_LEN: usize = 14;
-/// Longest rich menu `name` (line-api.md §5.1).
-pub const MAX_NAME_LEN: usize = 300;
-/// Longest action `label` in a rich menu (line-api.md §4.5 `label`).
-pub const MAX_LABEL_LEN: usize = 20;
-/// Narrowest rich menu image (line-api.md §5.1, §5.2).
-pub const MIN_WIDTH: u32 = 800;
-/// Widest rich menu image (line-api.md §5.1, §5.2).
-pub const MAX_WIDTH: u32 = 2500;
-/// Lowest rich menu image (line-api.md §5.1, §5.2).
-pub const MIN_HEIGHT: u32 = 250;
-/// Smallest width/height ratio (line-api.md §5.1, §5.2).
-pub const MIN_RATIO: f64 = 1.45;
-/// Largest image file. LINE says "1 MB"; we take the stricter decimal reading (line-api.md §5.2).
-pub const MAX_IMAGE_BYTES: usize = 1_000_000;
-/// Longest rich menu alias ID; only `[a-z0-9_-]` (line-api.md §5.3 "Alias ID").
-pub const MAX_ALIAS_LEN: usize = 32;
-/// Action types a rich menu area may carry (line-api.md §4.5 "Where usable").
-pub const AREA_ACTION_TYPES: &[&str] =
-    &["postback", "message", "uri", "datetimepicker", "richmenuswitch", "clipboard"];
+use crate::validate::Violation;
 
 /// True when `id` is a valid rich menu alias ID.
 pub fn is_alias_id(id: &str) -> bool {
@@ -109,8 +91,8 @@ fn check_action(a: &Value) -> Vec<(String, String)> {
     }
     if let Some(l) = a.get("label") {
         let n = l.as_str().map_or(usize::MAX, |s| s.chars().count());
-        if n == 0 || n > MAX_LABEL_LEN {
-            out.push(("/label".into(), format!("label は1〜{MAX_LABEL_LEN}文字です")));
+        if n == 0 || n > MAX_RICHMENU_LABEL_LEN {
+            out.push(("/label".into(), format!("label は1〜{MAX_RICHMENU_LABEL_LEN}文字です")));
         }
     }
     if let Some(d) = a.get("data") {

@@ -17,11 +17,9 @@
 //! the JSON has sorted keys.
 
 mod draw;
-pub mod format;
 mod geometry;
 pub mod limits;
 mod plan;
-pub mod spec;
 mod target;
 mod text;
 
@@ -34,11 +32,11 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use bundle::{RichMenuBundle, RichMenuEntry};
+
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-
-pub use format::{RichMenuBundle, RichMenuEntry, SWITCH_DATA_PREFIX};
-pub use spec::{MenuSpec, Spec};
+use crate::spec::richmenu::Spec;
 
 /// Tab name of the main menu (`tab:main` switches back to it).
 pub const MAIN_TAB: &str = "main";
@@ -46,6 +44,43 @@ pub const MAIN_TAB: &str = "main";
 pub const ALIAS_PREFIX: &str = "oyako-";
 /// Directory of the menu files inside the bundle directory.
 pub const DIR: &str = "richmenu";
+
+/// Checking context.
+pub struct Cx<'a> {
+    /// The account file.
+    pub file: &'a Path,
+    /// The spec being checked.
+    pub spec: &'a Spec,
+    /// The site (targets, assets).
+    pub site: &'a Site,
+    /// Problems found.
+    pub diags: Diagnostics,
+}
+
+impl Cx<'_> {
+    pub(super) fn error(
+        &mut self,
+        pos: (usize, usize),
+        msg: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.diags.push(Diagnostic::error(self.file, pos, msg).with_hint(hint));
+    }
+
+    pub(super) fn warning(
+        &mut self,
+        pos: (usize, usize),
+        msg: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.diags.push(Diagnostic::warning(self.file, pos, msg).with_hint(hint));
+    }
+}
+
+/// Alias ID of a tab's menu.
+pub fn alias(tab: &str) -> String {
+    format!("{ALIAS_PREFIX}{tab}")
+}
 
 /// The compiled menus: the bundle part and the files to write (relative path, bytes).
 #[derive(Debug)]
@@ -61,7 +96,7 @@ pub struct Compiled {
 pub fn compile(site: &Site, diags: &mut Diagnostics) -> Option<Compiled> {
     let spec = site.account.richmenu.as_ref()?;
     let file = site.account.source.file.as_path();
-    let mut cx = plan::Cx { file, spec, site, diags: Diagnostics::default() };
+    let mut cx = Cx { file, spec, site, diags: Diagnostics::default() };
     let plans = plan::plan(&mut cx);
     let failed = cx.diags.has_errors();
     diags.extend(cx.diags);
@@ -89,7 +124,7 @@ pub fn compile(site: &Site, diags: &mut Diagnostics) -> Option<Compiled> {
         h.update(m.hash.as_bytes());
     }
     let content_hash = hex(&h.finalize());
-    let default_alias = plan::alias(MAIN_TAB);
+    let default_alias = alias(MAIN_TAB);
     Some(Compiled { bundle: RichMenuBundle { content_hash, default_alias, menus }, files })
 }
 
@@ -125,9 +160,9 @@ fn build(file: &Path, at: (usize, usize), p: &plan::MenuPlan) -> Result<Built, D
     request["name"] = json!(format!("{} {}", p.alias, &hash[..16]));
     let mut problems = limits::check_request(&request);
     problems.extend(
-        limits::check_image(&image, p.size).into_iter().map(|message| {
-            crate::validate::limits::Violation { pointer: "(image)".into(), message }
-        }),
+        limits::check_image(&image, p.size)
+            .into_iter()
+            .map(|message| crate::validate::Violation { pointer: "(image)".into(), message }),
     );
     if !problems.is_empty() {
         let mut d = Diagnostics::default();

@@ -4,18 +4,17 @@
 //! Every problem is reported (not only the first), located at the value it is about.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use serde_json::Value;
 use serde_saphyr::Spanned;
 use tiny_skia::Pixmap;
 
-use super::format::SWITCH_DATA_PREFIX;
-use super::limits::{self, MAX_AREAS, MAX_CHAT_BAR_LEN, MAX_LABEL_LEN};
-use super::spec::{AreaSpec, Spec};
-use super::{ALIAS_PREFIX, MAIN_TAB};
-use crate::content::Site;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use bundle::limits::{MAX_ALIAS_LEN, MAX_AREAS, MAX_CHAT_BAR_LEN, MAX_RICHMENU_LABEL_LEN};
+use bundle::postback;
+
+use super::limits;
+use super::{ALIAS_PREFIX, Cx, MAIN_TAB, alias};
+use crate::spec::richmenu::AreaSpec;
 
 /// The `large` size (line-api.md §5.1).
 pub const LARGE: (u32, u32) = (2500, 1686);
@@ -73,33 +72,6 @@ struct Grid<'a> {
     columns: Option<&'a Spanned<u32>>,
     image: Option<&'a Spanned<String>>,
     areas: &'a Spanned<Vec<Spanned<AreaSpec>>>,
-}
-
-/// Checking context.
-pub struct Cx<'a> {
-    /// The account file.
-    pub file: &'a Path,
-    /// The spec being checked.
-    pub spec: &'a Spec,
-    /// The site (targets, assets).
-    pub site: &'a Site,
-    /// Problems found.
-    pub diags: Diagnostics,
-}
-
-impl Cx<'_> {
-    pub(super) fn error(
-        &mut self,
-        pos: (usize, usize),
-        msg: impl Into<String>,
-        hint: impl Into<String>,
-    ) {
-        self.diags.push(Diagnostic::error(self.file, pos, msg).with_hint(hint));
-    }
-
-    fn warning(&mut self, pos: (usize, usize), msg: impl Into<String>, hint: impl Into<String>) {
-        self.diags.push(Diagnostic::warning(self.file, pos, msg).with_hint(hint));
-    }
 }
 
 /// Checks the spec and plans every menu: the main one first, then the tabs by name.
@@ -169,11 +141,6 @@ fn menu(
         cells,
         image,
     }
-}
-
-/// Alias ID of a tab's menu.
-pub fn alias(tab: &str) -> String {
-    format!("{ALIAS_PREFIX}{tab}")
 }
 
 fn size(cx: &mut Cx<'_>, s: Option<&Spanned<String>>) -> (u32, u32) {
@@ -298,12 +265,12 @@ fn tab_pos<T>(cx: &Cx<'_>, name: &str, value: &Spanned<T>) -> (usize, usize) {
 /// True when `name` can be a tab name.
 fn valid_tab_name(name: &str) -> bool {
     name != MAIN_TAB
-        && name.len() <= limits::MAX_ALIAS_LEN - ALIAS_PREFIX.len()
+        && name.len() <= MAX_ALIAS_LEN - ALIAS_PREFIX.len()
         && limits::is_alias_id(name)
 }
 
 fn check_tab_name(cx: &mut Cx<'_>, name: &str, pos: (usize, usize)) {
-    let max = limits::MAX_ALIAS_LEN - ALIAS_PREFIX.len();
+    let max = MAX_ALIAS_LEN - ALIAS_PREFIX.len();
     if !valid_tab_name(name) {
         cx.error(
             pos,
@@ -317,10 +284,12 @@ fn cell(cx: &mut Cx<'_>, a: &AreaSpec, tab: &str, tabs: &[&str], drawn: bool) ->
     let pos = cx.spec.pos(&a.label);
     let label = a.label.value.trim().to_string();
     let n = label.chars().count();
-    if n == 0 || n > MAX_LABEL_LEN {
+    if n == 0 || n > MAX_RICHMENU_LABEL_LEN {
         cx.error(
             pos,
-            format!("ボタンの文字「{label}」は1〜{MAX_LABEL_LEN}文字にしてください（{n}文字）"),
+            format!(
+                "ボタンの文字「{label}」は1〜{MAX_RICHMENU_LABEL_LEN}文字にしてください（{n}文字）"
+            ),
             "短い言葉にすると、スマートフォンでも大きく読みやすくなります",
         );
     }
@@ -335,7 +304,7 @@ fn cell(cx: &mut Cx<'_>, a: &AreaSpec, tab: &str, tabs: &[&str], drawn: bool) ->
     }
     let icon = a.icon.as_ref().filter(|_| drawn).and_then(|i| icon(cx, i));
     let target = a.target.value.trim();
-    let active = target.strip_prefix(SWITCH_DATA_PREFIX) == Some(tab);
+    let active = target.strip_prefix(postback::TAB) == Some(tab);
     let action = super::target::action(cx, &label, &a.target, tabs).unwrap_or(Value::Null);
     CellPlan { label, pos, action, icon, active }
 }

@@ -5,21 +5,20 @@
 use serde_json::{Value, json};
 use serde_saphyr::Spanned;
 
-use super::MAIN_TAB;
-use super::format::SWITCH_DATA_PREFIX;
-use super::limits::MAX_LABEL_LEN;
-use super::plan::{Cx, alias};
+use super::{Cx, MAIN_TAB, alias};
 use crate::content::is_dialable;
 use crate::flex::actions;
-use crate::validate::limits::MAX_URI_LEN;
+use bundle::limits::MAX_RICHMENU_LABEL_LEN;
+use bundle::limits::MAX_URI_LEN;
+use bundle::postback;
 
 /// The action of a button labelled `label` with target `t`; `tabs` are the defined tab names.
 /// `None` (after reporting why) when the target is not usable.
 pub fn action(cx: &mut Cx<'_>, label: &str, t: &Spanned<String>, tabs: &[&str]) -> Option<Value> {
     let pos = cx.spec.pos(t);
     let target = t.value.trim();
-    let max = MAX_LABEL_LEN;
-    if let Some(name) = target.strip_prefix(SWITCH_DATA_PREFIX) {
+    let max = MAX_RICHMENU_LABEL_LEN;
+    if let Some(name) = target.strip_prefix(postback::TAB) {
         if name != MAIN_TAB && !tabs.contains(&name) {
             let known: Vec<String> = std::iter::once(MAIN_TAB)
                 .chain(tabs.iter().copied())
@@ -36,7 +35,7 @@ pub fn action(cx: &mut Cx<'_>, label: &str, t: &Spanned<String>, tabs: &[&str]) 
             "type": "richmenuswitch",
             "label": clip(label, max),
             "richMenuAliasId": alias(name),
-            "data": format!("{SWITCH_DATA_PREFIX}{name}"),
+            "data": format!("{}{name}", postback::TAB),
         }));
     }
     if target.starts_with("https://") || target.starts_with("http://") {
@@ -73,9 +72,9 @@ fn content_action(
     let path = target.trim_matches('/').trim_end_matches(".md");
     let site = cx.site;
     let (data, title) = if let Some(p) = site.pages.get(path) {
-        (actions::page_data(path), p.title.as_str())
+        (postback::page(path), p.title.as_str())
     } else if let Some(s) = site.sections.get(path).filter(|_| !path.is_empty()) {
-        (actions::menu_data(path, 1), s.title.as_str())
+        (postback::menu(path, 1), s.title.as_str())
     } else {
         let all = site.sections.keys().chain(site.pages.keys()).filter(|p| !p.is_empty());
         let near = all
@@ -90,7 +89,7 @@ fn content_action(
         cx.error(pos, format!("ボタンの行き先「{target}」が見つかりません"), hint);
         return None;
     };
-    Some(actions::postback(label, &data, title, MAX_LABEL_LEN))
+    Some(actions::postback(label, &data, title, MAX_RICHMENU_LABEL_LEN))
 }
 
 fn clip(s: &str, max: usize) -> String {

@@ -188,7 +188,7 @@ fn drawn_png_has_the_exact_size_and_fits_line_limit() {
             .collect();
         let png = draw::encode_png(&draw::draw(size, &cells, 60.0));
         assert_eq!(png_size(&png), size);
-        assert!(png.len() <= limits::MAX_IMAGE_BYTES, "{} bytes", png.len());
+        assert!(png.len() <= bundle::limits::MAX_IMAGE_BYTES, "{} bytes", png.len());
         assert_eq!(check_image(&png, size), Vec::<String>::new());
         let decoded = Pixmap::decode_png(&png).expect("decodes");
         assert_eq!((decoded.width(), decoded.height()), size);
@@ -229,6 +229,6 @@ fn check_image_reads_size_and_bytes() {
     assert_eq!(check_image(&png, (2500, 843)).len(), 1);
     assert_eq!(check_image(b"GIF89a....", (800, 250)).len(), 1);
     let mut big = png.clone();
-    big.resize(limits::MAX_IMAGE_BYTES + 1, 0);
+    big.resize(bundle::limits::MAX_IMAGE_BYTES + 1, 0);
     assert_eq!(check_image(&big, (800, 250)).len(), 1);
 }

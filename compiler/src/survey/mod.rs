@@ -3,7 +3,7 @@
 //!
 //! - [`spec`] is the front matter as written and its checks (done while loading the page);
 //! - this module renders the survey and its replies, checks that ids are unique, and fills
-//!   the bundle's [`surveys`](crate::bundle::Bundle::surveys);
+//!   the bundle's [`surveys`](bundle::Bundle::surveys);
 //! - [`format`](mod@format) is what goes into the bundle for the runtime and for notices.
 //!
 //! Replies (all validated like every other reply):
@@ -13,25 +13,23 @@
 //! - `survey:<id>:<index>` — thanks, then the follow-up prompt when `followup` is set. The
 //!   runtime journals the answer before it sends this.
 
-pub mod format;
-pub mod spec;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::bundle::{Blob, BlobBuilder};
+use bundle::limits::{MAX_CAROUSEL_BUBBLES, MAX_FLEX_LABEL_LEN};
+use bundle::{Blob, BlobBuilder};
+use bundle::{SurveyChoice, SurveyEntry, postback};
+
 use crate::content::{Page, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::flex::actions::{self, BUTTON_LABEL_MAX};
+use crate::flex::actions;
 use crate::flex::{self, PageView, Renderer};
-use crate::lookup::{self, CAROUSEL_MAX_BUBBLES, Draft, LookupError};
+use crate::lookup::{self, Draft, LookupError};
 use crate::markdown::{Block, Span};
-use crate::pipeline::resolve::image_view;
-
-pub use format::{ANSWER_PREFIX, SurveyChoice, SurveyEntry, answer_data, parse_answer_data};
-pub use spec::{Survey, SurveySpec, check};
+use crate::resolve::image_view;
+use crate::spec::survey::Survey;
 
 /// The first message of the reply to an answer.
 pub const THANKS: &str =
@@ -70,7 +68,12 @@ pub fn drafts(
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let action = actions::postback(c, &answer_data(&survey.id, i), c, BUTTON_LABEL_MAX);
+            let action = actions::postback(
+                c,
+                &postback::survey_answer(&survey.id, i),
+                c,
+                MAX_FLEX_LABEL_LEN,
+            );
             json!({ "action": action, "secondary": true })
         })
         .collect();
@@ -96,7 +99,7 @@ pub fn drafts(
             too_long(format!("{}番目のまとまりが大きすぎて1枚に収まりません", i + 1))
         }
     })?;
-    if bubbles.len() > CAROUSEL_MAX_BUBBLES {
+    if bubbles.len() > MAX_CAROUSEL_BUBBLES {
         return Err(too_long("アンケートのページの本文が長すぎます".into()));
     }
     let container = match bubbles.len() {
@@ -108,11 +111,11 @@ pub fn drafts(
     let section = page.section.clone();
     let draft = |messages| Draft { messages, quick_reply: section.clone(), file: file.clone() };
     let mut out =
-        vec![(actions::page_data(&page.path), draft(vec![flex::flex_message(&alt, container)]))];
+        vec![(postback::page(&page.path), draft(vec![flex::flex_message(&alt, container)]))];
     let mut thanks = vec![flex::text_message(THANKS)];
     thanks.extend(survey.followup.as_deref().map(flex::text_message));
     for i in 0..survey.choices.len() {
-        out.push((answer_data(&survey.id, i), draft(thanks.clone())));
+        out.push((postback::survey_answer(&survey.id, i), draft(thanks.clone())));
     }
     Ok(out)
 }
@@ -145,7 +148,7 @@ pub fn add_blobs<'a>(
     for page in site.pages.values() {
         let Some(survey) = &page.survey else { continue };
         let (Some(page_json), Some(thanks)) =
-            (reply(&actions::page_data(&page.path)), reply(&answer_data(&survey.id, 0)))
+            (reply(&postback::page(&page.path)), reply(&postback::survey_answer(&survey.id, 0)))
         else {
             continue;
         };

@@ -5,9 +5,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::bundle::Bundle;
-use crate::validate::limits;
+use crate::validate;
 use crate::{BuildOptions, pipeline};
+use bundle::Bundle;
 
 const ACCOUNT: &str =
     "---\ntitle: テスト市 子育てLINE\nfallback: みつかりませんでした。\n---\nようこそ。\n";
@@ -49,10 +49,10 @@ survey:
 1分で終わります。
 ";
 
-fn messages(b: &Bundle, blob: &crate::bundle::Blob) -> Vec<Value> {
+fn messages(b: &Bundle, blob: &bundle::Blob) -> Vec<Value> {
     let v = b.messages_value(blob);
     let list = v.as_array().expect("array").clone();
-    let violations = limits::check_messages(&list);
+    let violations = validate::check_messages(&list);
     assert!(violations.is_empty(), "{violations:#?}");
     list
 }

@@ -4,14 +4,14 @@
 
 use serde_json::{Map, Value};
 
-use super::limits::{
+use super::values::{
+    Checker, at, grapheme_len, is_percent_encoded, not_allowed, scheme, too_long, utf16_len,
+};
+use bundle::limits::{
     DATETIME_MODES, FLEX_ACTION_TYPES, INPUT_OPTIONS, MAX_CLIPBOARD_TEXT_LEN,
     MAX_DATETIME_DATA_LEN, MAX_DISPLAY_TEXT_LEN, MAX_FILL_IN_TEXT_LEN, MAX_FLEX_LABEL_LEN,
     MAX_MESSAGE_ACTION_TEXT_LEN, MAX_POSTBACK_DATA_LEN, MAX_POSTBACK_TEXT_LEN,
     MAX_QUICK_REPLY_LABEL_LEN, MAX_URI_LEN, QUICK_REPLY_ACTION_TYPES, URI_SCHEMES,
-};
-use super::values::{
-    Checker, at, grapheme_len, is_percent_encoded, not_allowed, scheme, too_long, utf16_len,
 };
 
 /// Where an action sits; decides the allowed types and the label rule (line-api.md §4.5).

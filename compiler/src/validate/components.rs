@@ -3,22 +3,22 @@
 //! A parent decides which child types it accepts (box layouts, text → span, hero → video);
 //! [`check_component`] then checks the component's own properties. Recursion only goes
 //! through boxes, and callers have already refused values nested deeper than
-//! [`MAX_JSON_DEPTH`](super::limits::MAX_JSON_DEPTH), so the stack stays bounded.
+//! [`MAX_JSON_DEPTH`](super::MAX_JSON_DEPTH), so the stack stays bounded.
 
 use serde_json::{Map, Value};
 
 use super::actions::{Place, check_action};
-use super::limits::{
+use super::values::{
+    Checker, Units, aspect_ratio_problem, at, index, is_percent, is_rgb, is_rgb_or_rgba,
+    not_allowed,
+};
+use bundle::limits::{
     ADJUST_MODES, ALIGN_ITEMS, ALIGNS, ASPECT_MODES, BACKGROUND_TYPES, BASELINE_BOX_CHILDREN,
     BASELINE_FORBIDDEN_CHILD_PROPS, BORDER_WIDTHS, BOX_LAYOUTS, BUTTON_HEIGHTS, BUTTON_STYLES,
     COMPONENT_TYPES, CORNER_RADII, DECORATIONS, GRAVITIES, IMAGE_SIZES, JUSTIFY_CONTENTS,
     LINEAR_BOX_CHILDREN, MAX_ASPECT_HEIGHT_FACTOR, MAX_ASPECT_RATIO_SIDE, MAX_FLEX_IMAGE_URL_LEN,
     MAX_GRADIENT_ANGLE_DEG, MAX_GRADIENT_CENTER_PERCENT, POSITIONS, SPACING_KEYWORDS, TEXT_SIZES,
     TEXT_STYLES, WEIGHTS,
-};
-use super::values::{
-    Checker, Units, aspect_ratio_problem, at, index, is_percent, is_rgb, is_rgb_or_rgba,
-    not_allowed,
 };
 
 /// Reads a component's `type`, recording a violation when it is missing or unknown.

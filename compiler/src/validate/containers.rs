@@ -5,11 +5,12 @@ use serde_json::{Map, Value};
 
 use super::actions::{Place, check_action};
 use super::components::{check_box_at, check_component, component_type};
-use super::limits::{
+use bundle::limits::{
     BUBBLE_DIRECTIONS, BUBBLE_SIZES, DEFAULT_BUBBLE_SIZE, HERO_TYPES, MAX_BUBBLE_BYTES,
-    MAX_CAROUSEL_BUBBLES, MAX_CAROUSEL_BYTES, MAX_JSON_DEPTH, MIN_CAROUSEL_BUBBLES,
-    VIDEO_BUBBLE_SIZES,
+    MAX_CAROUSEL_BUBBLES, MAX_CAROUSEL_BYTES, MIN_CAROUSEL_BUBBLES, VIDEO_BUBBLE_SIZES,
 };
+
+use super::MAX_JSON_DEPTH;
 use super::values::{Checker, at, index, is_rgb, nesting_depth, not_allowed};
 
 /// Checks a bubble or carousel at `ptr`.

@@ -5,12 +5,12 @@ use serde_json::{Map, Value};
 
 use super::actions::{Place, check_action};
 use super::containers::{check_container, depth_ok};
-use super::limits::{
+use super::values::{Checker, at, index, not_allowed, too_long, utf16_len};
+use bundle::limits::{
     MAX_ALT_TEXT_LEN, MAX_IMAGE_MESSAGE_URL_LEN, MAX_MESSAGES, MAX_QUICK_REPLY_IMAGE_URL_LEN,
     MAX_QUICK_REPLY_ITEMS, MAX_SENDER_ICON_URL_LEN, MAX_SENDER_NAME_LEN, MAX_TEXT_LEN,
     MESSAGE_TYPES, MIN_MESSAGES,
 };
-use super::values::{Checker, at, index, not_allowed, too_long, utf16_len};
 
 /// Checks a request's `messages` array; pointers start at the array.
 pub(crate) fn check_messages(ck: &mut Checker, msgs: &[Value]) {

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use super::limits::Violation;
+use super::Violation;
 
 /// Collects violations while a message is walked; pointers are JSON pointers (RFC 6901).
 #[derive(Debug, Default)]

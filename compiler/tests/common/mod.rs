@@ -3,12 +3,10 @@
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::PathBuf;
 
-use compiler::bundle::Bundle;
-use compiler::validate::{limits, schema::OpenApi};
-use compiler::{BuildOptions, pipeline};
+use bundle::Bundle;
+use compiler::BuildOptions;
 use serde_json::Value;
 
 /// The day tests treat as today (fixed, so `expires` tests do not depend on the clock).
@@ -67,7 +65,7 @@ impl Site {
 
     /// Compiles in memory; panics with the diagnostics on failure.
     pub fn bundle(&self) -> Bundle {
-        match pipeline::compile(&self.options()) {
+        match compiler::compile(&self.options()) {
             Ok((out, _)) => out.bundle,
             Err(d) => panic!("build failed:\n{}", self.relative(&d.to_string())),
         }
@@ -75,7 +73,7 @@ impl Site {
 
     /// Compiles and returns every diagnostic, with the temp dir shown as `content/…`.
     pub fn errors(&self) -> String {
-        match pipeline::compile(&self.options()) {
+        match compiler::compile(&self.options()) {
             Ok(_) => panic!("build unexpectedly succeeded"),
             Err(d) => self.relative(&d.to_string()),
         }
@@ -84,18 +82,6 @@ impl Site {
     fn relative(&self, text: &str) -> String {
         text.replace(&format!("{}/", self.dir.path().display()), "")
     }
-}
-
-/// LINE's OpenAPI spec, from `shared/` beside the repository (as CI lays it out).
-pub fn openapi() -> &'static OpenApi {
-    static SPEC: OnceLock<OpenApi> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../shared/line-openapi/messaging-api.yml");
-        let text =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        OpenApi::from_yaml(&text).expect("LINE's spec parses")
-    })
 }
 
 /// The messages of a reply with asset URLs as served, checked against LINE's schema and limits.
@@ -114,13 +100,13 @@ pub fn checked_messages(bundle: &Bundle, key: &str) -> Value {
 pub fn assert_line_valid(messages: &Value) {
     let served = serde_json::to_string(messages)
         .expect("json")
-        .replace(compiler::bundle::ASSET_URL_PREFIX, "https://example.jp/assets/");
+        .replace(bundle::ASSET_URL_PREFIX, "https://example.jp/assets/");
     let messages: Value = serde_json::from_str(&served).expect("json");
     let request = serde_json::json!({ "replyToken": "abc", "messages": messages });
-    let problems = openapi().validate("ReplyMessageRequest", &request);
+    let problems = openapi::problems("ReplyMessageRequest", &request);
     assert!(problems.is_empty(), "schema problems: {problems:#?}");
     let list: Vec<Value> = messages.as_array().expect("array").clone();
-    let violations = limits::check_messages(&list);
+    let violations = compiler::check_messages(&list);
     assert!(violations.is_empty(), "limit violations: {violations:#?}");
 }
 

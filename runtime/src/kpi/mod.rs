@@ -6,7 +6,6 @@
 //! - [`salt`](Salt) turns LINE user IDs into salted hashes, the only form a user is stored in;
 //! - [`writer`](Writer) appends with group commit, one file per day in Japan and replica;
 //! - `followups` remembers who was just asked for a free comment;
-//! - [`day`](Day) is the calendar in Japan time.
 //!
 //! What is recorded, from each webhook event: follows and unfollows (with the user hash),
 //! survey answers and comments (user hash, survey, choice or text), taps on known postbacks
@@ -14,7 +13,6 @@
 //! before the webhook is answered; everything else is written in the same batches without
 //! anyone waiting for it.
 
-mod day;
 mod followups;
 mod record;
 mod salt;
@@ -23,13 +21,12 @@ mod writer;
 use std::io;
 use std::path::Path;
 
-use compiler::bundle::{Blob, Bundle};
-use compiler::search::normalize;
-use compiler::survey::parse_answer_data;
+use bundle::postback::parse_survey_answer;
+use bundle::search::normalize;
+use bundle::{Blob, Bundle};
 
 use crate::webhook::Event;
 
-pub use day::{BadDay, Day, now_millis};
 pub use followups::WINDOW as COMMENT_WINDOW;
 pub use record::Record;
 pub use salt::{SALT_FILE, Salt};
@@ -103,7 +100,7 @@ impl Kpi {
                 if let Some(user) = &user {
                     self.followups.cancel(user);
                 }
-                if let Some((id, choice)) = parse_answer_data(data) {
+                if let Some((id, choice)) = parse_survey_answer(data) {
                     let survey = bundle.surveys.get(id)?;
                     let picked = survey.choices.get(choice)?;
                     let user = user?;
@@ -177,7 +174,7 @@ impl Kpi {
 
 /// The event's own time, or now when LINE sent none.
 fn timestamp(event: &Event) -> i64 {
-    event.timestamp.unwrap_or_else(now_millis)
+    event.timestamp.unwrap_or_else(bundle::japan::now_millis)
 }
 
 /// The replica's name in journal file names: `OYAKO_INSTANCE`, else the host name, reduced to

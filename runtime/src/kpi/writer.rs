@@ -20,9 +20,9 @@ use std::thread::JoinHandle;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::day::Day;
 use super::record::Record;
 use crate::journal::Journal;
+use jiff::civil::Date;
 
 /// Directory of the KPI journals inside the state directory.
 pub const JOURNAL_DIR: &str = "journal";
@@ -135,12 +135,12 @@ impl Drop for Writer {
 struct Files {
     dir: PathBuf,
     instance: String,
-    open: Option<(Day, Journal)>,
+    open: Option<(Date, Journal)>,
 }
 
 impl Files {
     /// The journal of `day`, opened (and the previous day's closed) when the day changes.
-    fn journal(&mut self, day: Day) -> io::Result<&Journal> {
+    fn journal(&mut self, day: Date) -> io::Result<&Journal> {
         if self.open.as_ref().is_none_or(|(d, _)| *d != day) {
             let path = self.dir.join(format!("{day}.{}.jsonl", self.instance));
             self.open = Some((day, Journal::open(&path)?));
@@ -166,7 +166,7 @@ fn run(mut rx: mpsc::Receiver<Item>, mut files: Files, stats: &WriterStats) {
         let records: Vec<&Record> = batch.iter().filter_map(|i| i.record.as_ref()).collect();
         let result = match records.is_empty() {
             true => Ok(()),
-            false => files.journal(Day::today()).and_then(|j| j.append(&records)),
+            false => files.journal(bundle::japan::today()).and_then(|j| j.append(&records)),
         };
         let written = records.len() as u64;
         let result = match result {
@@ -218,7 +218,8 @@ mod tests {
         let stats = writer.stats();
         assert_eq!(stats.records.load(Ordering::Relaxed), 201);
         assert!(stats.syncs.load(Ordering::Relaxed) <= 201);
-        let path = dir.path().join(JOURNAL_DIR).join(format!("{}.test.jsonl", Day::today()));
+        let path =
+            dir.path().join(JOURNAL_DIR).join(format!("{}.test.jsonl", bundle::japan::today()));
         let read: journal::Contents<Record> = journal::read(&path).unwrap();
         assert_eq!(read.records.len(), 201);
         let mut seen: Vec<i64> = read.records.iter().map(Record::ts).collect();
@@ -234,7 +235,7 @@ mod tests {
             assert!(writer.record(tap(n)));
         }
         drop(writer);
-        let path = dir.path().join(JOURNAL_DIR).join(format!("{}.a.jsonl", Day::today()));
+        let path = dir.path().join(JOURNAL_DIR).join(format!("{}.a.jsonl", bundle::japan::today()));
         let read: journal::Contents<Record> = journal::read(&path).unwrap();
         assert_eq!(read.records.len(), 50);
     }

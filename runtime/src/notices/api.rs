@@ -7,8 +7,8 @@
 
 use std::time::Duration;
 
+use bundle::{ASSET_URL_PREFIX, Notice};
 use bytes::Bytes;
-use compiler::bundle::{ASSET_URL_PREFIX, Notice};
 use http::Method;
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -23,7 +23,7 @@ pub const BROADCAST_PATH: &str = "/v2/bot/message/broadcast";
 pub const NARROWCAST_PATH: &str = "/v2/bot/message/narrowcast";
 /// Push to one user.
 pub const PUSH_PATH: &str = "/v2/bot/message/push";
-/// Multicast to up to [`MULTICAST_MAX`] users.
+/// Multicast to up to [`MAX_MULTICAST_RECIPIENTS`](bundle::limits::MAX_MULTICAST_RECIPIENTS) users.
 pub const MULTICAST_PATH: &str = "/v2/bot/message/multicast";
 /// Monthly message quota (line-api.md §6.4).
 pub const QUOTA_PATH: &str = "/v2/bot/message/quota";
@@ -31,8 +31,6 @@ pub const QUOTA_PATH: &str = "/v2/bot/message/quota";
 pub const CONSUMPTION_PATH: &str = "/v2/bot/message/quota/consumption";
 /// Friend counts by day (line-api.md §6.5).
 pub const FOLLOWERS_PATH: &str = "/v2/bot/insight/followers";
-/// Most users in one multicast (line-api.md §3.2).
-pub const MULTICAST_MAX: usize = 500;
 /// Most characters of LINE's error text kept.
 const MAX_DETAIL: usize = 600;
 
@@ -164,8 +162,8 @@ impl Api {
         let used = get(CONSUMPTION_PATH.into())
             .await
             .and_then(|v| v["totalUsage"].as_u64().ok_or_else(|| format!("unexpected {v}")));
-        let day = now.to_zoned_datetime(super::schedule::japan()).date();
-        let day = day.yesterday().unwrap_or(day).strftime("%Y%m%d").to_string();
+        let day = bundle::japan::date_of(now);
+        let day = bundle::japan::compact(day.yesterday().unwrap_or(day));
         let reach = get(format!("{FOLLOWERS_PATH}?date={day}")).await.and_then(|v| {
             match (v["status"].as_str(), v["followers"].as_u64(), v["blocks"].as_u64()) {
                 (Some("ready"), Some(f), b) => Ok(f.saturating_sub(b.unwrap_or(0))),
@@ -248,7 +246,7 @@ pub fn notice_request(n: &Notice, key: &str, public_url: Option<&str>) -> Planne
     }
 }
 
-/// Test sends to staff phones: one push, or multicasts of up to [`MULTICAST_MAX`] users.
+/// Test sends to staff phones: one push, or multicasts of up to [`MAX_MULTICAST_RECIPIENTS`](bundle::limits::MAX_MULTICAST_RECIPIENTS) users.
 pub fn test_requests(
     n: &Notice,
     to: &[String],
@@ -268,7 +266,7 @@ pub fn test_requests(
     match to {
         [one] => vec![post(PUSH_PATH, json!({ "to": one, "messages": messages }), 0)],
         many => many
-            .chunks(MULTICAST_MAX)
+            .chunks(bundle::limits::MAX_MULTICAST_RECIPIENTS)
             .enumerate()
             .map(|(i, chunk)| post(MULTICAST_PATH, json!({ "to": chunk, "messages": messages }), i))
             .collect(),

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use compiler::bundle::Notice;
+use bundle::Notice;
 use jiff::Timestamp;
 
 use super::api::{self, Api, ApiConfig, describe, notice_request, test_requests};
-use super::schedule::{self, Decision, History, Policy, Status, japan, retry_key, uuid_of};
+use super::schedule::{self, Decision, History, Policy, Status, retry_key, uuid_of};
 use super::send::{Attempt, Scheduler, journal_path, read_histories};
 
 /// How long `oyako send` keeps retrying before leaving the rest to `oyako serve`.
@@ -153,9 +153,7 @@ fn dry_run(
     if opts.to.is_empty() {
         println!("# 送信前に今月の上限を確認します: GET {}{}", config.api_base, api::QUOTA_PATH);
     }
-    if config.public_url.is_none()
-        && n.messages.to_string().contains(compiler::bundle::ASSET_URL_PREFIX)
-    {
+    if config.public_url.is_none() && n.messages.to_string().contains(bundle::ASSET_URL_PREFIX) {
         println!("# OYAKO_PUBLIC_URL が設定されていないため、画像を省いて送ります");
     }
     for req in requests {
@@ -285,7 +283,7 @@ async fn test_send(
 }
 
 fn load_notices(dir: &Path) -> Result<Vec<Notice>, String> {
-    compiler::bundle::load(dir)
+    bundle::load(dir)
         .map(|b| b.notices)
         .map_err(|e| format!("バンドル {} を読めません（oyako build を先に）: {e}", dir.display()))
 }
@@ -312,7 +310,7 @@ fn is_user_id(s: &str) -> bool {
 
 /// `2026-12-05 09:00` in Japan.
 fn jst(t: Timestamp) -> String {
-    t.to_zoned_datetime(japan()).strftime("%Y-%m-%d %H:%M").to_string()
+    t.to_zoned_datetime(bundle::japan::zone()).strftime("%Y-%m-%d %H:%M").to_string()
 }
 
 fn record_time(s: &str) -> String {

@@ -1,7 +1,7 @@
 //! Direct mail: pages with `notify:` pushed to friends at their time, exactly once.
 //!
 //! The bundle carries each notice's messages, schedule and hash
-//! ([`compiler::bundle::Notice`]); the state directory carries what happened to them, in the
+//! ([`bundle::Notice`]); the state directory carries what happened to them, in the
 //! fsynced journal `notices.jsonl` (see [`crate::journal`]). Nothing else is remembered, so a
 //! restart, a crash or a second replica changes nothing: the journal and LINE's retry keys
 //! (line-api.md §3.3) keep every notice to one delivery.

@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use compiler::bundle::Notice;
+use bundle::Notice;
 use jiff::Timestamp;
 use jiff::civil::Time;
 use serde::{Deserialize, Serialize};
@@ -117,7 +117,7 @@ impl QuietHours {
 
     /// Whether `t` is in the quiet hours.
     pub fn contains(&self, t: Timestamp) -> bool {
-        let time = t.to_zoned_datetime(japan()).time();
+        let time = t.to_zoned_datetime(bundle::japan::zone()).time();
         match self.start < self.end {
             true => self.start <= time && time < self.end,
             false => time >= self.start || time < self.end,
@@ -129,18 +129,15 @@ impl QuietHours {
         if !self.contains(t) {
             return t;
         }
-        let zoned = t.to_zoned_datetime(japan());
+        let zoned = t.to_zoned_datetime(bundle::japan::zone());
         let mut date = zoned.date();
         if zoned.time() >= self.end {
             date = date.tomorrow().unwrap_or(date);
         }
-        date.to_datetime(self.end).to_zoned_datetime(japan()).map_or(t, |z| z.timestamp())
+        date.to_datetime(self.end)
+            .to_zoned_datetime(bundle::japan::zone())
+            .map_or(t, |z| z.timestamp())
     }
-}
-
-/// Japan's time zone (no DST since 1951, so fixed +09:00 is exact).
-pub fn japan() -> jiff::tz::TimeZone {
-    compiler::notices::japan()
 }
 
 /// What happened to a notice, one journal line each.

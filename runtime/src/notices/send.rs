@@ -17,7 +17,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use compiler::bundle::Notice;
+use bundle::Notice;
 use jiff::Timestamp;
 
 use super::api::{Answer, Api, error_detail, notice_request, retry_after};

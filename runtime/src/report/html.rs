@@ -7,7 +7,6 @@
 use std::fmt::Write as _;
 
 use super::{FRIENDS_GOAL, LineFriends, Report, SATISFIED_GOAL, SurveyStats, percent, period_text};
-use crate::kpi::Day;
 
 /// Searches and taps listed (the CSV has all).
 const TOP: usize = 50;
@@ -44,9 +43,8 @@ pub fn esc(s: &str) -> String {
 
 /// `2026-11-27 10:15` in Japan.
 pub fn jst_time(ms: i64) -> String {
-    let day = Day::of_millis(ms);
-    let minutes = (ms - day.start_millis()) / 60_000;
-    format!("{day} {:02}:{:02}", minutes / 60, minutes % 60)
+    let t = jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    t.to_zoned_datetime(bundle::japan::zone()).strftime("%Y-%m-%d %H:%M").to_string()
 }
 
 /// Renders the page.

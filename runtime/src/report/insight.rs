@@ -8,7 +8,7 @@
 use serde::Deserialize;
 
 use crate::api::Api;
-use crate::kpi::Day;
+use jiff::civil::Date;
 
 /// What LINE said about the number of friends.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub enum LineFriends {
     /// LINE's answer for `day`.
     Answer {
         /// The day asked for.
-        day: Day,
+        day: Date,
         /// `ready`, `unready` or `out_of_service`.
         status: String,
         /// Friends ever added (when ready).
@@ -45,7 +45,7 @@ struct Followers {
 }
 
 /// Asks LINE for the friends of `day`, reading the token and API base through `env`.
-pub fn fetch(env: impl Fn(&str) -> Option<String>, day: Day) -> LineFriends {
+pub fn fetch(env: impl Fn(&str) -> Option<String>, day: Date) -> LineFriends {
     if env("LINE_CHANNEL_ACCESS_TOKEN").is_none_or(|t| t.trim().is_empty()) {
         return LineFriends::NotAsked;
     }
@@ -53,7 +53,7 @@ pub fn fetch(env: impl Fn(&str) -> Option<String>, day: Day) -> LineFriends {
         Ok(r) => r,
         Err(e) => return LineFriends::Failed(e.to_string()),
     };
-    let path = format!("/v2/bot/insight/followers?date={}", day.compact());
+    let path = format!("/v2/bot/insight/followers?date={}", bundle::japan::compact(day));
     let answer = runtime.block_on(async {
         let api = Api::from_env(&env)?;
         api.get::<Followers>(&path).await

@@ -20,9 +20,7 @@ mod wilson;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use compiler::bundle::Bundle;
-
-use crate::kpi::Day;
+use bundle::Bundle;
 
 pub use insight::LineFriends;
 pub use tables::{ChoiceCount, CommentRow, FriendsDay, Period, SurveyStats, Tables, TapCount};
@@ -78,7 +76,8 @@ pub fn build(opts: &ReportOptions, env: impl Fn(&str) -> Option<String>) -> anyh
     let read = read::read(&opts.state_dirs)?;
     let bundle = opts.bundle.as_deref().map(load_bundle).transpose()?;
     let tables = tables::tables(&read.records, opts.period, bundle.as_ref());
-    let line = insight::fetch(env, Day::today().pred());
+    let line =
+        insight::fetch(env, bundle::japan::today().yesterday().unwrap_or(jiff::civil::Date::MIN));
     Ok(Report {
         period: opts.period,
         tables,
@@ -87,7 +86,7 @@ pub fn build(opts: &ReportOptions, env: impl Fn(&str) -> Option<String>) -> anyh
         records: read.records.len(),
         skipped: read.skipped,
         duplicates: read.duplicates,
-        made_at: crate::kpi::now_millis(),
+        made_at: bundle::japan::now_millis(),
     })
 }
 
@@ -119,8 +118,7 @@ impl Report {
 }
 
 fn load_bundle(dir: &Path) -> anyhow::Result<Bundle> {
-    compiler::bundle::load(dir)
-        .with_context(|| format!("cannot load the bundle in {}", dir.display()))
+    bundle::load(dir).with_context(|| format!("cannot load the bundle in {}", dir.display()))
 }
 
 /// `85.0%`.

@@ -7,17 +7,19 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use compiler::bundle::Bundle;
-use compiler::survey::parse_answer_data;
+use bundle::Bundle;
+use bundle::postback::parse_survey_answer;
 
 use super::wilson::wilson95;
-use crate::kpi::{Day, Record};
+use jiff::civil::Date;
+
+use crate::kpi::Record;
 
 /// Friends on one day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FriendsDay {
     /// The day.
-    pub day: Day,
+    pub day: Date,
     /// Follow events (new friends and unblocks).
     pub follows: u64,
     /// Unfollow events (blocks).
@@ -119,14 +121,14 @@ pub struct Tables {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Period {
     /// First day.
-    pub from: Option<Day>,
+    pub from: Option<Date>,
     /// Last day.
-    pub to: Option<Day>,
+    pub to: Option<Date>,
 }
 
 impl Period {
     /// Whether `day` is inside.
-    pub fn contains(&self, day: Day) -> bool {
+    pub fn contains(&self, day: Date) -> bool {
         self.from.is_none_or(|f| day >= f) && self.to.is_none_or(|t| day <= t)
     }
 }
@@ -143,13 +145,13 @@ pub fn tables(records: &[Record], period: Period, bundle: Option<&Bundle>) -> Ta
 }
 
 fn in_period(r: &Record, period: Period) -> bool {
-    period.contains(Day::of_millis(r.ts()))
+    period.contains(bundle::japan::date_of_millis(r.ts()))
 }
 
 fn friends(records: &[Record], period: Period) -> Vec<FriendsDay> {
-    let mut per_day: BTreeMap<Day, (u64, u64)> = BTreeMap::new();
+    let mut per_day: BTreeMap<Date, (u64, u64)> = BTreeMap::new();
     for r in records {
-        let day = Day::of_millis(r.ts());
+        let day = bundle::japan::date_of_millis(r.ts());
         match r {
             Record::Follow { .. } => per_day.entry(day).or_default().0 += 1,
             Record::Unfollow { .. } => per_day.entry(day).or_default().1 += 1,
@@ -166,7 +168,8 @@ fn friends(records: &[Record], period: Period) -> Vec<FriendsDay> {
         let (follows, unfollows) = per_day.get(&day).copied().unwrap_or_default();
         cumulative += follows as i64 - unfollows as i64;
         rows.push(FriendsDay { day, follows, unfollows, cumulative });
-        day = day.succ();
+        let Ok(next) = day.tomorrow() else { break };
+        day = next;
     }
     rows
 }
@@ -271,14 +274,14 @@ fn describe(key: &str, bundle: Option<&Bundle>) -> String {
     if let Some(page) = page {
         return page.title.clone();
     }
-    if let Some((id, index)) = parse_answer_data(key) {
+    if let Some((id, index)) = parse_survey_answer(key) {
         let label = bundle
             .and_then(|b| b.surveys.get(id))
             .and_then(|s| s.choices.get(index))
             .map_or_else(|| index.to_string(), |c| c.label.clone());
         return format!("アンケート {id}: {label}");
     }
-    match key.strip_prefix(compiler::bundle::postback::MENU) {
+    match key.strip_prefix(bundle::postback::MENU) {
         Some("") => "トップメニュー".to_string(),
         Some(path) => format!("メニュー {path}"),
         None => String::new(),
@@ -346,8 +349,10 @@ mod tests {
             follow(T0 + 6, "c"),
             Record::Unfollow { ts: T0 + 2 * DAY, user: "a".into(), ev: None },
         ];
-        let period =
-            Period { from: Some(Day::of_millis(T0)), to: Some(Day::of_millis(T0 + 2 * DAY)) };
+        let period = Period {
+            from: Some(bundle::japan::date_of_millis(T0)),
+            to: Some(bundle::japan::date_of_millis(T0 + 2 * DAY)),
+        };
         let rows = friends(&records, period);
         let got: Vec<(String, u64, u64, i64, i64)> = rows
             .iter()
@@ -381,7 +386,7 @@ mod tests {
             s.choices.iter().map(|c| (c.index, c.label.as_str(), c.count)).collect();
         assert_eq!(counts, [(0, "満足", 2), (1, "", 0), (2, "不満", 1)]);
         assert_eq!(s.share(), Some(2.0 / 3.0));
-        let before = Period { from: None, to: Some(Day::of_millis(T0 - DAY)) };
+        let before = Period { from: None, to: Some(bundle::japan::date_of_millis(T0 - DAY)) };
         assert!(surveys(&records, before, None).is_empty());
     }
 

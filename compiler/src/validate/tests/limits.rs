@@ -4,9 +4,9 @@
 use serde_json::{Value, json};
 
 use super::{all_pointers, nested_boxes, odd_values, valid_flex_message, with, without};
-use crate::validate::limits::{
-    MAX_BUBBLE_BYTES, MAX_CAROUSEL_BYTES, Violation, check_container, check_message, check_messages,
-};
+use bundle::limits::{MAX_BUBBLE_BYTES, MAX_CAROUSEL_BYTES};
+
+use crate::validate::{Violation, check_container, check_message, check_messages};
 
 const BODY: &str = "/contents/body/contents";
 const BUTTON: &str = "/contents/footer/contents/0";

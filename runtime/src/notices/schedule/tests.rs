@@ -3,14 +3,15 @@
 use super::*;
 
 fn t(s: &str) -> Timestamp {
-    compiler::notices::parse_time(s).expect("time")
+    let local: jiff::civil::DateTime = s.parse().expect("time");
+    local.to_zoned_datetime(bundle::japan::zone()).expect("in range").timestamp()
 }
 
 fn notice(at: &str, force: bool) -> Notice {
     Notice {
         id: "events/a".into(),
         title: "A".into(),
-        at: compiler::notices::format_japan(t(at)),
+        at: bundle::japan::format(t(at)),
         audience: "all".into(),
         filter: None,
         force,

@@ -1,0 +1,181 @@
+//! The manifest, `bundle.json`: the reply table and everything else the runtime indexes.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::blob::{self, Blob, BlobError};
+use crate::notice::Notice;
+use crate::richmenu::RichMenuBundle;
+use crate::search::SearchIndex;
+use crate::survey::SurveyEntry;
+
+/// Version of the on-disk format; the runtime refuses a bundle with another version.
+pub const FORMAT_VERSION: u32 = 1;
+/// File name of the manifest inside the bundle directory.
+pub const MANIFEST: &str = "bundle.json";
+/// File name of the compressed replies inside the bundle directory.
+pub const REPLIES: &str = "replies.lz4";
+/// Directory of copied assets inside the bundle directory.
+pub const ASSETS_DIR: &str = "assets";
+/// Prefix of image URLs that point at bundle assets.
+///
+/// The https address a deployment is reachable at is not known at build time, so asset URLs
+/// are written as `oyako-asset:/<file>` and the runtime replaces the prefix once, at load time,
+/// with `{OYAKO_PUBLIC_URL}/assets/` (see [`Bundle::rewrite_asset_urls`]).
+pub const ASSET_URL_PREFIX: &str = "oyako-asset:/";
+
+/// The whole compiled account.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Bundle {
+    /// Must equal [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// SHA-256 (hex) of the manifest and replies; shown in `/metrics`.
+    pub content_hash: String,
+    /// Account name (`content/_index.md` `title`).
+    pub title: String,
+    /// Replies that are not reached by a postback.
+    pub special: SpecialReplies,
+    /// Postback data → reply.
+    pub postbacks: BTreeMap<String, Blob>,
+    /// Normalised text (see [`crate::search::normalize`]) → postback data whose reply answers it.
+    pub keywords: BTreeMap<String, String>,
+    /// Every page, in search-index order.
+    pub pages: Vec<PageEntry>,
+    /// Free-text search over `pages`.
+    pub search: SearchIndex,
+    /// How search answers are assembled.
+    pub search_reply: SearchReply,
+    /// Files under `assets/`, relative, sorted.
+    pub assets: Vec<String>,
+    /// The shared LZ4 dictionary, stored uncompressed in the replies file.
+    pub dictionary: Blob,
+    /// The rich menus and their files under `richmenu/`, when `content/_index.md` has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub richmenu: Option<RichMenuBundle>,
+    /// Surveys by id (see [`crate::SurveyEntry`]); their answers are journalled by the runtime.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub surveys: BTreeMap<String, SurveyEntry>,
+    /// Pages also sent to friends as notices, by id (see [`crate::Notice`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
+    /// Contents of `replies.lz4`.
+    #[serde(skip)]
+    pub replies: Vec<u8>,
+}
+
+/// Replies for events that carry no postback. Each blob holds a JSON array of messages.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SpecialReplies {
+    /// Sent on `follow`: the welcome message and the root menu.
+    pub follow: Blob,
+    /// Sent when a typed question matches nothing.
+    pub fallback: Blob,
+    /// Sent for a postback the bundle no longer knows (a tap on an old message).
+    pub unknown_postback: Blob,
+    /// Sent for stickers, images and other non-text messages.
+    pub unsupported_message: Blob,
+}
+
+/// A page as the runtime needs it: for search answers and per-page metrics.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PageEntry {
+    /// Content path, e.g. `ninshin/boshi-techo`.
+    pub path: String,
+    /// Page title.
+    pub title: String,
+    /// Postback data that opens the page.
+    pub postback: String,
+    /// A small bubble (title, summary, open button) used in search-result carousels.
+    pub card: Blob,
+}
+
+/// The fixed parts of a search answer: one Flex carousel message of page cards.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SearchReply {
+    /// JSON text before the first card: `[{"type":"flex","altText":"…","contents":{"type":"carousel","contents":[`.
+    pub head: String,
+    /// JSON text after the last card, closing the message (with its quick reply) and the array.
+    pub tail: String,
+    /// Most cards in one answer.
+    pub max_results: usize,
+}
+
+impl Bundle {
+    /// Appends the JSON array of messages stored in `reply` to `out`.
+    ///
+    /// This is decompression of bytes serialised at build time; it is what the runtime does per
+    /// tap. Every blob was checked when the bundle was loaded, so this cannot fail.
+    pub fn write_messages(&self, reply: &Blob, out: &mut Vec<u8>) {
+        blob::decompress_into(&self.replies, self.dictionary, *reply, out);
+    }
+
+    /// Appends the messages array of a search answer for `hits` (indices into `pages`).
+    pub fn write_search_messages(&self, hits: &[u32], out: &mut Vec<u8>) {
+        out.extend_from_slice(self.search_reply.head.as_bytes());
+        let cards = hits.iter().filter_map(|&i| self.pages.get(i as usize));
+        for (n, page) in cards.take(self.search_reply.max_results).enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            self.write_messages(&page.card, out);
+        }
+        out.extend_from_slice(self.search_reply.tail.as_bytes());
+    }
+
+    /// The messages of `reply` as a JSON value (for tests, preview and validation).
+    pub fn messages_value(&self, reply: &Blob) -> serde_json::Value {
+        let mut out = Vec::new();
+        self.write_messages(reply, &mut out);
+        serde_json::from_slice(&out).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Every reply with a name for reports: specials first, then postbacks.
+    pub fn all_replies(&self) -> impl Iterator<Item = (&str, &Blob)> {
+        let s = &self.special;
+        [
+            ("follow", &s.follow),
+            ("fallback", &s.fallback),
+            ("unknown_postback", &s.unknown_postback),
+            ("unsupported_message", &s.unsupported_message),
+        ]
+        .into_iter()
+        .chain(self.postbacks.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+
+    /// Replaces the asset URL prefix in every reply and card that uses an asset by `base`
+    /// (e.g. `https://line.example.jp/assets/`). Called once at load: affected blobs are
+    /// re-compressed, so taps stay pure copies.
+    pub fn rewrite_asset_urls(&mut self, base: &str) -> Result<(), BlobError> {
+        let mut blobs: Vec<&mut Blob> = Vec::new();
+        let s = &mut self.special;
+        blobs.extend([
+            &mut s.follow,
+            &mut s.fallback,
+            &mut s.unknown_postback,
+            &mut s.unsupported_message,
+        ]);
+        blobs.extend(self.postbacks.values_mut());
+        blobs.extend(self.pages.iter_mut().map(|p| &mut p.card));
+        blobs.extend(self.surveys.values_mut().flat_map(SurveyEntry::blobs_mut));
+        for b in blobs.into_iter().filter(|b| b.has_assets) {
+            let mut text = Vec::new();
+            blob::decompress_into(&self.replies, self.dictionary, *b, &mut text);
+            let text = String::from_utf8_lossy(&text).replace(ASSET_URL_PREFIX, base);
+            serde_json::from_str::<serde::de::IgnoredAny>(&text)
+                .map_err(|_| BlobError::BadAssetBase)?;
+            *b = blob::append(&mut self.replies, self.dictionary, text.as_bytes(), false);
+        }
+        Ok(())
+    }
+
+    /// Checks that every blob is in range and decompresses to valid JSON.
+    pub fn check_blobs(&self) -> Result<(), BlobError> {
+        let cards = self.pages.iter().map(|p| (p.path.as_str(), &p.card));
+        let surveys = self.surveys.values().flat_map(SurveyEntry::blobs);
+        for (name, b) in self.all_replies().chain(cards).chain(surveys) {
+            blob::check(&self.replies, self.dictionary, *b).map_err(|e| e.named(name))?;
+        }
+        Ok(())
+    }
+}

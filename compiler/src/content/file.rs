@@ -1,0 +1,50 @@
+//! One content file while it is checked: where it is, its front matter and body, and the
+//! diagnostics found in it so far.
+
+use std::path::{Path, PathBuf};
+
+use super::front_matter::Split;
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
+
+/// One file's context while it is checked.
+pub(super) struct FileCx<'a> {
+    /// The content directory.
+    pub(super) dir: &'a Path,
+    /// The file, as shown to staff.
+    pub(super) file: PathBuf,
+    pub(super) map: SourceMap<'a>,
+    /// Front matter and body.
+    pub(super) split: Split<'a>,
+    pub(super) diags: Diagnostics,
+}
+
+impl FileCx<'_> {
+    /// Records an error at `pos` with an optional hint.
+    pub(super) fn error(
+        &mut self,
+        pos: (usize, usize),
+        msg: impl Into<String>,
+        hint: Option<&str>,
+    ) {
+        let mut d = Diagnostic::error(&self.file, pos, msg);
+        if let Some(h) = hint {
+            d = d.with_hint(h);
+        }
+        self.diags.push(d);
+    }
+
+    /// Position of a top-level front matter key, or of the front matter start.
+    pub(super) fn key_pos(&self, key: &str) -> (usize, usize) {
+        let line = self
+            .split
+            .yaml
+            .lines()
+            .position(|l| l.split_once(':').is_some_and(|(k, _)| k.trim() == key))
+            .unwrap_or(0);
+        (self.split.yaml_line + line, 1)
+    }
+
+    pub(super) fn body_pos(&self, offset: usize) -> (usize, usize) {
+        self.map.position(self.split.body_offset + offset)
+    }
+}

@@ -1,0 +1,159 @@
+//! The simulator's HTTP server: the page itself, its small JSON API, the fake LINE Reply API
+//! the runtime talks to, and the build preview.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+use super::Dev;
+use super::platform::{Action, read_body};
+
+type Reply = Response<Full<Bytes>>;
+
+/// Static files of the simulator: (path, content type, body).
+const STATIC: &[(&str, &str, &str)] = &[
+    ("/", "text/html; charset=utf-8", include_str!("../../web/sim.html")),
+    ("/sim.js", "text/javascript; charset=utf-8", include_str!("../../web/sim.js")),
+    ("/sim.css", "text/css; charset=utf-8", include_str!("../../web/sim.css")),
+    ("/flex.js", "text/javascript; charset=utf-8", compiler::FLEX_JS),
+    ("/flex.css", "text/css; charset=utf-8", compiler::FLEX_CSS),
+];
+
+/// Serves the simulator until the process ends.
+pub async fn serve(listener: TcpListener, dev: Arc<Dev>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let dev = dev.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| {
+                let dev = dev.clone();
+                async move { Ok::<_, Infallible>(handle(&dev, req).await) }
+            });
+            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+}
+
+async fn handle(dev: &Dev, req: Request<Incoming>) -> Reply {
+    let path = req.uri().path().to_string();
+    match (req.method(), path.as_str()) {
+        (&Method::GET, p) if STATIC.iter().any(|(s, _, _)| *s == p) => {
+            let (_, ty, body) =
+                STATIC.iter().find(|(s, _, _)| *s == p).copied().unwrap_or_default();
+            respond(StatusCode::OK, ty, Bytes::from_static(body.as_bytes()))
+        }
+        (&Method::GET, "/_sim/state") => json_reply(200, state(dev)),
+        (&Method::GET, "/_sim/messages") => {
+            let after = query_usize(req.uri().query(), "after");
+            let items = dev.platform.items_after(after).await;
+            json_reply(200, json!({ "items": items }))
+        }
+        (&Method::POST, "/_sim/send") => send(dev, req).await,
+        (&Method::POST, "/v2/bot/message/reply") => {
+            let auth =
+                req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let body = read_body(req.into_body()).await;
+            let (status, value) = dev.platform.reply(auth.as_deref(), &body);
+            json_reply(status, value)
+        }
+        (&Method::GET, p) if p.starts_with("/preview/") || p.starts_with("/richmenu/") => {
+            file(dev, p).await
+        }
+        (_, p) if p.starts_with("/v2/") => json_reply(404, json!({ "message": "Not found" })),
+        _ => respond(
+            StatusCode::NOT_FOUND,
+            "text/plain; charset=utf-8",
+            Bytes::from_static(b"not found\n"),
+        ),
+    }
+}
+
+fn state(dev: &Dev) -> Value {
+    let runtime = dev.runtime();
+    let loaded = runtime.as_ref().map(|s| s.current());
+    let title = loaded.as_ref().map_or(String::new(), |l| l.bundle.title.clone());
+    let richmenu = loaded.as_ref().and_then(|l| serde_json::to_value(&l.bundle.richmenu).ok());
+    json!({
+        "title": title,
+        "running": runtime.is_some(),
+        "build": dev.status(),
+        "assetBase": format!("http://{}/assets/", dev.runtime_addr),
+        "richmenu": richmenu,
+    })
+}
+
+async fn send(dev: &Dev, req: Request<Incoming>) -> Reply {
+    let body = read_body(req.into_body()).await;
+    let action: Action = match serde_json::from_slice(&body) {
+        Ok(a) => a,
+        Err(e) => return json_reply(400, json!({ "error": e.to_string() })),
+    };
+    if dev.runtime().is_none() {
+        return json_reply(
+            503,
+            json!({ "error": "ビルドが成功するまで、ランタイムは起動していません" }),
+        );
+    }
+    match dev.platform.send(&action).await {
+        Ok(status) => json_reply(200, json!({ "webhookStatus": status })),
+        Err(e) => json_reply(502, json!({ "error": e })),
+    }
+}
+
+/// Files of the bundle directory a browser may look at: the preview and the rich menu.
+async fn file(dev: &Dev, path: &str) -> Reply {
+    let rel = path.trim_start_matches('/');
+    let rel = if rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
+    if rel.split('/').any(|seg| seg.is_empty() || seg == ".." || seg.starts_with('.')) {
+        return respond(StatusCode::NOT_FOUND, "text/plain", Bytes::from_static(b"not found\n"));
+    }
+    match tokio::fs::read(dev.bundle_dir.join(&rel)).await {
+        Ok(bytes) => respond(StatusCode::OK, content_type(&rel), Bytes::from(bytes)),
+        Err(_) => respond(StatusCode::NOT_FOUND, "text/plain", Bytes::from_static(b"not found\n")),
+    }
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json") => "application/json",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        _ => "application/octet-stream",
+    }
+}
+
+fn query_usize(query: Option<&str>, key: &str) -> usize {
+    query
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == key)
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn json_reply(status: u16, value: Value) -> Reply {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    respond(status, "application/json", Bytes::from(value.to_string()))
+}
+
+fn respond(status: StatusCode, content_type: &'static str, body: Bytes) -> Reply {
+    let mut res = Response::new(Full::new(body));
+    *res.status_mut() = status;
+    res.headers_mut().insert(CONTENT_TYPE, http::HeaderValue::from_static(content_type));
+    res.headers_mut().insert(CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+    res
+}
