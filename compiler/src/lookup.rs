@@ -18,13 +18,17 @@ use crate::flex::{
 use crate::pipeline::resolve::{content_action, image_view, link_action};
 use crate::search::normalize;
 
-/// Most bubbles in one carousel (line-api.md §4.3).
+/// Most bubbles in one carousel
+/// (<https://developers.line.biz/en/reference/messaging-api/#f-carousel>).
 pub const CAROUSEL_MAX_BUBBLES: usize = 12;
-/// Largest carousel, bytes of compact JSON (line-api.md §4.3).
+/// Largest carousel, bytes of compact JSON
+/// (<https://developers.line.biz/en/reference/messaging-api/#f-carousel>).
 pub const CAROUSEL_MAX_BYTES: usize = 50_000;
-/// Most messages in one reply (line-api.md §3.1).
+/// Most messages in one reply
+/// (<https://developers.line.biz/en/reference/messaging-api/#send-reply-message-request-body>).
 pub const REPLY_MAX_MESSAGES: usize = 5;
-/// Most quick-reply buttons (line-api.md §4.1).
+/// Most quick-reply buttons
+/// (<https://developers.line.biz/en/reference/messaging-api/#items-object>).
 pub const QUICK_REPLY_MAX_ITEMS: usize = 13;
 /// Shortcut buttons on a sub-section's menu card.
 const SECTION_SHORTCUTS: usize = 7;

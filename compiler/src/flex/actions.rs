@@ -6,9 +6,11 @@ use serde_json::{Value, json};
 use super::clip;
 use crate::bundle::postback;
 
-/// Longest label of a Flex button (line-api.md §4.5).
+/// Longest label of a Flex button
+/// (<https://developers.line.biz/en/reference/messaging-api/#action-object-label-spec>).
 pub const BUTTON_LABEL_MAX: usize = 40;
-/// Longest label of a quick-reply button (line-api.md §4.5).
+/// Longest label of a quick-reply button
+/// (<https://developers.line.biz/en/reference/messaging-api/#action-object-label-spec>).
 pub const QUICK_REPLY_LABEL_MAX: usize = 20;
 
 /// Postback data that opens the page at `path`.

@@ -12,7 +12,8 @@ use crate::markdown::{Block, plain_text};
 
 /// Characters of text per bubble before a page is split into parts.
 pub const PART_TEXT_BUDGET: usize = 900;
-/// Largest bubble LINE accepts, in bytes of compact JSON (line-api.md §4.3, §10).
+/// Largest bubble LINE accepts, in bytes of compact JSON
+/// (<https://developers.line.biz/en/reference/messaging-api/#bubble>; KB read as 1,000 bytes).
 pub const BUBBLE_MAX_BYTES: usize = 30_000;
 
 /// What the page template needs besides the blocks.

@@ -1,5 +1,7 @@
-//! LINE's rules for rich menus (line-api.md §5, §4.5), as named constants and as a check of
-//! the finished request JSON and image.
+//! LINE's rules for rich menus
+//! (<https://developers.line.biz/en/reference/messaging-api/#rich-menu-object>,
+//! <https://developers.line.biz/en/reference/messaging-api/#action-objects>), as named constants
+//! and as a check of the finished request JSON and image.
 //!
 //! The content checks in `plan` give staff located messages; [`check_request`] and
 //! [`check_image`] then check what is actually written, so a bug in the builder cannot ship a
@@ -9,27 +11,38 @@ use serde_json::Value;
 
 use crate::validate::limits::{MAX_POSTBACK_DATA_LEN, MAX_URI_LEN, URI_SCHEMES, Violation};
 
-/// Most tappable areas in one rich menu (line-api.md §5.1).
+/// Most tappable areas in one rich menu
+/// (<https://developers.line.biz/en/reference/messaging-api/#rich-menu-object>).
 pub const MAX_AREAS: usize = 20;
-/// Longest `chatBarText`, in grapheme clusters, approximated by characters (line-api.md §5.1).
+/// Longest `chatBarText`, in grapheme clusters, approximated by characters
+/// (<https://developers.line.biz/en/reference/messaging-api/#rich-menu-object>).
 pub const MAX_CHAT_BAR_LEN: usize = 14;
-/// Longest rich menu `name` (line-api.md §5.1).
+/// Longest rich menu `name`
+/// (<https://developers.line.biz/en/reference/messaging-api/#rich-menu-object>).
 pub const MAX_NAME_LEN: usize = 300;
-/// Longest action `label` in a rich menu (line-api.md §4.5 `label`).
+/// Longest action `label` in a rich menu
+/// (<https://developers.line.biz/en/reference/messaging-api/#action-object-label-spec>).
 pub const MAX_LABEL_LEN: usize = 20;
-/// Narrowest rich menu image (line-api.md §5.1, §5.2).
+/// Narrowest rich menu image
+/// (<https://developers.line.biz/en/reference/messaging-api/#upload-rich-menu-image-requirements>).
 pub const MIN_WIDTH: u32 = 800;
-/// Widest rich menu image (line-api.md §5.1, §5.2).
+/// Widest rich menu image
+/// (<https://developers.line.biz/en/reference/messaging-api/#upload-rich-menu-image-requirements>).
 pub const MAX_WIDTH: u32 = 2500;
-/// Lowest rich menu image (line-api.md §5.1, §5.2).
+/// Lowest rich menu image
+/// (<https://developers.line.biz/en/reference/messaging-api/#upload-rich-menu-image-requirements>).
 pub const MIN_HEIGHT: u32 = 250;
-/// Smallest width/height ratio (line-api.md §5.1, §5.2).
+/// Smallest width/height ratio
+/// (<https://developers.line.biz/en/reference/messaging-api/#upload-rich-menu-image-requirements>).
 pub const MIN_RATIO: f64 = 1.45;
-/// Largest image file. LINE says "1 MB"; we take the stricter decimal reading (line-api.md §5.2).
+/// Largest image file. LINE says "1 MB"; we take the stricter decimal reading
+/// (<https://developers.line.biz/en/reference/messaging-api/#upload-rich-menu-image-requirements>).
 pub const MAX_IMAGE_BYTES: usize = 1_000_000;
-/// Longest rich menu alias ID; only `[a-z0-9_-]` (line-api.md §5.3 "Alias ID").
+/// Longest rich menu alias ID; only `[a-z0-9_-]`
+/// (<https://developers.line.biz/en/reference/messaging-api/#create-rich-menu-alias>).
 pub const MAX_ALIAS_LEN: usize = 32;
-/// Action types a rich menu area may carry (line-api.md §4.5 "Where usable").
+/// Action types a rich menu area may carry
+/// (<https://developers.line.biz/en/reference/messaging-api/#action-objects>).
 pub const AREA_ACTION_TYPES: &[&str] =
     &["postback", "message", "uri", "datetimepicker", "richmenuswitch", "clipboard"];
 
@@ -55,7 +68,9 @@ pub fn size_problem(width: u32, height: u32) -> Option<String> {
     None
 }
 
-/// Checks a rich menu request body (O:M `RichMenuRequest`) against LINE's limits.
+/// Checks a rich menu request body (a rich menu object,
+/// <https://developers.line.biz/en/reference/messaging-api/#rich-menu-object>) against LINE's
+/// limits.
 pub fn check_request(menu: &Value) -> Vec<Violation> {
     let mut out = Vec::new();
     let mut bad = |pointer: String, message: String| out.push(Violation { pointer, message });
