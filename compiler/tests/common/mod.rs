@@ -86,7 +86,8 @@ impl Site {
     }
 }
 
-/// LINE's OpenAPI spec, from `shared/` beside the repository (as CI lays it out).
+/// LINE's OpenAPI spec (<https://github.com/line/line-openapi>), from `shared/` beside the
+/// repository (as CI lays it out).
 pub fn openapi() -> &'static OpenApi {
     static SPEC: OnceLock<OpenApi> = OnceLock::new();
     SPEC.get_or_init(|| {

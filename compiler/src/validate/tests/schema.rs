@@ -1,6 +1,6 @@
-//! The OpenAPI validator against LINE's real `messaging-api.yml` (kept outside the repo in
-//! `shared/`, placed beside the checkout in CI), plus small inline specs for the keywords the
-//! real spec barely uses.
+//! The OpenAPI validator against LINE's real `messaging-api.yml`
+//! (<https://github.com/line/line-openapi>, kept outside the repo in `shared/`, placed beside the
+//! checkout in CI), plus small inline specs for the keywords the real spec barely uses.
 
 use std::sync::OnceLock;
 
