@@ -18,7 +18,8 @@ const MAX_BODY: usize = 2 * 1024 * 1024;
 /// Time allowed for one call.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Which of LINE's two hosts a path lives on (line-api.md §3.1).
+/// Which of LINE's two hosts a path lives on
+/// (<https://developers.line.biz/en/reference/messaging-api/#domain-name>).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Host {
     /// `LINE_API_BASE` (`https://api.line.me`).

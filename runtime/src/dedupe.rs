@@ -1,10 +1,10 @@
 //! Forgetting-window dedupe of webhook events by `webhookEventId`.
 //!
-//! LINE can deliver one event twice (redelivery, network routing; line-api.md §1.9), and a
-//! second reply to the same token only earns a 400. Ids are remembered in a fixed-size ring
-//! plus a set, so memory stays bounded whatever the traffic: the oldest id is forgotten when
-//! the ring is full. A redelivery arrives within minutes, far inside the window of thousands
-//! of recent events.
+//! LINE can deliver one event twice (redelivery, network routing;
+//! <https://developers.line.biz/en/docs/messaging-api/receiving-messages/#webhook-redelivery>), and
+//! a second reply to the same token only earns a 400. Ids are remembered in a fixed-size ring plus
+//! a set, so memory stays bounded whatever the traffic: the oldest id is forgotten when the ring is
+//! full. A redelivery arrives within minutes, far inside the window of thousands of recent events.
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;

@@ -17,7 +17,8 @@ use crate::webhook::Event;
 const SEARCH_LIMIT: usize = 5;
 /// Longest reply token accepted (LINE's are tens of characters).
 const MAX_TOKEN_LEN: usize = 256;
-/// Reply tokens of LINE's old "Verify" dummy events (line-api.md §1.3): never replied to.
+/// Reply tokens of LINE's old "Verify" dummy events, 2017–2020
+/// (<https://github.com/line/line-bot-sdk-python/issues/287>): never replied to.
 const DUMMY_TOKENS: [&str; 2] =
     ["00000000000000000000000000000000", "ffffffffffffffffffffffffffffffff"];
 

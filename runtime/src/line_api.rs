@@ -1,12 +1,15 @@
 //! The Reply API client: one pooled HTTPS client and the retry policy around it.
 //!
-//! A reply token is single-use and lives about a minute (line-api.md §1.5), so a reply is
-//! worth retrying only while the token can still work: network errors, timeouts and 5xx are
-//! retried with doubling backoff until [`ReplyPolicy::deadline`] after the webhook arrived.
-//! A re-sent reply cannot be delivered twice (a used token gets 400, §9), so retrying after a
-//! timeout is safe. 4xx answers are final: LINE's error message is returned for the log and
-//! the request is never repeated. TLS uses rustls on ring (crates.md); plain http is accepted
-//! only because [`crate::config`] allows it for loopback test doubles.
+//! A reply token is single-use and lives about a minute
+//! (<https://developers.line.biz/en/reference/messaging-api/#send-reply-message-reply-token>), so a
+//! reply is worth retrying only while the token can still work: network errors, timeouts and 5xx
+//! are retried with doubling backoff until [`ReplyPolicy::deadline`] after the webhook arrived. A
+//! re-sent reply cannot be delivered twice (a used token gets 400 "Invalid reply token",
+//! <https://developers.line.biz/en/reference/messaging-api/#error-messages>), so retrying after a
+//! timeout is safe. 4xx answers are final: LINE's error message is returned for the log and the
+//! request is never repeated. TLS uses rustls on ring (rustls's default aws-lc-rs provider is a
+//! slow C build); plain http is accepted only because [`crate::config`] allows it for loopback test
+//! doubles.
 
 use std::time::{Duration, Instant};
 

@@ -1,10 +1,10 @@
 //! Logging set-up and the one rule about what may be logged.
 //!
-//! Logs go to stderr through `tracing`, filtered by `OYAKO_LOG` (a `tracing_subscriber`
-//! `Targets` string such as `info` or `runtime=debug,hyper=warn`; the `env-filter` feature is
-//! avoided for build time, crates.md). Human-readable text by default, JSON lines for log
-//! collectors with `--log-format json` or `OYAKO_LOG_FORMAT=json`. Parents' LINE user IDs are
-//! personal data: they are logged only as [`hash_id`], never raw, and secrets never at all.
+//! Logs go to stderr through `tracing`, filtered by `OYAKO_LOG` (a `tracing_subscriber` `Targets`
+//! string such as `info` or `runtime=debug,hyper=warn`; the `env-filter` feature is avoided because
+//! it pulls in regex, about 20 s more per release build). Human-readable text by default, JSON
+//! lines for log collectors with `--log-format json` or `OYAKO_LOG_FORMAT=json`. Parents' LINE user
+//! IDs are personal data: they are logged only as [`hash_id`], never raw, and secrets never at all.
 
 use sha2::{Digest, Sha256};
 use tracing_subscriber::filter::{LevelFilter, Targets};

@@ -1,16 +1,19 @@
 //! The bounded reply queue and its workers.
 //!
-//! LINE counts a webhook as failed when it is not answered within 2 seconds (line-api.md
-//! §1.2), so the webhook handler never waits for the Reply API: it pushes the finished reply
-//! body here and answers 200. A fixed number of workers drain the queue, so a slow or dead
-//! LINE API costs at most `workers` concurrent calls and `capacity` queued bodies of memory.
+//! LINE counts a webhook as failed when it is not answered within 2 seconds
+//! (<https://developers.line.biz/en/docs/messaging-api/check-webhook-error-statistics/#reason-request-timeout>),
+//! so the webhook handler never waits for the Reply API: it pushes the finished reply body here and
+//! answers 200. A fixed number of workers drain the queue, so a slow or dead LINE API costs at most
+//! `workers` concurrent calls and `capacity` queued bodies of memory.
 //!
 //! When the queue is full the reply is dropped and counted, and the webhook is still answered
 //! 200. A 503 would not help: redelivery is off by default, and where it is on it would bring
 //! the same events back while the API is still slow (dedupe already marked them as seen, so they
 //! would be skipped anyway). It would also count as webhook errors, after which LINE may stop
-//! sending webhooks altogether (§1.2). A full queue is an operator alert
-//! (`oyako_replies_total{outcome="dropped"}`), not something LINE can fix by retrying.
+//! sending webhooks altogether
+//! (<https://developers.line.biz/en/docs/messaging-api/receiving-messages/>). A full queue is an
+//! operator alert (`oyako_replies_total{outcome="dropped"}`), not something LINE can fix by
+//! retrying.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

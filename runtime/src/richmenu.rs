@@ -1,5 +1,5 @@
-//! `oyako richmenu deploy|status`: puts the bundle's rich menus on the channel through LINE's
-//! API (line-api.md §5.3) and shows what is live.
+//! `oyako richmenu deploy|status`: puts the bundle's rich menus on the channel through LINE's API
+//! (<https://developers.line.biz/en/reference/messaging-api/#rich-menu>) and shows what is live.
 //!
 //! Order matters so that a failure half-way leaves the old menu live: every new menu is
 //! created and gets its image first; only then are aliases pointed at the new menus, the

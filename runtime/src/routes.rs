@@ -1,9 +1,10 @@
 //! The router: one `match` over method and path, one small function per route.
 //!
-//! [`handle`] is a plain async function of the state and a request, generic over the body, so
-//! it is testable without sockets (style.md lesson 13). The webhook route reads the body
-//! through `Limited` with a timeout, checks the signature over exactly those bytes, and only
-//! then parses; replies are queued and the request answered at once (line-api.md §9).
+//! [`handle`] is a plain async function of the state and a request, generic over the body, so it is
+//! testable without sockets. The webhook route reads the body through `Limited` with a timeout,
+//! checks the signature over exactly those bytes, and only then parses; replies are queued and the
+//! request answered at once, as LINE recommends
+//! (<https://developers.line.biz/en/reference/messaging-api/#webhooks>).
 
 use std::time::Instant;
 

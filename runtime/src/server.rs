@@ -1,11 +1,11 @@
 //! The accept loop: HTTP/1 connections on an already bound listener, shut down gracefully.
 //!
-//! `serve` takes a bound `TcpListener` and a shutdown future, so `main` passes the real port
-//! and SIGTERM/SIGINT while tests pass `127.0.0.1:0` and a channel (style.md lessons 11–12).
-//! A semaphore caps open connections; hyper's header-read timeout drops clients that send
+//! `serve` takes a bound `TcpListener` and a shutdown future, so `main` passes the real port and
+//! SIGTERM/SIGINT while tests run the real server in-process on `127.0.0.1:0`, stopped through a
+//! channel. A semaphore caps open connections; hyper's header-read timeout drops clients that send
 //! nothing; an accept error (e.g. out of file descriptors) is logged and retried after a pause
-//! instead of ending the server. On shutdown the listener is dropped first, open connections
-//! get the grace period to finish, and then the reply queue is drained within the same bound.
+//! instead of ending the server. On shutdown the listener is dropped first, open connections get
+//! the grace period to finish, and then the reply queue is drained within the same bound.
 
 use std::convert::Infallible;
 use std::future::Future;

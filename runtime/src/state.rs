@@ -1,10 +1,9 @@
 //! Server state: the loaded bundle behind an atomic swap, plus everything shared by requests.
 //!
 //! A bundle is immutable once loaded. A reload builds a complete new [`Loaded`] on the side —
-//! manifest and replies checked, asset URLs rewritten, images read — and only then swaps the `Arc`, so a
-//! request sees either the old bundle or the new one, never a mix, and a broken bundle never
-//! replaces a working one (style.md lesson 14). Requests clone the `Arc` once and never hold
-//! the lock while working.
+//! manifest and replies checked, asset URLs rewritten, images read — and only then swaps the `Arc`,
+//! so a request sees either the old bundle or the new one, never a mix, and a broken bundle never
+//! replaces a working one. Requests clone the `Arc` once and never hold the lock while working.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

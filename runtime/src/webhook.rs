@@ -1,11 +1,11 @@
 //! The webhook request body (`CallbackRequest` in webhook.yml), parsed tolerantly.
 //!
-//! LINE adds event types, message types and fields without notice (line-api.md §1.1), so only
-//! the fields oyako acts on are declared, every one is optional, and unknown fields are
-//! ignored. Events are parsed one by one from raw JSON: an event of a shape we do not expect
-//! is counted and skipped instead of failing the whole request (which would make LINE
-//! redeliver the events we did understand). Only a body that is not a `CallbackRequest` at all
-//! is rejected.
+//! LINE adds event types, message types and fields without notice
+//! (<https://developers.line.biz/en/docs/messaging-api/development-guidelines/#assume-non-breaking-changes>),
+//! so only the fields oyako acts on are declared, every one is optional, and unknown fields are
+//! ignored. Events are parsed one by one from raw JSON: an event of a shape we do not expect is
+//! counted and skipped instead of failing the whole request (which would make LINE redeliver the
+//! events we did understand). Only a body that is not a `CallbackRequest` at all is rejected.
 
 use serde::Deserialize;
 use serde_json::value::RawValue;

@@ -1,8 +1,9 @@
 //! An in-process fake of LINE's Reply API: records every request and answers as programmed.
 //!
-//! For notices it also behaves like LINE's send endpoints: it remembers every
-//! `X-Line-Retry-Key` it accepted and answers a repeated one with 409 (line-api.md §3.3), and
-//! it can serve fixed JSON for read-only paths such as the quota endpoints.
+//! For notices it also behaves like LINE's send endpoints: it remembers every `X-Line-Retry-Key` it
+//! accepted and answers a repeated one with 409
+//! (<https://developers.line.biz/en/reference/messaging-api/#retry-api-request-response>), and it
+//! can serve fixed JSON for read-only paths such as the quota endpoints.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};

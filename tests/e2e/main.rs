@@ -1,6 +1,7 @@
 //! End-to-end tests: the real server on a loopback port, an in-process fake LINE API, and a
-//! bundle built from `fixtures/content/` (style.md lesson 10). They check behaviour seen from
-//! outside — statuses, the exact bytes LINE receives, `/metrics` — not internal structure.
+//! bundle built from `fixtures/content/`. They check behaviour seen from outside — statuses,
+//! the exact bytes LINE receives, `/metrics` — not internal structure. All of them form one test
+//! binary, so the helpers are compiled and linked once.
 
 /// The fake Reply API (records requests, answers as programmed).
 mod fake_line;

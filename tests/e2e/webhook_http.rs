@@ -41,7 +41,8 @@ async fn bad_signatures_are_refused_and_nothing_happens() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn published_signature_vector_is_accepted() {
-    // line-api.md §2: LINE's own example secret, body and signature.
+    // LINE's own example secret, body and signature:
+    // https://developers.line.biz/en/docs/messaging-api/verify-webhook-signature/
     let server = util::start_with(|c| {
         c.channel_secret = runtime::Secret::new("8c570fa6dd201bb328f1c1eac23a96d8");
     })

@@ -2,8 +2,9 @@
 //!
 //! What the runtime does with it: at [`Notice::at`] (held out of quiet hours unless
 //! [`Notice::force`]) it sends [`Notice::messages`] with `POST /v2/bot/message/broadcast`, or
-//! `narrowcast` with `filter.demographic` = [`Notice::filter`], carrying an
-//! `X-Line-Retry-Key` derived from [`Notice::id`] and [`Notice::hash`] (line-api.md §3.3).
+//! `narrowcast` with `filter.demographic` = [`Notice::filter`], carrying an `X-Line-Retry-Key`
+//! derived from [`Notice::id`] and [`Notice::hash`]
+//! (<https://developers.line.biz/en/reference/messaging-api/#retry-api-request>).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

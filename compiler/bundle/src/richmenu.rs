@@ -1,11 +1,12 @@
 //! The rich menu part of the bundle format (`bundle.json` → `richmenu`).
 //!
-//! What a deploy step does with it (line-api.md §5.3): for each menu whose `name` is not yet
-//! on the channel, `POST /v2/bot/richmenu` with `request`, upload `image` with `image_type`,
-//! then create or update the alias `alias` to the new menu ID; finally make the menu of
-//! `default_alias` the default for all users and delete the account's older `oyako-*` menus.
-//! The switch actions in the requests (postback data [`crate::postback::TAB`]) name aliases, never menu IDs, so each menu can be
-//! replaced alone.
+//! What a deploy step does with it
+//! (<https://developers.line.biz/en/reference/messaging-api/#rich-menu>): for each menu whose
+//! `name` is not yet on the channel, `POST /v2/bot/richmenu` with `request`, upload `image` with
+//! `image_type`, then create or update the alias `alias` to the new menu ID; finally make the menu
+//! of `default_alias` the default for all users and delete the account's older `oyako-*` menus.
+//! The switch actions in the requests (postback data [`crate::postback::TAB`]) name aliases,
+//! never menu IDs, so each menu can be replaced alone.
 
 use serde::{Deserialize, Serialize};
 
@@ -29,8 +30,10 @@ pub struct RichMenuEntry {
     pub alias: String,
     /// SHA-256 (hex) of the request JSON (with an empty `name`) followed by the image bytes.
     pub hash: String,
-    /// The body of `POST /v2/bot/richmenu` (O:M `RichMenuRequest`); its `name` holds the
-    /// alias and the start of `hash`, so a deploy step can tell which menus already exist.
+    /// The body of `POST /v2/bot/richmenu` (a rich menu object,
+    /// <https://developers.line.biz/en/reference/messaging-api/#rich-menu-object>); its `name`
+    /// holds the alias and the start of `hash`, so a deploy step can tell which menus already
+    /// exist.
     pub request: serde_json::Value,
     /// The image, relative to the bundle directory (`richmenu/oyako-main.png`).
     pub image: String,

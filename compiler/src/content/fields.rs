@@ -58,7 +58,8 @@ pub(super) fn image(
     asset(cx, pos, v.strip_prefix("assets/").unwrap_or(v), assets).map(Image::Asset)
 }
 
-/// Largest image LINE shows in a Flex message, in pixels per side (line-api.md §4.4).
+/// Largest image LINE shows in a Flex message, in pixels per side
+/// (<https://developers.line.biz/en/reference/messaging-api/#f-image>).
 pub const IMAGE_MAX_SIDE: usize = 1024;
 
 /// Checks that `name` is a usable image under `content/assets/` and returns its pixel size.

@@ -124,4 +124,3 @@ pub fn clip(s: &str, max: usize) -> String {
     out.push('…');
     out
 }
-

@@ -1,4 +1,6 @@
-//! LINE's rules for rich menus (line-api.md §5, §4.5; the constants are in
+//! LINE's rules for rich menus
+//! (<https://developers.line.biz/en/reference/messaging-api/#rich-menu-object>,
+//! <https://developers.line.biz/en/reference/messaging-api/#action-objects>; the constants are in
 //! [`bundle::limits`]) as a check of the finished request JSON and image.
 //!
 //! The content checks in `plan` give staff located messages; [`check_request`] and
@@ -37,7 +39,9 @@ pub fn size_problem(width: u32, height: u32) -> Option<String> {
     None
 }
 
-/// Checks a rich menu request body (O:M `RichMenuRequest`) against LINE's limits.
+/// Checks a rich menu request body (a rich menu object,
+/// <https://developers.line.biz/en/reference/messaging-api/#rich-menu-object>) against LINE's
+/// limits.
 pub fn check_request(menu: &Value) -> Vec<Violation> {
     let mut out = Vec::new();
     let mut bad = |pointer: String, message: String| out.push(Violation { pointer, message });

@@ -16,9 +16,11 @@ use super::limits;
 use super::{ALIAS_PREFIX, Cx, MAIN_TAB, alias};
 use crate::spec::richmenu::AreaSpec;
 
-/// The `large` size (line-api.md §5.1).
+/// The `large` size
+/// (<https://developers.line.biz/en/docs/messaging-api/using-rich-menus/#prepare-a-rich-menu-image>).
 pub const LARGE: (u32, u32) = (2500, 1686);
-/// The `compact` size (line-api.md §5.1).
+/// The `compact` size
+/// (<https://developers.line.biz/en/docs/messaging-api/using-rich-menus/#prepare-a-rich-menu-image>).
 pub const COMPACT: (u32, u32) = (2500, 843);
 /// Most rows; not a LINE rule, but more would make labels too small to read on a phone.
 pub const MAX_ROWS: u32 = 4;

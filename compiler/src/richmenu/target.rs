@@ -1,6 +1,7 @@
-//! What a button does: its `target` turned into a LINE action (line-api.md §4.5), checked
-//! against the site. Sections and pages open by postback (`menu:<path>`, `page:<path>`, shown
-//! in the chat as the title), addresses and phone numbers by `uri`, tabs by `richmenuswitch`.
+//! What a button does: its `target` turned into a LINE action
+//! (<https://developers.line.biz/en/reference/messaging-api/#action-objects>), checked against the
+//! site. Sections and pages open by postback (`menu:<path>`, `page:<path>`, shown in the chat as
+//! the title), addresses and phone numbers by `uri`, tabs by `richmenuswitch`.
 
 use serde_json::{Value, json};
 use serde_saphyr::Spanned;

@@ -1,10 +1,11 @@
 //! `notify:` (pages) and `audiences:` (`content/_index.md`) as staff write them, and the
 //! checks that need only the file they are in.
 //!
-//! Every value a diagnostic may point at is [`Spanned`], so a mistake comes back with its line.
-//! An audience is one of LINE's demographic filter objects written in YAML (line-api.md §6.1);
-//! it is checked here against the documented types and values and turned into the JSON LINE
-//! expects, so a wrong filter fails the build instead of a narrowcast at send time.
+//! Every value a diagnostic may point at is [`Spanned`], so a mistake comes back with its line. An
+//! audience is one of LINE's demographic filter objects written in YAML
+//! (<https://developers.line.biz/en/reference/messaging-api/#narrowcast-demographic-filter>); it is
+//! checked here against the documented types and values and turned into the JSON LINE expects, so a
+//! wrong filter fails the build instead of a narrowcast at send time.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -34,8 +35,10 @@ pub const AGES: &[&str] = &[
 ];
 /// Values of `subscriptionPeriod.gte` / `.lt`, in order.
 pub const PERIODS: &[&str] = &["day_7", "day_30", "day_90", "day_180", "day_365"];
-/// How many area codes each region prefix has (`jp_01`…`jp_47`, line-api.md §6.1; O:M
-/// `AreaDemographic`).
+/// How many area codes each region prefix has (`jp_01`…`jp_47`,
+/// <https://developers.line.biz/en/reference/messaging-api/#narrowcast-demographic-filter>; `id`
+/// only in `AreaDemographic` of
+/// <https://github.com/line/line-openapi/blob/main/messaging-api.yml>).
 const AREA_CODES: &[(&str, u32)] = &[("jp", 47), ("tw", 22), ("th", 8), ("id", 12)];
 
 /// `notify:` as written on a page.
@@ -50,7 +53,8 @@ pub struct NotifySpec {
     pub force: Option<bool>,
 }
 
-/// One demographic filter object as written (LINE's own keys, line-api.md §6.1).
+/// One demographic filter object as written (LINE's own keys,
+/// <https://developers.line.biz/en/reference/messaging-api/#narrowcast-demographic-filter>).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FilterSpec {

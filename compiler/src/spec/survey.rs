@@ -16,9 +16,11 @@ use bundle::limits::MAX_FLEX_LABEL_LEN;
 pub const MIN_CHOICES: usize = 2;
 /// Most choices of a survey (each is a button of one bubble).
 pub const MAX_CHOICES: usize = 10;
-/// Longest survey id: it goes into postback data (≤300, line-api.md §4.5) and file names.
+/// Longest survey id: it goes into postback data (≤300,
+/// <https://developers.line.biz/en/reference/messaging-api/#postback-action>) and file names.
 pub const MAX_ID_LEN: usize = 64;
-/// Longest follow-up prompt, in UTF-16 units: it is sent as a text message (line-api.md §4.2).
+/// Longest follow-up prompt, in UTF-16 units: it is sent as a text message
+/// (<https://developers.line.biz/en/reference/messaging-api/#text-message>).
 pub const MAX_FOLLOWUP_LEN: usize = 5000;
 
 /// `survey:` as written.

@@ -1,6 +1,7 @@
-//! Checks for action objects (line-api.md §4.5): which types are usable where, label rules,
-//! and each type's field limits. The same action shape is checked with different label rules
-//! depending on where it sits, so callers say where with [`Place`].
+//! Checks for action objects
+//! (<https://developers.line.biz/en/reference/messaging-api/#action-objects>): which types are
+//! usable where, label rules, and each type's field limits. The same action shape is checked with
+//! different label rules depending on where it sits, so callers say where with [`Place`].
 
 use serde_json::{Map, Value};
 
@@ -14,7 +15,8 @@ use bundle::limits::{
     MAX_QUICK_REPLY_LABEL_LEN, MAX_URI_LEN, QUICK_REPLY_ACTION_TYPES, URI_SCHEMES,
 };
 
-/// Where an action sits; decides the allowed types and the label rule (line-api.md §4.5).
+/// Where an action sits; decides the allowed types and the label rule
+/// (<https://developers.line.biz/en/reference/messaging-api/#action-objects>).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Place {
     /// A Flex button: label required, at most 40.
@@ -98,8 +100,8 @@ fn check_label(ck: &mut Checker, obj: &Map<String, Value>, pointer: &str, place:
     }
 }
 
-/// Postback: `data` 1–300, `displayText`/`text` ≤300 and not both, `fillInText` ≤300 and
-/// only with `openKeyboard` (line-api.md §4.5).
+/// Postback: `data` 1–300, `displayText`/`text` ≤300 and not both, `fillInText` ≤300 and only with
+/// `openKeyboard` (<https://developers.line.biz/en/reference/messaging-api/#postback-action>).
 fn check_postback(ck: &mut Checker, obj: &Map<String, Value>, pointer: &str) {
     if let Some(data) = ck.required_str(obj, pointer, "data", "postback アクション") {
         let what = "postback の data";
@@ -139,7 +141,8 @@ fn check_postback(ck: &mut Checker, obj: &Map<String, Value>, pointer: &str) {
     }
 }
 
-/// Message action: `text` 1–300 grapheme clusters, sent as if typed (line-api.md §4.5).
+/// Message action: `text` 1–300 grapheme clusters, sent as if typed
+/// (<https://developers.line.biz/en/reference/messaging-api/#message-action>).
 fn check_message_action(ck: &mut Checker, obj: &Map<String, Value>, pointer: &str) {
     if let Some(text) = ck.required_str(obj, pointer, "text", "message アクション") {
         let len = grapheme_len(text);
@@ -148,8 +151,9 @@ fn check_message_action(ck: &mut Checker, obj: &Map<String, Value>, pointer: &st
     }
 }
 
-/// URI action: `uri` ≤1000, scheme http/https/line/tel, percent-encoded (line-api.md §4.5,
-/// §4.1); `altUri.desktop` ≤1000.
+/// URI action: `uri` ≤1000, scheme http/https/line/tel, percent-encoded; `altUri.desktop` ≤1000
+/// (<https://developers.line.biz/en/reference/messaging-api/#uri-action>,
+/// <https://developers.line.biz/en/reference/messaging-api/#url-encoding>).
 fn check_uri_action(ck: &mut Checker, obj: &Map<String, Value>, pointer: &str) {
     if let Some(uri) = ck.required_str(obj, pointer, "uri", "uri アクション") {
         check_uri(ck, &at(pointer, "uri"), uri);
@@ -184,7 +188,8 @@ fn check_uri(ck: &mut Checker, pointer: &str, uri: &str) {
     }
 }
 
-/// Datetime picker: `data` ≤300 and a known `mode` (line-api.md §4.5).
+/// Datetime picker: `data` ≤300 and a known `mode`
+/// (<https://developers.line.biz/en/reference/messaging-api/#datetime-picker-action>).
 fn check_datetimepicker(ck: &mut Checker, obj: &Map<String, Value>, pointer: &str) {
     if let Some(data) = ck.str_field(obj, pointer, "data") {
         let len = utf16_len(data);
@@ -196,7 +201,8 @@ fn check_datetimepicker(ck: &mut Checker, obj: &Map<String, Value>, pointer: &st
     ck.enum_field(obj, pointer, "mode", DATETIME_MODES);
 }
 
-/// Clipboard: `clipboardText` 1–1000 (line-api.md §4.5).
+/// Clipboard: `clipboardText` 1–1000
+/// (<https://developers.line.biz/en/reference/messaging-api/#clipboard-action>).
 fn check_clipboard(ck: &mut Checker, obj: &Map<String, Value>, pointer: &str) {
     let key = "clipboardText";
     if let Some(text) = ck.required_str(obj, pointer, key, "clipboard アクション") {

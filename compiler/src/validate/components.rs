@@ -1,4 +1,6 @@
-//! Checks for Flex components (line-api.md §4.4), one function per component kind.
+//! Checks for Flex components
+//! (<https://developers.line.biz/en/reference/messaging-api/#flex-component>), one function per
+//! component kind.
 //!
 //! A parent decides which child types it accepts (box layouts, text → span, hero → video);
 //! [`check_component`] then checks the component's own properties. Recursion only goes
@@ -65,7 +67,8 @@ pub(crate) fn check_box_at(ck: &mut Checker, value: &Value, ptr: &str, what: &st
     check_box(ck, obj, ptr);
 }
 
-/// Box: layout, children allowed by that layout, spacing and decoration (line-api.md §4.4).
+/// Box: layout, children allowed by that layout, spacing and decoration
+/// (<https://developers.line.biz/en/reference/messaging-api/#box>).
 fn check_box(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     let layout = ck.required_str(obj, ptr, "layout", "ボックス");
     let layout = match layout {
@@ -143,7 +146,8 @@ fn check_box_child(ck: &mut Checker, child: &Value, ptr: &str, layout: Option<&s
     check_component(ck, obj, ty, ptr);
 }
 
-/// Box `background`: a linear gradient with angle and colours (line-api.md §4.4).
+/// Box `background`: a linear gradient with angle and colours
+/// (<https://developers.line.biz/en/docs/messaging-api/flex-message-layout/#linear-gradient-bg>).
 fn check_background(ck: &mut Checker, value: &Value, ptr: &str) {
     let Some(obj) = ck.object(ptr, "background", value) else {
         return;
@@ -173,7 +177,8 @@ fn check_background(ck: &mut Checker, value: &Value, ptr: &str) {
     ck.format_field(obj, ptr, "centerPosition", center_ok, "0%〜100%");
 }
 
-/// Button: an action is required and its label is shown (line-api.md §4.4, §4.5).
+/// Button: an action is required and its label is shown
+/// (<https://developers.line.biz/en/reference/messaging-api/#button>).
 fn check_button(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     match obj.get("action").filter(|v| !v.is_null()) {
         Some(action) => {
@@ -190,7 +195,8 @@ fn check_button(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     check_layout_props(ck, obj, ptr);
 }
 
-/// Image: HTTPS URL ≤2000, size, aspect ratio (line-api.md §4.4).
+/// Image: HTTPS URL ≤2000, size, aspect ratio
+/// (<https://developers.line.biz/en/reference/messaging-api/#f-image>).
 fn check_image(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     ck.required_str(obj, ptr, "url", "画像");
     ck.https_url(obj, ptr, "url", "画像のURL", Some(MAX_FLEX_IMAGE_URL_LEN));
@@ -205,8 +211,8 @@ fn check_image(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     check_optional_action(ck, obj, ptr);
 }
 
-/// Video (only ever reached as a hero): HTTPS URLs, a box or image `altContent`, and only a
-/// URI action (line-api.md §4.4).
+/// Video (only ever reached as a hero): HTTPS URLs, a box or image `altContent`, and only a URI
+/// action (<https://developers.line.biz/en/reference/messaging-api/#f-video>).
 fn check_video(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     for key in ["url", "previewUrl"] {
         ck.required_str(obj, ptr, key, "動画");
@@ -237,7 +243,8 @@ fn check_video(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     }
 }
 
-/// Icon (baseline boxes only): HTTPS URL ≤2000, size (line-api.md §4.4).
+/// Icon (baseline boxes only): HTTPS URL ≤2000, size
+/// (<https://developers.line.biz/en/reference/messaging-api/#icon>).
 fn check_icon(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     ck.required_str(obj, ptr, "url", "アイコン");
     ck.https_url(obj, ptr, "url", "アイコンのURL", Some(MAX_FLEX_IMAGE_URL_LEN));
@@ -248,7 +255,8 @@ fn check_icon(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     ck.length_field(obj, ptr, "margin", SPACING_KEYWORDS, Units::Px);
 }
 
-/// Text: needs `text` or span `contents`; contents may only hold spans (line-api.md §4.4).
+/// Text: needs `text` or span `contents`; contents may only hold spans
+/// (<https://developers.line.biz/en/reference/messaging-api/#f-text>).
 fn check_text(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     let text = ck.str_field(obj, ptr, "text");
     let spans = ck.array_field(obj, ptr, "contents").unwrap_or_default();
@@ -280,13 +288,15 @@ fn check_text(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     check_optional_action(ck, obj, ptr);
 }
 
-/// Span (inside a text's `contents` only): `text` required (line-api.md §4.4).
+/// Span (inside a text's `contents` only): `text` required
+/// (<https://developers.line.biz/en/reference/messaging-api/#span>).
 fn check_span(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     ck.required_str(obj, ptr, "text", "span");
     check_text_style(ck, obj, ptr);
 }
 
-/// Separator: margin and colour only (line-api.md §4.4).
+/// Separator: margin and colour only
+/// (<https://developers.line.biz/en/reference/messaging-api/#separator>).
 fn check_separator(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     ck.length_field(obj, ptr, "margin", SPACING_KEYWORDS, Units::Px);
     ck.format_field(obj, ptr, "color", is_rgb, "#RRGGBB");

@@ -1,5 +1,7 @@
-//! Checks for Flex containers (line-api.md §4.3): bubble and carousel structure, their JSON
-//! size budgets, and the hero rules that depend on the container (video placement).
+//! Checks for Flex containers
+//! (<https://developers.line.biz/en/reference/messaging-api/#container>): bubble and carousel
+//! structure, their JSON size budgets, and the hero rules that depend on the container (video
+//! placement).
 
 use serde_json::{Map, Value};
 
@@ -44,7 +46,8 @@ pub(crate) fn depth_ok(ck: &mut Checker, value: &Value, ptr: &str) -> bool {
     true
 }
 
-/// Bytes of `value` as compact JSON, the measure LINE's "30 KB"/"50 KB" refer to (§10).
+/// Bytes of `value` as compact JSON, the strictest reading of LINE's "30 KB"/"50 KB" (LINE does not
+/// say how it measures).
 fn compact_len(value: &Value) -> usize {
     crate::flex::page::json_len(value)
 }
@@ -122,7 +125,8 @@ fn check_styles(ck: &mut Checker, styles: &Value, ptr: &str) {
     }
 }
 
-/// Carousel: 1–12 bubbles of one size, ≤50,000 bytes in all (line-api.md §4.3).
+/// Carousel: 1–12 bubbles of one size, ≤50,000 bytes in all
+/// (<https://developers.line.biz/en/reference/messaging-api/#f-carousel>).
 fn check_carousel(ck: &mut Checker, value: &Value, obj: &Map<String, Value>, ptr: &str) {
     let bytes = compact_len(value);
     if bytes > MAX_CAROUSEL_BYTES {

@@ -1,5 +1,7 @@
-//! Message-level checks (line-api.md §3.1, §4.1, §4.2): the request's message count, each
-//! message's type and own fields, quick replies and sender, then the Flex container.
+//! Message-level checks
+//! (<https://developers.line.biz/en/reference/messaging-api/#message-objects>): the request's
+//! message count, each message's type and own fields, quick replies and sender, then the Flex
+//! container.
 
 use serde_json::{Map, Value};
 
@@ -58,7 +60,8 @@ pub(crate) fn check_message(ck: &mut Checker, value: &Value, ptr: &str) {
     }
 }
 
-/// Flex: `altText` present, non-empty, ≤1500 UTF-16 units; then the container (§4.2).
+/// Flex: `altText` present, non-empty, ≤1500 UTF-16 units; then the container
+/// (<https://developers.line.biz/en/reference/messaging-api/#flex-message>).
 fn check_flex(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     let alt_ptr = at(ptr, "altText");
     match obj.get("altText") {
@@ -82,7 +85,8 @@ fn check_flex(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     }
 }
 
-/// Text message: `text` present, non-empty, ≤5000 UTF-16 units (§4.2).
+/// Text message: `text` present, non-empty, ≤5000 UTF-16 units
+/// (<https://developers.line.biz/en/reference/messaging-api/#text-message>).
 fn check_text(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     let Some(text) = ck.required_str(obj, ptr, "text", "テキストメッセージ") else {
         return;
@@ -95,7 +99,8 @@ fn check_text(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     }
 }
 
-/// Image message: both URLs HTTPS and ≤2000 characters (§4.2).
+/// Image message: both URLs HTTPS and ≤2000 characters
+/// (<https://developers.line.biz/en/reference/messaging-api/#image-message>).
 fn check_image(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     for key in ["originalContentUrl", "previewImageUrl"] {
         ck.required_str(obj, ptr, key, "画像メッセージ");
@@ -104,7 +109,8 @@ fn check_image(ck: &mut Checker, obj: &Map<String, Value>, ptr: &str) {
     }
 }
 
-/// Quick reply: ≤13 `{type:"action", imageUrl?, action}` items with quick-reply actions (§4.1).
+/// Quick reply: ≤13 `{type:"action", imageUrl?, action}` items with quick-reply actions
+/// (<https://developers.line.biz/en/reference/messaging-api/#quick-reply>).
 fn check_quick_reply(ck: &mut Checker, value: &Value, ptr: &str) {
     let Some(obj) = ck.object(ptr, "quickReply", value) else {
         return;
@@ -149,7 +155,8 @@ fn check_quick_reply_item(ck: &mut Checker, value: &Value, ptr: &str) {
     }
 }
 
-/// Sender: `name` ≤20, `iconUrl` HTTPS ≤2000 (§4.1).
+/// Sender: `name` ≤20, `iconUrl` HTTPS ≤2000
+/// (<https://developers.line.biz/en/reference/messaging-api/#icon-nickname-switch>).
 fn check_sender(ck: &mut Checker, value: &Value, ptr: &str) {
     let Some(obj) = ck.object(ptr, "sender", value) else {
         return;

@@ -1,9 +1,10 @@
 //! Build-time checks of every generated LINE message.
 //!
-//! LINE rejects a whole reply with `400` if any one of its messages is invalid, and nothing
-//! is sent at all (line-api.md §3.1). At run time that means a parent taps a button and gets
-//! silence, and the cause is only in a log. So the compiler checks every message it emits
-//! and reports problems to the staff who wrote the page, before anything is deployed.
+//! LINE rejects a whole reply with `400` if any one of its messages is invalid, and nothing is sent
+//! at all (<https://developers.line.biz/en/reference/messaging-api/#send-reply-message>). At run
+//! time that means a parent taps a button and gets silence, and the cause is only in a log. So the
+//! compiler checks every message it emits and reports problems to the staff who wrote the page,
+//! before anything is deployed.
 //!
 //! Two complementary layers:
 //! - in tests, the `openapi` crate validates against LINE's own OpenAPI spec
@@ -11,7 +12,7 @@
 //!   `discriminator`s so that components nested in boxes are checked too;
 //! - the checks here enforce the rules the spec does not encode (sizes, label lengths, URL
 //!   schemes, value formats, which children a box layout allows), each a named constant of
-//!   [`bundle::limits`], with messages in Japanese for city staff.
+//!   [`bundle::limits`] citing LINE's documentation, with messages in Japanese for city staff.
 
 mod actions;
 mod components;
@@ -49,7 +50,8 @@ pub fn check_message(msg: &Value) -> Vec<Violation> {
 ///
 /// Pointers are relative to the array (`/0/altText`). Besides each message's own rules this
 /// checks the count (1–5) and flags a quick reply on any message but the last, because LINE
-/// silently ignores it there (line-api.md §4.1) and staff would wonder where it went.
+/// silently ignores it there (<https://developers.line.biz/en/reference/messaging-api/#quick-reply>)
+/// and staff would wonder where it went.
 pub fn check_messages(msgs: &[Value]) -> Vec<Violation> {
     let mut ck = Checker::default();
     messages::check_messages(&mut ck, msgs);

@@ -216,7 +216,8 @@ impl Checker {
     }
 }
 
-/// Which unit forms a length-like property accepts besides its keywords (line-api.md §4.4).
+/// Which unit forms a length-like property accepts besides its keywords
+/// (<https://developers.line.biz/en/docs/messaging-api/flex-message-layout/>).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Units {
     /// `Npx` only (margin, spacing, sizes of text, span and icon, border width, corner radius).
@@ -259,12 +260,14 @@ pub(crate) fn too_long(what: &str, limit: usize, actual: usize) -> String {
     format!("{what}が{limit}文字を超えています（{actual}文字）")
 }
 
-/// Length as LINE counts most text: UTF-16 code units, so 🍎 counts 2 (line-api.md §4.1).
+/// Length as LINE counts most text: UTF-16 code units, so 🍎 counts 2
+/// (<https://developers.line.biz/en/docs/messaging-api/text-character-count/>).
 pub(crate) fn utf16_len(s: &str) -> usize {
     s.encode_utf16().count()
 }
 
-/// Length as LINE counts labels and action texts: grapheme clusters (line-api.md §4.1).
+/// Length as LINE counts labels and action texts: grapheme clusters
+/// (<https://developers.line.biz/en/docs/messaging-api/text-character-count/>).
 ///
 /// Approximated by Unicode scalar values (`char`s) to avoid a segmentation crate. A cluster
 /// is one or more chars, so this never undercounts: the check can only be stricter than LINE
@@ -284,22 +287,25 @@ fn is_decimal(s: &str) -> bool {
     digits(int) && frac.is_none_or(digits)
 }
 
-/// `Npx` with a non-negative number (line-api.md §4.4 value sets).
+/// `Npx` with a non-negative number
+/// (<https://developers.line.biz/en/docs/messaging-api/flex-message-layout/>).
 pub(crate) fn is_px(s: &str) -> bool {
     s.strip_suffix("px").is_some_and(is_decimal)
 }
 
-/// `N%` with a non-negative number (line-api.md §4.4 value sets).
+/// `N%` with a non-negative number
+/// (<https://developers.line.biz/en/docs/messaging-api/flex-message-layout/>).
 pub(crate) fn is_percent(s: &str) -> bool {
     s.strip_suffix('%').is_some_and(is_decimal)
 }
 
-/// `#RRGGBB` (line-api.md §4.4 "colours").
+/// `#RRGGBB` (<https://developers.line.biz/en/reference/messaging-api/#f-text>).
 pub(crate) fn is_rgb(s: &str) -> bool {
     is_hex_colour(s, 6)
 }
 
-/// `#RRGGBB` or `#RRGGBBAA`; only box backgrounds accept alpha (line-api.md §4.4 "colours").
+/// `#RRGGBB` or `#RRGGBBAA`; only box backgrounds accept alpha
+/// (<https://developers.line.biz/en/reference/messaging-api/#box>).
 pub(crate) fn is_rgb_or_rgba(s: &str) -> bool {
     is_hex_colour(s, 6) || is_hex_colour(s, 8)
 }
@@ -338,7 +344,7 @@ pub(crate) fn aspect_ratio_problem(
 }
 
 /// A URL LINE will accept in a JSON body: no spaces or raw non-ASCII (it wants percent-encoded
-/// UTF-8, line-api.md §4.1 "URLs in bodies").
+/// UTF-8, <https://developers.line.biz/en/reference/messaging-api/#url-encoding>).
 pub(crate) fn is_percent_encoded(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_graphic())
 }

@@ -17,19 +17,23 @@ use crate::api::Host;
 use crate::config::{Config, ConfigError, DEFAULT_API_BASE, Secret, check_base_url};
 use crate::line_api::ClientError;
 
-/// Broadcast: every friend (line-api.md §3.2).
+/// Broadcast: every friend
+/// (<https://developers.line.biz/en/reference/messaging-api/#send-broadcast-message>).
 pub const BROADCAST_PATH: &str = "/v2/bot/message/broadcast";
-/// Narrowcast: friends matching a filter (line-api.md §3.2, §6.1).
+/// Narrowcast: friends matching a filter
+/// (<https://developers.line.biz/en/reference/messaging-api/#send-narrowcast-message>).
 pub const NARROWCAST_PATH: &str = "/v2/bot/message/narrowcast";
 /// Push to one user.
 pub const PUSH_PATH: &str = "/v2/bot/message/push";
 /// Multicast to up to [`MAX_MULTICAST_RECIPIENTS`](bundle::limits::MAX_MULTICAST_RECIPIENTS) users.
 pub const MULTICAST_PATH: &str = "/v2/bot/message/multicast";
-/// Monthly message quota (line-api.md §6.4).
+/// Monthly message quota (<https://developers.line.biz/en/reference/messaging-api/#get-quota>).
 pub const QUOTA_PATH: &str = "/v2/bot/message/quota";
-/// Messages sent this month (line-api.md §6.4).
+/// Messages sent this month
+/// (<https://developers.line.biz/en/reference/messaging-api/#get-consumption>).
 pub const CONSUMPTION_PATH: &str = "/v2/bot/message/quota/consumption";
-/// Friend counts by day (line-api.md §6.5).
+/// Friend counts by day
+/// (<https://developers.line.biz/en/reference/messaging-api/#get-number-of-followers>).
 pub const FOLLOWERS_PATH: &str = "/v2/bot/insight/followers";
 /// Most characters of LINE's error text kept.
 const MAX_DETAIL: usize = 600;

@@ -1,10 +1,11 @@
 //! Direct mail: pages with `notify:` pushed to friends at their time, exactly once.
 //!
-//! The bundle carries each notice's messages, schedule and hash
-//! ([`bundle::Notice`]); the state directory carries what happened to them, in the
-//! fsynced journal `notices.jsonl` (see [`crate::journal`]). Nothing else is remembered, so a
-//! restart, a crash or a second replica changes nothing: the journal and LINE's retry keys
-//! (line-api.md §3.3) keep every notice to one delivery.
+//! The bundle carries each notice's messages, schedule and hash ([`bundle::Notice`]); the
+//! state directory carries what happened to them, in the fsynced journal `notices.jsonl` (see
+//! [`crate::journal`]). Nothing else is remembered, so a restart, a crash or a second replica
+//! changes nothing: the journal and LINE's retry keys
+//! (<https://developers.line.biz/en/reference/messaging-api/#retry-api-request>) keep every notice
+//! to one delivery.
 //!
 //! Layout:
 //! - [`schedule`] decides, from the bundle, the journal and a given `now`, what to do (pure);

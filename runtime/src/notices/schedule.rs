@@ -8,10 +8,11 @@
 //!   runtime was down): then it is journalled as *missed* and never sent;
 //! - while the current time is in quiet hours a due, unforced notice waits for their end;
 //! - a notice journalled `sent` (under any version) is never sent again;
-//! - an attempt whose outcome is unknown (`started` without `sent`/`failed`) is retried with
-//!   the *same* retry key, whatever the time, until [`Policy::retry_window`] after its first
-//!   attempt; LINE forgets a key after 24 h (line-api.md §3.3), so after that it is given up
-//!   and journalled `failed` rather than risk a second delivery;
+//! - an attempt whose outcome is unknown (`started` without `sent`/`failed`) is retried with the
+//!   *same* retry key, whatever the time, until [`Policy::retry_window`] after its first attempt;
+//!   LINE forgets a key after 24 h
+//!   (<https://developers.line.biz/en/reference/messaging-api/#retry-api-request>), so after that
+//!   it is given up and journalled `failed` rather than risk a second delivery;
 //! - a version (hash) journalled `failed` or `missed` is not tried again; a new version of
 //!   the page (staff fixed it) is a new chance.
 
@@ -40,7 +41,8 @@ pub struct Policy {
     pub first_backoff: Duration,
     /// Longest wait between retries.
     pub max_backoff: Duration,
-    /// Broadcast and narrowcast requests allowed per hour, each (line-api.md §3.2).
+    /// Broadcast and narrowcast requests allowed per hour, each
+    /// (<https://developers.line.biz/en/reference/messaging-api/#rate-limits>).
     pub per_hour: u32,
     /// Time allowed for one API call.
     pub attempt_timeout: Duration,
@@ -365,7 +367,7 @@ pub fn add(t: Timestamp, d: Duration) -> Timestamp {
 }
 
 /// A token bucket: `per_hour` requests an hour, refilled gradually like LINE's
-/// (line-api.md §3.2), starting full.
+/// (<https://developers.line.biz/en/reference/messaging-api/#rate-limits>), starting full.
 #[derive(Debug, Clone)]
 pub struct Bucket {
     per_hour: u32,

@@ -1,11 +1,12 @@
 //! Sending notices exactly once: the journal is written before and after every send, every
 //! send carries the notice's retry key, and LINE's answer decides what happens next.
 //!
-//! Why this gives exactly once: a `started` record (synced) precedes the first request, so
-//! after any crash the journal shows an attempt whose outcome is unknown, and the next try
-//! uses the same `X-Line-Retry-Key`. If LINE had accepted the first request it answers 409,
-//! which counts as sent (line-api.md §3.3); replicas sharing nothing derive the same key from
-//! the bundle, so LINE deduplicates them too. Retries stop before LINE forgets the key (24 h).
+//! Why this gives exactly once: a `started` record (synced) precedes the first request, so after
+//! any crash the journal shows an attempt whose outcome is unknown, and the next try uses the same
+//! `X-Line-Retry-Key`. If LINE had accepted the first request it answers 409, which counts as sent
+//! (<https://developers.line.biz/en/reference/messaging-api/#retry-api-request-response>); replicas
+//! sharing nothing derive the same key from the bundle, so LINE deduplicates them too. Retries stop
+//! before LINE forgets the key (24 h).
 //!
 //! Answers: 2xx and 409 → `sent`; 429 → wait `Retry-After` (else back off), except the
 //! monthly limit, which is final; 5xx, timeouts and network errors → back off and retry; any

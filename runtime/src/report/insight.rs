@@ -1,9 +1,10 @@
-//! LINE's own friend count: `GET /v2/bot/insight/followers?date=yyyyMMdd` (line-api.md §6.5).
+//! LINE's own friend count: `GET /v2/bot/insight/followers?date=yyyyMMdd`
+//! (<https://developers.line.biz/en/reference/messaging-api/#get-number-of-followers>).
 //!
-//! The journal sees only the follows that reached this server; LINE's count is the official
-//! one for the city's KPI. It is asked for yesterday in Japan, since today's is normally not
-//! ready (§9). `followers` counts every first add and never goes down, `blocks` is the current
-//! number of blocks, and both are null unless `status` is `ready`.
+//! The journal sees only the follows that reached this server; LINE's count is the official one for
+//! the city's KPI. It is asked for yesterday in Japan, since LINE's figures are usually ready only
+//! about a day later. `followers` counts every first add and never goes down, `blocks` is the
+//! current number of blocks, and both are null unless `status` is `ready`.
 
 use serde::Deserialize;
 

@@ -1,8 +1,9 @@
 //! Validation of JSON values against LINE's OpenAPI schemas (`messaging-api.yml`).
 //!
-//! Generic JSON Schema validators ignore OpenAPI's `discriminator`, so a Flex component nested
-//! in a box (typed only as the abstract `FlexComponent`) would never be checked against
-//! `FlexBox`, `FlexText`, … (line-api.md §8). This validator follows discriminators itself.
+//! Generic JSON Schema validators ignore OpenAPI's `discriminator`, so a Flex component nested in a
+//! box (typed only as the abstract `FlexComponent`) would never be checked against `FlexBox`,
+//! `FlexText`, … (<https://github.com/line/line-openapi/blob/main/messaging-api.yml>). This
+//! validator follows discriminators itself.
 //!
 //! Inheritance in the spec is `Child: allOf: [$ref Parent, {…}]` while `Parent` carries the
 //! discriminator that maps back to `Child`. Two rules keep that from looping:
