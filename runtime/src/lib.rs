@@ -6,6 +6,7 @@
 //! - `signature` checks `x-line-signature`, `webhook` parses events tolerantly;
 //! - `dedupe` drops redelivered events, `dispatch` turns an event into Reply API bytes;
 //! - `queue` sends them from a bounded set of workers through `line_api` (pool + retries);
+//! - [`clock`] is the one source of time (movable in tests and `oyako dev`);
 //! - `state` holds the loaded bundle behind an atomic swap ([`State::reload`]), `assets` its
 //!   images, `metrics` the counters; `config` reads the environment once;
 //! - `app` wires signals and the environment for `oyako serve`; `logging` sets up `tracing`;
@@ -19,6 +20,7 @@
 
 pub mod api;
 mod assets;
+pub mod clock;
 mod config;
 mod dedupe;
 mod dispatch;

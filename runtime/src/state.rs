@@ -12,6 +12,7 @@ use std::sync::{Arc, RwLock};
 use bundle::{self, BlobError, Bundle, BundleError};
 
 use crate::assets::{AssetError, Assets};
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::dedupe::Dedupe;
 use crate::kpi::Kpi;
@@ -48,6 +49,8 @@ pub struct State {
     shutting_down: AtomicBool,
     /// The KPI journal, when there is a state directory to keep it in.
     pub(crate) kpi: Option<Kpi>,
+    /// Where time comes from (the system clock, or a test's or `oyako dev`'s).
+    clock: Arc<dyn Clock>,
 }
 
 /// Why a bundle could not be loaded.
@@ -93,6 +96,14 @@ impl State {
     ///
     /// Must be called inside a tokio runtime (the workers are spawned on it).
     pub fn start(config: Config) -> Result<Arc<State>, StartError> {
+        State::start_with_clock(config, Arc::new(SystemClock))
+    }
+
+    /// [`State::start`] with another clock (tests, `oyako dev`).
+    pub fn start_with_clock(
+        config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Arc<State>, StartError> {
         if let Some(dir) = &config.state_dir {
             let made = std::fs::create_dir_all(dir).and_then(|()| std::fs::metadata(dir));
             if let Err(source) = made {
@@ -125,7 +136,13 @@ impl State {
             shutting_down: AtomicBool::new(false),
             kpi,
             config,
+            clock,
         }))
+    }
+
+    /// The clock everything time-dependent in the runtime reads.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
     }
 
     /// Waits until every KPI record taken so far is written and synced (a no-op without a

@@ -11,9 +11,8 @@ use std::time::{Duration, Instant};
 
 use bundle::Notice;
 use jiff::Timestamp;
-use runtime::notices::{
-    Api, ApiConfig, ManualClock, Policy, Record, RecordKind, Scheduler, retry_key,
-};
+use runtime::clock::ManualClock;
+use runtime::notices::{Api, ApiConfig, Policy, Record, RecordKind, Scheduler, retry_key};
 use runtime::{Config, Secret, State};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -538,10 +537,10 @@ async fn the_serve_scheduler_follows_its_clock_and_needs_a_state_dir() {
         .expect("config")
     };
     let clock = ManualClock::new(t("2026-12-05 08:00"));
-    let without = State::start(config(None)).expect("state");
-    assert!(runtime::notices::spawn(without, Policy::default(), clock.clone()).is_none());
-    let state = State::start(config(Some(s.state()))).expect("state");
-    let task = runtime::notices::spawn(state, Policy::default(), clock.clone()).expect("spawned");
+    let without = State::start_with_clock(config(None), clock.clone()).expect("state");
+    assert!(runtime::notices::spawn(without, Policy::default()).is_none());
+    let state = State::start_with_clock(config(Some(s.state())), clock.clone()).expect("state");
+    let task = runtime::notices::spawn(state, Policy::default()).expect("spawned");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(s.line.requests_to(BROADCAST).is_empty());
     clock.set(t("2026-12-05 09:00"));

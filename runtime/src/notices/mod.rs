@@ -12,22 +12,19 @@
 //! - `send` is the [`Scheduler`]: it sends with retry keys, retries and journals;
 //! - [`api`] builds LINE requests, calls LINE and checks the monthly quota;
 //! - `cmd` implements `oyako notices` and `oyako send`;
-//! - [`spawn`] runs the scheduler inside `oyako serve`, driven by a [`Clock`] so tests can
-//!   move time instead of sleeping.
+//! - [`spawn`] runs the scheduler inside `oyako serve`, driven by the state's
+//!   [`Clock`](crate::clock::Clock) so tests can move time instead of sleeping.
 
 pub mod api;
 mod cmd;
 pub mod schedule;
 mod send;
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
-use jiff::Timestamp;
-use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::clock::Clock;
 use crate::state::State;
 
 pub use api::{Api, ApiConfig, ApiError};
@@ -35,69 +32,11 @@ pub use cmd::{ListOptions, SendOptions, list, send};
 pub use schedule::{JOURNAL_FILE, Policy, QuietHours, Record, RecordKind, Status, retry_key};
 pub use send::{Attempt, Scheduler, Tick};
 
-/// Where the scheduler gets the time from, and how it waits.
-pub trait Clock: Send + Sync {
-    /// The current time.
-    fn now(&self) -> Timestamp;
-    /// Completes at (or after) `t`.
-    fn sleep_until(&self, t: Timestamp) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
-}
-
-/// The real clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Timestamp {
-        Timestamp::now()
-    }
-
-    fn sleep_until(&self, t: Timestamp) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
-        let wait = t.duration_since(Timestamp::now());
-        let wait = std::time::Duration::try_from(wait).unwrap_or_default();
-        Box::pin(tokio::time::sleep(wait))
-    }
-}
-
-/// A clock that only moves when told to (tests).
-#[derive(Debug)]
-pub struct ManualClock {
-    now: watch::Sender<Timestamp>,
-}
-
-impl ManualClock {
-    /// A clock standing at `start`.
-    pub fn new(start: Timestamp) -> Arc<ManualClock> {
-        Arc::new(ManualClock { now: watch::Sender::new(start) })
-    }
-
-    /// Moves the clock to `t`, waking sleepers whose time has come.
-    pub fn set(&self, t: Timestamp) {
-        self.now.send_replace(t);
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> Timestamp {
-        *self.now.borrow()
-    }
-
-    fn sleep_until(&self, t: Timestamp) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
-        let mut rx = self.now.subscribe();
-        Box::pin(async move {
-            while *rx.borrow_and_update() < t {
-                if rx.changed().await.is_err() {
-                    return;
-                }
-            }
-        })
-    }
-}
-
 /// Starts the scheduler of `oyako serve`: every notice of the current bundle (re-read at each
 /// look, so reloads apply) is sent when due. Returns `None`, with a warning, when there is no
 /// state directory — exactly-once needs the journal — or the client cannot be built.
-pub fn spawn(state: Arc<State>, policy: Policy, clock: Arc<dyn Clock>) -> Option<JoinHandle<()>> {
+pub fn spawn(state: Arc<State>, policy: Policy) -> Option<JoinHandle<()>> {
+    let clock: Arc<dyn Clock> = state.clock();
     let count = state.current().bundle.notices.len();
     let Some(dir) = state.config.state_dir.clone() else {
         if count > 0 {

@@ -72,7 +72,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
             _ => None,
         };
         let state = State::start(config)?;
-        notices::spawn(state.clone(), notice_policy, Arc::new(notices::SystemClock));
+        notices::spawn(state.clone(), notice_policy);
         let listener = TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
