@@ -23,6 +23,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "survey",
     "notify",
     "audiences",
+    "schedule",
 ];
 
 /// A content file cut into its YAML and Markdown parts.
@@ -106,6 +107,8 @@ pub struct FrontMatter {
     /// Account only: named narrowcast filters for `notify.audience` (see [`crate::notices`]).
     pub audiences:
         Option<std::collections::BTreeMap<String, Spanned<crate::spec::notify::FilterSpec>>>,
+    /// Page or section: a centre's opening days and programmes (see [`crate::spec::schedule`]).
+    pub schedule: Option<Spanned<crate::spec::schedule::ScheduleSpec>>,
 }
 
 /// A `links:` item as written: exactly one of `url`, `tel` or `page` must be set.

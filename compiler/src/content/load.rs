@@ -86,6 +86,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagn
             summary: None,
             order: None,
             image: None,
+            schedule: None,
             children: Vec::new(),
             source: account.source.clone(),
         },
@@ -167,6 +168,7 @@ fn placeholder_section(dir: &Path, rel: &str, path: String) -> Section {
         summary: None,
         order: None,
         image: None,
+        schedule: None,
         children: Vec::new(),
         source: Source { file: dir.join(rel), text: String::new(), body_offset: 0 },
     }
@@ -314,6 +316,7 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
             ("event", fm.event.is_some()),
             ("survey", fm.survey.is_some()),
             ("notify", fm.notify.is_some()),
+            ("schedule", fm.schedule.is_some()),
         ],
         "アカウント設定（content/_index.md）",
     );
@@ -373,12 +376,14 @@ fn section(
         );
     }
     let image = fm.image.as_ref().and_then(|i| image(cx, i, assets));
+    let schedule = fm.schedule.as_ref().and_then(|s| schedule(cx, s));
     Section {
         path,
         title,
         summary: fm.summary,
         order: fm.order,
         image,
+        schedule,
         children: Vec::new(),
         source,
     }
@@ -412,6 +417,7 @@ fn page(
     let survey = fm.survey.as_ref().and_then(|s| {
         crate::spec::survey::check(&s.value, cx.split.yaml_line, &cx.file, &mut cx.diags)
     });
+    let schedule = fm.schedule.as_ref().and_then(|s| schedule(cx, s));
     // A survey page may have no body: the question is its content.
     let body = body_blocks(cx, fm.survey.is_some());
     if fm.draft == Some(true) || expires.is_some_and(|d| d < opts.today) {
@@ -419,6 +425,7 @@ fn page(
     }
     let path = rel.trim_end_matches(".md").to_string();
     let section = path.rsplit_once('/').map_or(String::new(), |(s, _)| s.to_string());
+    let until = until(event.as_ref(), expires);
     Parsed::Page(Box::new(Page {
         text: markdown::plain_text(&body),
         path,
@@ -432,9 +439,28 @@ fn page(
         event,
         survey,
         notify,
+        schedule,
+        until,
         body,
         source,
     }))
+}
+
+/// The last day a page shows in menus and search: an event drops off the day after it
+/// happens, any page the day after its `expires`.
+fn until(event: Option<&super::Event>, expires: Option<Date>) -> Option<Date> {
+    match (event.map(|e| e.date), expires) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn schedule(
+    cx: &mut FileCx<'_>,
+    s: &serde_saphyr::Spanned<crate::spec::schedule::ScheduleSpec>,
+) -> Option<crate::spec::schedule::Schedule> {
+    let holidays = crate::spec::holidays::Holidays::official();
+    crate::spec::schedule::check(s, cx.split.yaml_line, &cx.file, holidays, &mut cx.diags)
 }
 
 fn body_blocks(cx: &mut FileCx<'_>, allow_empty: bool) -> Vec<markdown::Block> {

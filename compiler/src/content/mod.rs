@@ -77,6 +77,8 @@ pub struct Section {
     pub order: Option<i64>,
     /// Card image.
     pub image: Option<Image>,
+    /// Set when the section is a centre with a `schedule:`.
+    pub schedule: Option<crate::spec::schedule::Schedule>,
     /// Children in menu order.
     pub children: Vec<Child>,
     /// Where it was written.
@@ -117,6 +119,10 @@ pub struct Page {
     pub survey: Option<crate::spec::survey::Survey>,
     /// Set when the page is also sent to friends as a notice (see [`crate::notices`]).
     pub notify: Option<crate::spec::notify::Notify>,
+    /// Set when the page is a centre with a `schedule:` (see [`crate::calendar`]).
+    pub schedule: Option<crate::spec::schedule::Schedule>,
+    /// Last day the page shows in menus and search: its event's day or its `expires`.
+    pub until: Option<jiff::civil::Date>,
     /// Body blocks.
     pub body: Vec<Block>,
     /// Plain text of the body, for search.

@@ -1,13 +1,15 @@
 //! What staff write in front matter for the features beyond plain pages — `richmenu:`,
-//! `survey:`, `notify:` and `audiences:` — as typed YAML, and its checks with located
+//! `survey:`, `notify:`, `audiences:` and `schedule:` (with Japan's holidays) — as typed YAML, and its checks with located
 //! Japanese diagnostics.
 //!
 //! These sit below [`crate::content`], which parses them while loading a file, and below the
 //! feature modules ([`crate::richmenu`], [`crate::survey`], [`crate::notices`]) that turn a
 //! checked spec into replies; so content never depends on what is built from it.
 
+pub mod holidays;
 pub mod notify;
 pub mod richmenu;
+pub mod schedule;
 pub mod survey;
 
 use serde::Deserialize;
