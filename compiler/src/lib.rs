@@ -10,10 +10,12 @@
 //!   generated message against LINE's limits;
 //! - `resolve` turns links and images into LINE actions and URLs; `lookup` assigns postback
 //!   data and builds the reply and keyword tables;
-//! - `survey`, `notices` and `richmenu` build those features from the site; `preview` writes
+//! - `survey`, `notices`, `richmenu` and `calendar` (replies that change with the day, computed
+//!   for every day of a window; iCalendar feeds) build those features from the site; `preview` writes
 //!   `dist/preview/`, every reply viewable in a browser;
 //! - `pipeline` runs the stages, collects the diagnostics and writes the bundle atomically.
 
+mod calendar;
 mod content;
 mod diagnostics;
 mod flex;

@@ -15,6 +15,7 @@ use bundle::limits::{
 };
 use bundle::postback;
 use bundle::search::normalize;
+use jiff::civil::Date;
 
 use crate::content::{Child, Page, Section, Site};
 use crate::flex::{self, MenuItem, PageView, Renderer, TemplateError, actions};
@@ -182,14 +183,29 @@ fn next_sibling_page<'a>(section: &'a Section, path: &str) -> Option<&'a str> {
     pages.get(i + 1).copied()
 }
 
-/// Builds the menu replies of one section (`menu:path`, `menu:path:2`, …).
+/// Whether `child` shows in menus on `day` (`None`: every day). Pages drop off the day after
+/// their event or `expires`; sections always show, so a menu never loses a rich-menu target.
+pub fn shows(site: &Site, child: &Child, day: Option<Date>) -> bool {
+    match (child, day) {
+        (Child::Page(p), Some(day)) => site.pages[p].until.is_none_or(|last| day <= last),
+        _ => true,
+    }
+}
+
+/// Builds the menu replies of one section (`menu:path`, `menu:path:2`, …) as they are on
+/// `day` (`None`: with every child).
 pub fn menu_replies(
     r: &Renderer,
     site: &Site,
     dir: &Path,
     section: &Section,
+    day: Option<Date>,
 ) -> Result<Vec<(String, Draft)>, LookupError> {
-    let items: Vec<MenuItem> = section.children.iter().map(|c| menu_item(site, dir, c)).collect();
+    let shown = section.children.iter().filter(|c| shows(site, c, day));
+    let mut items: Vec<MenuItem> = shown.map(|c| menu_item(site, dir, c, day)).collect();
+    if items.is_empty() && !section.children.is_empty() {
+        items.push(nothing_now(section));
+    }
     let path = section.path.clone();
     let next = |n: usize, remaining: usize| {
         let label = format!("次へ（残り{remaining}件）");
@@ -217,7 +233,23 @@ pub fn menu_replies(
         .collect())
 }
 
-fn menu_item(site: &Site, dir: &Path, child: &Child) -> MenuItem {
+/// The card of a section whose pages have all passed (every event is over).
+fn nothing_now(section: &Section) -> MenuItem {
+    MenuItem {
+        title: "いまご案内できるものはありません".to_string(),
+        summary: Some("新しい予定が決まりしだい、ここでお知らせします。".to_string()),
+        image: None,
+        action: actions::postback(
+            "メニューへ",
+            &postback::menu("", 1),
+            &section.title,
+            MAX_FLEX_LABEL_LEN,
+        ),
+        shortcuts: Vec::new(),
+    }
+}
+
+fn menu_item(site: &Site, dir: &Path, child: &Child, day: Option<Date>) -> MenuItem {
     match child {
         Child::Page(p) => {
             let page = &site.pages[p];
@@ -239,6 +271,7 @@ fn menu_item(site: &Site, dir: &Path, child: &Child) -> MenuItem {
             let shortcuts = sec
                 .children
                 .iter()
+                .filter(|c| shows(site, c, day))
                 .take(SECTION_SHORTCUTS)
                 .filter_map(|c| {
                     let path = match c {

@@ -43,6 +43,7 @@ where
         (_, "/readyz") if read => readyz(state),
         (&Method::GET, "/metrics") => metrics(state),
         (_, p) if read && p.starts_with("/assets/") => asset(state, &req),
+        (_, p) if read && p.starts_with("/calendar/") => calendar_file(state, &req),
         (_, "/webhook" | "/healthz" | "/readyz" | "/metrics") => {
             text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n")
         }
@@ -167,13 +168,14 @@ async fn plan_and_record(
     loaded: &Loaded,
     event: &webhook::Event,
 ) -> std::io::Result<Plan> {
+    let today = bundle::japan::date_of(state.clock().now());
     let Some(kpi) = &state.kpi else {
-        return Ok(dispatch::plan(loaded, &state.metrics, event));
+        return Ok(dispatch::plan(loaded, &state.metrics, event, today));
     };
     let comment = kpi.comment(&loaded.bundle, event);
     let plan = match &comment {
         Some(c) => dispatch::plan_with(loaded, event, &c.reply, "comment"),
-        None => dispatch::plan(loaded, &state.metrics, event),
+        None => dispatch::plan(loaded, &state.metrics, event, today),
     };
     let what = match &plan {
         Plan::Reply { what, .. } => Some(*what),
@@ -193,8 +195,11 @@ fn readyz(state: &State) -> Reply {
     if state.is_shutting_down() {
         return text(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n");
     }
-    let hash = state.current().bundle.content_hash.clone();
-    text(StatusCode::OK, &format!("ready {hash}\n"))
+    let loaded = state.current();
+    let hash = &loaded.bundle.content_hash;
+    // Still ready: everything but the calendar answers as before; the warning is for people.
+    let warning = crate::calendar::readiness_warning(&loaded.bundle, state.clock().now());
+    text(StatusCode::OK, &format!("ready {hash}\n{}", warning.unwrap_or_default()))
 }
 
 fn metrics(state: &State) -> Reply {
@@ -225,6 +230,32 @@ fn asset<B>(state: &State, req: &Request<B>) -> Reply {
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
     headers.insert(header::ETAG, etag);
+    response
+}
+
+/// `GET /calendar/<name>`: the calendar feeds and their index page, from memory.
+fn calendar_file<B>(state: &State, req: &Request<B>) -> Reply {
+    let loaded = state.current();
+    let name = req.uri().path().trim_start_matches("/calendar/");
+    let Some(file) = loaded.calendar.get(name) else {
+        return text(StatusCode::NOT_FOUND, "not found\n");
+    };
+    let fresh = req.headers().get(header::IF_NONE_MATCH).is_some_and(|v| {
+        v.to_str().is_ok_and(|v| v.split(',').any(|t| t.trim() == file.etag || t.trim() == "*"))
+    });
+    let (status, body) = match fresh {
+        true => (StatusCode::NOT_MODIFIED, Bytes::new()),
+        false => (StatusCode::OK, file.bytes.clone()),
+    };
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.content_type));
+    // Calendar apps poll a subscription; an hour keeps a rebuild's changes close.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    if let Ok(etag) = HeaderValue::from_str(&file.etag) {
+        headers.insert(header::ETAG, etag);
+    }
     response
 }
 

@@ -97,6 +97,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagn
         pages,
         assets: assets.into_iter().map(|a| (a.clone(), dir.join("assets").join(&a))).collect(),
         templates_dir: Some(dir.join("_templates")).filter(|p| p.is_dir()),
+        today: opts.today,
     };
     link_tree(&mut site, dir, &mut diags);
     report_empty_sections(&site, &failed, &mut diags);

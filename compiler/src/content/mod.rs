@@ -34,6 +34,9 @@ pub struct Site {
     pub assets: Vec<(String, PathBuf)>,
     /// `content/_templates/`, when staff override layouts.
     pub templates_dir: Option<PathBuf>,
+    /// The build's day in Japan: pages expired before it are left out, and day-dependent
+    /// replies are computed from it on.
+    pub today: jiff::civil::Date,
 }
 
 /// Where something was written, for diagnostics.

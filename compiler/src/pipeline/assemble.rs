@@ -16,6 +16,7 @@ use bundle::postback;
 use bundle::search::{Document, SearchIndex};
 use bundle::{self, BlobBuilder, Bundle, FORMAT_VERSION, PageEntry, SearchReply, SpecialReplies};
 
+use super::days;
 use super::reach::{MAX_TAPS, postbacks, tap_distances};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -82,11 +83,25 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
     if diags.has_errors() {
         return Err(std::mem::take(diags));
     }
+    let plan = crate::calendar::plan(&r, site, dir, diags).unwrap_or_else(|e| {
+        lookup_diag(diags, e);
+        None
+    });
+    if let Some(plan) = &plan {
+        // The window's first day stands in the reply table (checked with the other days below).
+        for (key, draft) in days::first_days(plan) {
+            replies
+                .insert(key.clone(), compile(&qr, key, draft.clone(), &mut Diagnostics::default()));
+        }
+    }
     let welcome = lookup::welcome(&r, site).map_err(|e| {
         lookup_diag(diags, e);
         std::mem::take(diags)
     })?;
-    let specials = special_replies(site, welcome, &replies, &qr, diags);
+    let root_menu = |replies: &BTreeMap<String, Compiled>| {
+        replies.get(&postback::menu("", 1)).map(|c| c.json.clone()).unwrap_or_default()
+    };
+    let specials = special_replies(site, &welcome, &root_menu(&replies), &qr, diags);
     // The rich menu is always on screen: each of its taps counts as one tap, like the
     // welcome message's buttons.
     let mut start = specials[0].taps.clone();
@@ -94,10 +109,31 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
         start.extend(m.bundle.menus.iter().flat_map(|e| postbacks(&e.request)));
     }
     check_reachability(site, &start, &replies, diags);
+    let calendar = plan.map(|plan| {
+        let steps = days::Steps {
+            serialise: &|d| serialise(&qr, d),
+            check: &|key, d, json, diags| check(key, d, json, diags),
+            specials: &|menu, diags| {
+                let list = special_replies(site, &welcome, menu, &qr, diags);
+                list.into_iter().map(|c| c.json).collect()
+            },
+        };
+        days::compile(plan, &steps, diags)
+    });
+    let calendar_cards: Vec<Vec<u8>> = calendar
+        .iter()
+        .flat_map(|c| days::docs(c))
+        .map(|doc| {
+            crate::calendar::card(&r, doc).map(|v| v.to_string().into_bytes()).unwrap_or_else(|e| {
+                template_diag(diags, e);
+                Vec::new()
+            })
+        })
+        .collect();
     if diags.has_errors() {
         return Err(std::mem::take(diags));
     }
-    let mut bundle = to_bundle(site, replies, specials, cards);
+    let mut bundle = to_bundle(site, replies, specials, cards, calendar.as_ref(), calendar_cards);
     let (richmenu, mut extra) = richmenu.map_or((None, Vec::new()), |m| (Some(m.bundle), m.files));
     bundle.richmenu = richmenu;
     bundle.notices = notices;
@@ -138,7 +174,9 @@ fn render_all(
         })
         .collect();
     out.par_extend(
-        sections.par_iter().map(|s| lookup::menu_replies(r, site, dir, s).map(|d| finish(qr, d))),
+        sections.par_iter().map(|s| {
+            lookup::menu_replies(r, site, dir, s, Some(site.today)).map(|d| finish(qr, d))
+        }),
     );
     out
 }
@@ -153,6 +191,30 @@ fn finish(qr: &QuickReplies, drafts: Vec<(String, Draft)>) -> Rendered {
     Rendered::Replies(list, diags)
 }
 
+/// Splices the quick reply into the last message and serialises (for replies checked after
+/// deduplication, with [`check`]).
+fn serialise(qr: &QuickReplies, mut d: Draft) -> Vec<u8> {
+    if let Some(Value::Object(last)) = d.messages.last_mut() {
+        last.insert("quickReply".into(), qr.get(&d.quick_reply).cloned().unwrap_or_default());
+    }
+    serde_json::to_vec(&d.messages).unwrap_or_default()
+}
+
+/// Checks a reply serialised by [`serialise`] against LINE's limits.
+fn check(key: &str, d: &Draft, json: &[u8], diags: &mut Diagnostics) {
+    let text = std::str::from_utf8(json).unwrap_or_default();
+    for v in validate::check_messages(&as_served(text)) {
+        diags.push(
+            Diagnostic::error(
+                &d.file,
+                (1, 1),
+                format!("LINE の制限を超えています（{key} {}）: {}", v.pointer, v.message),
+            )
+            .with_hint("文章を短くするか、予定やページを分けてください"),
+        );
+    }
+}
+
 /// Splices the quick reply into the last message, checks LINE's limits and serialises.
 fn compile(qr: &QuickReplies, key: &str, mut d: Draft, diags: &mut Diagnostics) -> Compiled {
     if let Some(Value::Object(last)) = d.messages.last_mut() {
@@ -160,7 +222,8 @@ fn compile(qr: &QuickReplies, key: &str, mut d: Draft, diags: &mut Diagnostics) 
     }
     let json = serde_json::to_vec(&d.messages).unwrap_or_default();
     let text = std::str::from_utf8(&json).unwrap_or_default();
-    let violations = if text.contains(bundle::ASSET_URL_PREFIX) {
+    let public = [bundle::ASSET_URL_PREFIX, bundle::CALENDAR_URL_PREFIX];
+    let violations = if public.iter().any(|p| text.contains(p)) {
         validate::check_messages(&as_served(text))
     } else {
         validate::check_messages(&d.messages)
@@ -184,7 +247,10 @@ fn compile(qr: &QuickReplies, key: &str, mut d: Draft, diags: &mut Diagnostics) 
 
 /// Messages with asset URLs as the runtime will serve them.
 fn as_served(json: &str) -> Vec<Value> {
-    let text = json.replace(bundle::ASSET_URL_PREFIX, VALIDATION_ASSET_BASE);
+    let calendar_base = VALIDATION_ASSET_BASE.replace("/assets/", "/calendar/");
+    let text = json
+        .replace(bundle::ASSET_URL_PREFIX, VALIDATION_ASSET_BASE)
+        .replace(bundle::CALENDAR_URL_PREFIX, &calendar_base);
     serde_json::from_str(&text).unwrap_or_default()
 }
 
@@ -192,15 +258,12 @@ fn as_served(json: &str) -> Vec<Value> {
 /// top menu, so a parent is never left without a next step.
 fn special_replies(
     site: &Site,
-    welcome: Vec<Value>,
-    replies: &BTreeMap<String, Compiled>,
+    welcome: &[Value],
+    root_menu: &[u8],
     qr: &QuickReplies,
     diags: &mut Diagnostics,
 ) -> Vec<Compiled> {
-    let mut root_menu: Vec<Value> = replies
-        .get(&postback::menu("", 1))
-        .and_then(|c| serde_json::from_slice(&c.json).ok())
-        .unwrap_or_default();
+    let mut root_menu: Vec<Value> = serde_json::from_slice(root_menu).unwrap_or_default();
     root_menu.iter_mut().filter_map(Value::as_object_mut).for_each(|m| {
         m.remove("quickReply");
     });
@@ -210,7 +273,8 @@ fn special_replies(
         "このボタンの案内は新しくなりました。お手数ですが、メニューからもう一度お選びください。",
         "スタンプや画像にはお返事できません。知りたいことを文字で送るか、メニューから選んでください。",
     ];
-    let firsts = std::iter::once(welcome).chain(texts.iter().map(|t| vec![flex::text_message(t)]));
+    let firsts =
+        std::iter::once(welcome.to_vec()).chain(texts.iter().map(|t| vec![flex::text_message(t)]));
     firsts
         .zip(["follow", "fallback", "unknown_postback", "unsupported_message"])
         .map(|(mut messages, key)| {
@@ -232,7 +296,9 @@ fn check_reachability(
     let taps: BTreeMap<String, Vec<String>> =
         replies.iter().map(|(k, c)| (k.clone(), c.taps.clone())).collect();
     let dist = tap_distances(start, &taps);
-    for page in site.pages.values() {
+    // A page whose day has passed is in no menu any more (only old messages open it).
+    let shown = |p: &&crate::content::Page| p.until.is_none_or(|last| site.today <= last);
+    for page in site.pages.values().filter(shown) {
         let taps = dist.get(&postback::page(&page.path)).copied();
         if taps.is_none_or(|t| t > MAX_TAPS) {
             let n = taps.map_or("届かない".to_string(), |t| format!("{t}タップ"));
@@ -253,6 +319,8 @@ fn to_bundle(
     replies: BTreeMap<String, Compiled>,
     specials: Vec<Compiled>,
     cards: BTreeMap<String, Vec<u8>>,
+    calendar: Option<&days::Compiled>,
+    calendar_cards: Vec<Vec<u8>>,
 ) -> Bundle {
     let mut blobs = BlobBuilder::default();
     let special_ids: Vec<usize> = specials.into_iter().map(|c| blobs.add(c.json)).collect();
@@ -261,8 +329,18 @@ fn to_bundle(
     let reply_ids: Vec<(String, usize)> =
         replies.into_iter().map(|(k, c)| (k, blobs.add(c.json))).collect();
     let card_ids: Vec<usize> = cards.into_values().map(|c| blobs.add(c)).collect();
+    let docs = calendar.map_or(&[][..], days::docs);
+    let calendar_parts = calendar;
+    let calendar_ids = calendar.map(|c| {
+        let replies: Vec<usize> = c.jsons.iter().map(|j| blobs.add(j.clone())).collect();
+        let files: Vec<usize> =
+            c.plan.files.iter().map(|(_, text)| blobs.add(days::file_json(text))).collect();
+        let cards: Vec<usize> = calendar_cards.into_iter().map(|j| blobs.add(j)).collect();
+        (replies, files, cards)
+    });
     // Compressing and indexing are independent and each take a fair share of a large build.
-    let ((file, dictionary, all), search) = rayon::join(|| blobs.finish(), || search_index(site));
+    let ((file, dictionary, all), search) =
+        rayon::join(|| blobs.finish(), || search_index(site, docs));
     let special = SpecialReplies {
         follow: all[special_ids[0]],
         fallback: all[special_ids[1]],
@@ -281,6 +359,27 @@ fn to_bundle(
             card: all[id],
         })
         .collect();
+    let (pages, calendar) = match (calendar, calendar_ids) {
+        (Some(c), Some((replies, files, cards))) => {
+            let mut pages = pages;
+            pages.extend(docs.iter().zip(&cards).map(|(d, &id)| PageEntry {
+                path: d.postback.clone(),
+                title: d.title.clone(),
+                postback: d.postback.clone(),
+                card: all[id],
+            }));
+            (pages, Some(days::to_calendar(c, |i| all[replies[i]], |i| all[files[i]])))
+        }
+        _ => (pages, None),
+    };
+    let mut keywords = lookup::keywords(site);
+    let calendar_words = calendar_parts.iter().flat_map(|c| c.plan.keywords.iter().cloned());
+    for (word, data) in calendar_words {
+        let key = bundle::search::normalize(&word);
+        if !key.is_empty() {
+            keywords.entry(key).or_insert(data);
+        }
+    }
     let quick_reply = lookup::quick_reply(site, "");
     Bundle {
         format_version: FORMAT_VERSION,
@@ -288,7 +387,7 @@ fn to_bundle(
         title: site.account.title.clone(),
         special,
         postbacks: reply_ids.into_iter().map(|(k, id)| (k, all[id])).collect(),
-        keywords: lookup::keywords(site),
+        keywords,
         pages,
         search,
         search_reply: SearchReply {
@@ -301,13 +400,14 @@ fn to_bundle(
         richmenu: None,
         surveys: surveys.finish(&all),
         notices: Vec::new(),
+        calendar,
         replies: file,
     }
 }
 
-/// The free-text index over every page, in page order.
-fn search_index(site: &Site) -> SearchIndex {
-    let docs: Vec<Document<'_>> = site
+/// The free-text index over every page, in page order, then the calendar's views.
+fn search_index(site: &Site, views: &[crate::calendar::Doc]) -> SearchIndex {
+    let mut docs: Vec<Document<'_>> = site
         .pages
         .values()
         .map(|p| Document {
@@ -317,6 +417,12 @@ fn search_index(site: &Site) -> SearchIndex {
             body: &p.text,
         })
         .collect();
+    docs.extend(views.iter().map(|v| Document {
+        title: &v.title,
+        keywords: &v.keywords,
+        summary: &v.summary,
+        body: &v.body,
+    }));
     SearchIndex::build(&docs)
 }
 

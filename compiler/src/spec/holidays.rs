@@ -5,7 +5,7 @@
 //! Why a table and not rules: 春分の日 and 秋分の日 are fixed only when the National
 //! Astronomical Observatory's 暦要項 appears in the 官報 in February of the year before, and the
 //! law changes now and then (2019–2021 moved several days). The Cabinet Office publishes the
-//! result, so the table is the source; [`Holidays::covers`] says which days it can answer for,
+//! result, so the table is the source; [`Holidays::last_day`] says up to which day it can answer,
 //! and callers treat anything outside as unknown instead of guessing. (The `jpholiday` crate
 //! computes them, but needs a newer Rust than this project builds with.)
 
@@ -63,11 +63,6 @@ impl Holidays {
         self.days.get(&day).map(String::as_str)
     }
 
-    /// Whether the table knows if `day` is a holiday.
-    pub fn covers(&self, day: Date) -> bool {
-        self.range.is_some_and(|(first, last)| (first..=last).contains(&day))
-    }
-
     /// The last day the table speaks for.
     pub fn last_day(&self) -> Option<Date> {
         self.range.map(|(_, last)| last)
@@ -79,6 +74,7 @@ impl Holidays {
     }
 
     /// Every holiday, in order.
+    #[cfg(test)]
     pub fn iter(&self) -> impl Iterator<Item = (Date, &str)> {
         self.days.iter().map(|(d, n)| (*d, n.as_str()))
     }
@@ -103,7 +99,6 @@ mod tests {
         assert_eq!(h.name(d("2026-05-06")), Some("休日"));
         assert_eq!(h.name(d("2027-01-11")), Some("成人の日"));
         assert_eq!(h.name(d("2026-12-24")), None);
-        assert!(h.covers(d("2027-12-31")) && !h.covers(d("2028-01-01")));
         assert!(Holidays::parse("2026/13/1,x").is_err());
         assert!(Holidays::parse("2026-1-1,x").is_err());
     }

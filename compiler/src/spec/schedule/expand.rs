@@ -98,7 +98,7 @@ impl Programme {
 
 impl Schedule {
     /// Why the centre is closed on `day`, or `None` when it is open. Holidays count only where
-    /// the table covers the day (callers keep to [`Holidays::covers`]).
+    /// the table reaches (the calendar's window ends with the table).
     pub fn closed_on(&self, day: Date, holidays: &Holidays) -> Option<Closed> {
         if let Some(c) = self.closures.iter().find(|c| (c.from..=c.until).contains(&day)) {
             return Some(Closed::Listed(c.note.clone()));

@@ -33,8 +33,8 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 pub use check::check;
-pub use expand::{Closed, DayPlan, Session, SessionStatus};
-pub use parse::{time_range, weekday_name};
+pub use expand::{Closed, DayPlan, SessionStatus};
+pub use parse::{WEEKDAY_NAMES, time_range, weekday_name};
 
 /// `schedule:` as written.
 #[derive(Debug, Clone, Deserialize)]
