@@ -151,6 +151,10 @@ fn page_buttons(site: &Site, page: &Page) -> Vec<Value> {
         .iter()
         .map(|l| json!({ "action": link_action(site, l), "secondary": true }))
         .collect();
+    if let Some(schedule) = &page.schedule {
+        buttons
+            .extend(schedule_buttons(&page.path, schedule.name.as_deref().unwrap_or(&page.title)));
+    }
     let section = &site.sections[&page.section];
     if let Some(next) = next_sibling_page(section, &page.path) {
         let title = &site.pages[next].title;
@@ -171,6 +175,18 @@ fn page_buttons(site: &Site, page: &Page) -> Vec<Value> {
     );
     buttons.push(json!({ "action": a, "primary": true }));
     buttons
+}
+
+/// A centre's buttons: its schedule view and its calendar feed.
+fn schedule_buttons(path: &str, name: &str) -> Vec<Value> {
+    let view = format!("{name}の予定（今日から1週間）");
+    let open = actions::postback(&view, &postback::centre(path), &view, MAX_FLEX_LABEL_LEN);
+    let feed = format!("{}#{}", bundle::CALENDAR_URL_PREFIX, path.replace('/', "-"));
+    let subscribe = actions::uri("カレンダーに登録", &feed, MAX_FLEX_LABEL_LEN);
+    vec![
+        json!({ "action": open, "primary": true }),
+        json!({ "action": subscribe, "secondary": true }),
+    ]
 }
 
 fn next_sibling_page<'a>(section: &'a Section, path: &str) -> Option<&'a str> {
@@ -203,6 +219,26 @@ pub fn menu_replies(
 ) -> Result<Vec<(String, Draft)>, LookupError> {
     let shown = section.children.iter().filter(|c| shows(site, c, day));
     let mut items: Vec<MenuItem> = shown.map(|c| menu_item(site, dir, c, day)).collect();
+    if let Some(schedule) = &section.schedule {
+        // A centre written as a section: its schedule comes first in its menu.
+        let name = schedule.name.as_deref().unwrap_or(&section.title);
+        let view = format!("{name}の予定");
+        items.insert(
+            0,
+            MenuItem {
+                title: view.clone(),
+                summary: Some("今日から1週間の開館と予定".to_string()),
+                image: None,
+                action: actions::postback(
+                    "見る",
+                    &postback::centre(&section.path),
+                    &view,
+                    MAX_FLEX_LABEL_LEN,
+                ),
+                shortcuts: Vec::new(),
+            },
+        );
+    }
     if items.is_empty() && !section.children.is_empty() {
         items.push(nothing_now(section));
     }

@@ -236,3 +236,117 @@ fn content_without_dates_keeps_its_bundle_as_before() {
     assert!(plain.calendar.is_none());
     assert!(!plain.postbacks.keys().any(|k| k.starts_with("cal:")));
 }
+
+/// A calendar file of the bundle, as served under `/calendar/`.
+fn file(b: &Bundle, name: &str) -> String {
+    let c = b.calendar.as_ref().expect("calendar");
+    c.file_text(&b.replies, b.dictionary, name)
+        .unwrap_or_else(|| panic!("no file {name}: {:?}", c.files.keys()))
+}
+
+/// `(start, summary, status)` of every VEVENT, read back by a real iCalendar parser.
+fn parsed_events(text: &str) -> Vec<(String, String, Option<String>, Option<String>)> {
+    use icalendar::{Component, EventLike};
+    let cal: icalendar::Calendar = text.parse().expect("the feed parses as iCalendar");
+    cal.components
+        .iter()
+        .filter_map(|c| match c {
+            icalendar::CalendarComponent::Event(e) => Some(e),
+            _ => None,
+        })
+        .map(|e| {
+            let start = match e.get_start().expect("DTSTART") {
+                icalendar::DatePerhapsTime::Date(d) => d.to_string(),
+                icalendar::DatePerhapsTime::DateTime(icalendar::CalendarDateTime::Utc(t)) => {
+                    t.to_rfc3339()
+                }
+                other => panic!("times are UTC or whole days: {other:?}"),
+            };
+            let status = e.property_value("STATUS").map(String::from);
+            assert!(e.get_uid().is_some_and(|u| u.contains('@')), "every event has a UID");
+            (
+                start,
+                e.get_summary().expect("SUMMARY").to_string(),
+                status,
+                e.get_location().map(String::from),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_centre_feed_parses_and_holds_the_right_occurrences() {
+    let b = bundle();
+    let text = file(b, "s-center.ics");
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), "{}", &text[..60]);
+    assert!(text.lines().all(|l| l.len() <= 76), "lines are folded at 75 octets (+CR)");
+    let events = parsed_events(&text);
+    let hiroba: Vec<&str> = events
+        .iter()
+        .filter(|e| e.1 == "ひろば（ひまわり）" && e.2.is_none())
+        .map(|e| e.0.as_str())
+        .collect();
+    // Monday 2026-11-30 9:30 in Japan is 00:30 UTC; Thursdays too; not 成人の日 (Monday
+    // 2027-01-11), not the year-end closure (Thursday 2026-12-31), not the cancelled 12-10.
+    assert!(hiroba.contains(&"2026-11-30T00:30:00+00:00"), "{:?}", &hiroba[..4]);
+    assert!(hiroba.contains(&"2026-12-03T00:30:00+00:00"));
+    assert!(hiroba.contains(&"2027-01-07T00:30:00+00:00"));
+    for absent in [
+        "2027-01-11T00:30:00+00:00",
+        "2026-12-31T00:30:00+00:00",
+        "2026-12-10T00:30:00+00:00",
+        "2026-12-01T00:30:00+00:00",
+    ] {
+        assert!(!hiroba.contains(&absent), "{absent}");
+    }
+    assert!(hiroba.iter().all(|s| *s >= "2026-11-27" && *s < "2028-01-01"));
+    // Two a week over about 57 weeks, less holidays and the closure.
+    assert!((100..=116).contains(&hiroba.len()), "{} sessions", hiroba.len());
+    let cancelled =
+        events.iter().find(|e| e.0 == "2026-12-10T00:30:00+00:00").expect("the 12-10 session");
+    assert_eq!(cancelled.2.as_deref(), Some("CANCELLED"));
+    assert_eq!(
+        cancelled.3.as_deref(),
+        Some("プレイルーム（子育て支援センターひまわり）"),
+        "unescaped location"
+    );
+    let closed =
+        events.iter().find(|e| e.0 == "2027-01-11").expect("holiday closure as an all-day event");
+    assert_eq!(closed.1, "休館日（祝日: 成人の日）（ひまわり）");
+    assert!(
+        events.iter().any(|e| e.0 == "2026-12-09T01:00:00+00:00" && e.1 == "身体測定（ひまわり）")
+    );
+    // Sundays (not an opening day) are not listed as closures.
+    assert!(!events.iter().any(|e| e.0 == "2026-11-29"));
+}
+
+#[test]
+fn the_events_feed_and_the_index_page() {
+    let b = bundle();
+    let events = parsed_events(&file(b, "events.ics"));
+    assert_eq!(
+        events.iter().map(|e| (e.0.as_str(), e.1.as_str())).collect::<Vec<_>>(),
+        [
+            ("2026-12-19T01:00:00+00:00", "クリスマス会"),
+            ("2027-02-03T01:00:00+00:00", "節分あそび")
+        ]
+    );
+    let index = file(b, "index.html");
+    assert!(
+        index.contains("href=\"s-center.ics\"") && index.contains("id=\"s-center\""),
+        "{index}"
+    );
+    assert!(index.contains("href=\"events.ics\""));
+    // The centre's page links its schedule and its feed.
+    let page = b.messages_value(&b.postbacks["page:s/center"]).to_string();
+    assert!(page.contains("\"cal:center:s/center\""));
+    assert!(page.contains(&format!("\"{}#s-center\"", bundle::CALENDAR_URL_PREFIX)));
+}
+
+#[test]
+fn feeds_are_identical_from_one_build_to_the_next() {
+    let again = site().bundle();
+    for name in ["s-center.ics", "events.ics", "index.html"] {
+        assert_eq!(file(bundle(), name), file(&again, name), "{name}");
+    }
+}

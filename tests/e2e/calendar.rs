@@ -135,3 +135,49 @@ async fn readyz_warns_weeks_before_the_window_ends_and_views_ask_for_a_rebuild_a
     assert!(today.contains("2027年12月31日の分までしか用意されていません"), "{today}");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calendar_feeds_are_served_and_linked_from_replies() {
+    let content = content();
+    let clock = ManualClock::new(at("2026-11-30T12:00:00+09:00"));
+    let server = server(content.path(), clock).await;
+    let loaded = server.state.current();
+    let calendar = loaded.bundle.calendar.as_ref().expect("calendar");
+    let file =
+        |name| calendar.file_text(&loaded.bundle.replies, loaded.bundle.dictionary, name).unwrap();
+    let feed = server.get("/calendar/center-himawari.ics").await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert_eq!(feed.headers["content-type"], "text/calendar; charset=utf-8");
+    assert_eq!(feed.headers["cache-control"], "public, max-age=3600");
+    assert_eq!(feed.body, file("center-himawari.ics").as_bytes());
+    assert!(String::from_utf8_lossy(&feed.body).contains("SUMMARY:ひろば（ひまわり）"));
+    let etag = feed.headers["etag"].clone();
+    let again = http::Request::get("/calendar/center-himawari.ics")
+        .header("if-none-match", etag)
+        .body(http_body_util::Full::default())
+        .unwrap();
+    assert_eq!(server.send(again).await.status, StatusCode::NOT_MODIFIED);
+    let events = server.get("/calendar/events.ics").await;
+    assert!(String::from_utf8_lossy(&events.body).contains("SUMMARY:おはなし会"));
+    for page in ["/calendar/", "/calendar/index.html"] {
+        let index = server.get(page).await;
+        assert_eq!(
+            (index.status, &index.headers["content-type"]),
+            (StatusCode::OK, &"text/html; charset=utf-8".parse().unwrap())
+        );
+        assert!(String::from_utf8_lossy(&index.body).contains("center-himawari.ics"));
+    }
+    for missing in
+        ["/calendar/nothing.ics", "/calendar/../bundle.json", "/calendar/%2e%2e/bundle.json"]
+    {
+        assert_eq!(server.get(missing).await.status, StatusCode::NOT_FOUND, "{missing}");
+    }
+    // The centre's page links its week and its feed, at the server's public address.
+    let page = serde_json::to_string(
+        &loaded.bundle.messages_value(&loaded.bundle.postbacks["page:center/himawari"]),
+    )
+    .unwrap();
+    assert!(page.contains(&format!("{}/calendar/#center-himawari", util::PUBLIC_URL)), "{page}");
+    assert!(page.contains("cal:center:center/himawari"));
+    server.stop().await;
+}
