@@ -17,6 +17,9 @@
 //!   group commit); [`report`] sums the journals up for `oyako report`.
 //! - [`notices`] sends `notify:` pages to friends at their time, exactly once (journal + retry
 //!   keys), and implements `oyako notices` and `oyako send`.
+//! - [`timed`] sends messages timed to each registered child (encrypted journal, daily
+//!   delivery, exactly once per child and message), and implements `oyako timeline` and
+//!   `oyako deliver`.
 
 pub mod api;
 mod assets;
@@ -37,6 +40,7 @@ mod routes;
 mod server;
 mod signature;
 mod state;
+pub mod timed;
 pub mod tls;
 mod webhook;
 

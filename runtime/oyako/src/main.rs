@@ -44,6 +44,8 @@ enum Command {
     Notices(cmd::notices::ListArgs),
     /// Send one notice now (env: LINE_CHANNEL_ACCESS_TOKEN), or only to staff phones (--to).
     Send(cmd::notices::SendArgs),
+    /// Show what a child registered today would receive (timed messages), and when.
+    Timeline(cmd::timed::TimelineArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::execute(args),
         Command::Notices(args) => cmd::notices::list(args),
         Command::Send(args) => cmd::notices::send(args),
+        Command::Timeline(args) => cmd::timed::timeline(args),
     }
 }
 

@@ -1,0 +1,41 @@
+//! `oyako timeline`: what a child registered today would receive, and when.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use bundle::Anchor;
+use jiff::civil::Date;
+use runtime::timed::TimelineOptions;
+
+/// Which child, in which bundle.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("child").required(true).args(["birth", "due"])))]
+pub struct TimelineArgs {
+    /// The child's birthday (YYYY-MM-DD).
+    #[arg(long)]
+    birth: Option<Date>,
+    /// The due date (YYYY-MM-DD).
+    #[arg(long)]
+    due: Option<Date>,
+    /// The bundle directory.
+    #[arg(long, default_value = "dist")]
+    bundle: PathBuf,
+    /// Registered on this day (default: today in Japan).
+    #[arg(long)]
+    today: Option<Date>,
+}
+
+/// Prints the timeline.
+pub fn timeline(args: TimelineArgs) -> ExitCode {
+    let (anchor, date) = match (args.birth, args.due) {
+        (Some(d), _) => (Anchor::Birth, d),
+        (None, Some(d)) => (Anchor::Due, d),
+        (None, None) => unreachable!("clap requires --birth or --due"),
+    };
+    runtime::timed::timeline(&TimelineOptions {
+        bundle: args.bundle,
+        anchor,
+        date,
+        today: args.today,
+    })
+}
