@@ -11,5 +11,9 @@
 
 mod cmd;
 pub mod plan;
+mod seal;
+mod store;
 
 pub use cmd::{TimelineOptions, timeline};
+pub use seal::{KEY_FILE, Sealer};
+pub use store::{Compacted, Fact, Index, JOURNAL_FILE, Store};

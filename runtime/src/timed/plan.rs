@@ -137,7 +137,7 @@ mod tests {
             steps: vec![
                 step("b2w", Anchor::Birth, "2w", None),
                 step("b4m", Anchor::Birth, "3m3w", Some("5m")),
-                step("b6y", Anchor::Birth, "6y", None),
+                step("b7y3m", Anchor::Birth, "7y3m", None),
                 step("d12", Anchor::Due, "-12w", None),
                 step("d1", Anchor::Due, "1w", None),
             ],
@@ -154,7 +154,7 @@ mod tests {
             .iter()
             .map(|(d, s)| (d.to_string(), s.id.as_str()))
             .collect();
-        // b2w (01-24) is after registration; b6y is at school entry or later: not sent.
+        // b2w (01-24) is after registration; b7y3m is after school entry: not sent.
         assert_eq!(days, vec![("2026-01-24".into(), "b2w"), ("2026-05-01".into(), "b4m")]);
         let late = ChildPlan { registered: d("2026-01-25"), ..child };
         assert_eq!(upcoming(&t, &late, d("2026-01-01")).len(), 1);
