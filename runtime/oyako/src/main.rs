@@ -46,6 +46,8 @@ enum Command {
     Send(cmd::notices::SendArgs),
     /// Show what a child registered today would receive (timed messages), and when.
     Timeline(cmd::timed::TimelineArgs),
+    /// Run one day's delivery of timed messages by hand (env: LINE_CHANNEL_ACCESS_TOKEN).
+    Deliver(cmd::timed::DeliverArgs),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Command::Notices(args) => cmd::notices::list(args),
         Command::Send(args) => cmd::notices::send(args),
         Command::Timeline(args) => cmd::timed::timeline(args),
+        Command::Deliver(args) => cmd::timed::deliver(args),
     }
 }
 

@@ -29,8 +29,8 @@ use crate::webhook::Event;
 
 pub use followups::WINDOW as COMMENT_WINDOW;
 pub use record::Record;
-pub use salt::{SALT_FILE, Salt};
 pub(crate) use salt::load_or_create as load_or_create_secret;
+pub use salt::{SALT_FILE, Salt};
 pub use writer::{JOURNAL_DIR, Writer, WriterStats};
 
 /// Most characters of a search kept in the journal.

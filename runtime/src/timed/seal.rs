@@ -116,8 +116,17 @@ mod tests {
         let b = Sealer::load(dir.path(), None).unwrap();
         assert_eq!(b.open(a.seal(b"x").as_bytes()).unwrap(), b"x");
         let env = "00".repeat(32);
-        assert!(Sealer::load(dir.path(), Some(&env)).unwrap().open(a.seal(b"x").as_bytes()).is_none());
+        assert!(
+            Sealer::load(dir.path(), Some(&env)).unwrap().open(a.seal(b"x").as_bytes()).is_none()
+        );
         assert!(Sealer::load(dir.path(), Some("abc")).is_err());
         assert_eq!(format!("{a:?}"), "Sealer(***)");
     }
+}
+
+/// A new random child id: [`bundle::postback::CHILD_ID_LEN`] lower-case hex digits from the
+/// operating system's random source.
+pub fn random_id() -> String {
+    let bytes = XNonce::generate();
+    bytes.iter().take(bundle::postback::CHILD_ID_LEN / 2).map(|b| format!("{b:02x}")).collect()
 }

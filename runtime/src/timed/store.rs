@@ -307,7 +307,12 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens the journal in `dir`, compacts it (dropping deleted data and children past the
     /// programme's end on `today`) and loads the index.
-    pub fn open(dir: &Path, sealer: Sealer, today: Date, now_ms: i64) -> io::Result<(Store, Compacted)> {
+    pub fn open(
+        dir: &Path,
+        sealer: Sealer,
+        today: Date,
+        now_ms: i64,
+    ) -> io::Result<(Store, Compacted)> {
         fs::create_dir_all(dir)?;
         let path = dir.join(JOURNAL_FILE);
         let lock_path = dir.join(LOCK_FILE);

@@ -39,3 +39,30 @@ pub fn timeline(args: TimelineArgs) -> ExitCode {
         today: args.today,
     })
 }
+
+/// Which day, which bundle and state.
+#[derive(Debug, clap::Args)]
+pub struct DeliverArgs {
+    /// The day to deliver (YYYY-MM-DD; default: today in Japan).
+    #[arg(long)]
+    date: Option<Date>,
+    /// Print the sends (steps, recipient counts, retry keys) instead of making them.
+    #[arg(long)]
+    dry_run: bool,
+    /// The bundle directory.
+    #[arg(long, default_value = "dist")]
+    bundle: PathBuf,
+    /// The state directory shared with `oyako serve`.
+    #[arg(long, default_value = "state")]
+    state_dir: PathBuf,
+}
+
+/// Runs one day's delivery.
+pub fn deliver(args: DeliverArgs) -> ExitCode {
+    runtime::timed::deliver(&runtime::timed::DeliverOptions {
+        bundle: args.bundle,
+        state_dir: args.state_dir,
+        date: args.date,
+        dry_run: args.dry_run,
+    })
+}

@@ -44,7 +44,8 @@ fn appended_facts_are_indexed_and_nothing_is_readable_on_disk() {
 fn a_torn_last_record_loses_nothing_before_it() {
     let dir = tempfile::tempdir().unwrap();
     let (s, _) = Store::open(dir.path(), sealer(), d("2026-04-01"), NOW).unwrap();
-    s.append(&[Fact::Consent { u: "U1".into(), ts: NOW }, child("U1", "c1", "2026-03-01")]).unwrap();
+    s.append(&[Fact::Consent { u: "U1".into(), ts: NOW }, child("U1", "c1", "2026-03-01")])
+        .unwrap();
     let good = sealer().seal(&serde_json::to_vec(&child("U1", "c2", "2026-03-02")).unwrap());
     let mut f = OpenOptions::new().append(true).open(s.path()).unwrap();
     f.write_all(good[..good.len() / 2].as_bytes()).unwrap();
@@ -105,7 +106,8 @@ fn replicas_sharing_the_directory_see_each_other() {
     let dir = tempfile::tempdir().unwrap();
     let (a, _) = Store::open(dir.path(), sealer(), d("2026-04-01"), NOW).unwrap();
     let (b, _) = Store::open(dir.path(), sealer(), d("2026-04-01"), NOW).unwrap();
-    a.append(&[Fact::Consent { u: "U1".into(), ts: NOW }, child("U1", "c1", "2026-03-01")]).unwrap();
+    a.append(&[Fact::Consent { u: "U1".into(), ts: NOW }, child("U1", "c1", "2026-03-01")])
+        .unwrap();
     b.read(|i| assert!(i.children.contains_key("c1"))).unwrap();
     // b compacts (as a restarted replica does); a follows the new file and its appends land in it.
     b.append(&[Fact::Delete { u: "U1".into(), c: "c1".into(), ts: NOW }]).unwrap();
@@ -119,7 +121,8 @@ fn replicas_sharing_the_directory_see_each_other() {
 fn a_wrong_key_refuses_to_start_and_throws_nothing_away() {
     let dir = tempfile::tempdir().unwrap();
     let (s, _) = Store::open(dir.path(), sealer(), d("2026-04-01"), NOW).unwrap();
-    s.append(&[Fact::Consent { u: "U1".into(), ts: NOW }, child("U1", "c1", "2026-03-01")]).unwrap();
+    s.append(&[Fact::Consent { u: "U1".into(), ts: NOW }, child("U1", "c1", "2026-03-01")])
+        .unwrap();
     let len = fs::metadata(s.path()).unwrap().len();
     let other = Sealer::from_bytes(&[4; 32]);
     let err = Store::open(dir.path(), other, d("2026-04-01"), NOW).unwrap_err();
