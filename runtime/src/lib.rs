@@ -18,14 +18,15 @@
 //! - [`notices`] sends `notify:` pages to friends at their time, exactly once (journal + retry
 //!   keys), and implements `oyako notices` and `oyako send`.
 //! - [`timed`] sends messages timed to each registered child (encrypted journal, daily
-//!   delivery, exactly once per child and message), and implements `oyako timeline` and
-//!   `oyako deliver`.
+//!   delivery, exactly once per child and message); [`delivery`] sends them daily and
+//!   implements `oyako timeline` and `oyako deliver`.
 
 pub mod api;
 mod assets;
 pub mod clock;
 mod config;
 mod dedupe;
+pub mod delivery;
 mod dispatch;
 pub mod journal;
 pub mod kpi;

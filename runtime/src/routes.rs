@@ -233,9 +233,13 @@ async fn timed_plan(
     let Some(user) = user else { return Some(Ok(Plan::Skip("timed_without_user"))) };
     state.metrics.taps.inc("timed");
     let today = bundle::japan::date_of(now);
-    let answer =
-        service.answer(state.current(), user, data, date, today, now.as_millisecond()).await;
-    Some(answer.map(|messages| dispatch::plan_raw(event, messages.as_bytes(), "timed")))
+    let (service, current) = (service.clone(), state.current());
+    let work = move || {
+        let timed = &current.bundle.timed;
+        service.answer(timed, &user, &data, date.as_deref(), today, now.as_millisecond())
+    };
+    let answer = tokio::task::spawn_blocking(work).await.map_err(std::io::Error::other);
+    Some(answer.and_then(|a| a).map(|m| dispatch::plan_raw(event, m.as_bytes(), "timed")))
 }
 
 fn readyz(state: &State) -> Reply {

@@ -11,7 +11,7 @@ use bundle::{Anchor, Timed};
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
-use runtime::timed::deliver::{Policy, deliver_day};
+use runtime::delivery::{Policy, deliver_day};
 use runtime::timed::{Fact, Service};
 
 use crate::fake_line::{FakeLine, Respond};

@@ -141,7 +141,7 @@ fn entry(
         return None;
     };
     let at_pos = pos(&s.at, yaml_line);
-    let Some(at) = offset(diags, file, at_pos, &s.at.value, "at") else { return None };
+    let at = offset(diags, file, at_pos, &s.at.value, "at")?;
     let days = at.approx_days();
     let (ok, hint) = match from {
         Anchor::Due => (

@@ -9,19 +9,17 @@
 //! - [`plan`] decides which messages a child gets and when (pure);
 //! - `seal` encrypts every journal record, `store` is the journal and its index;
 //! - `chat` answers the registration postbacks (untrusted input, idempotent);
-//! - [`deliver`] sends one day's messages exactly once; [`spawn`] runs it daily in `oyako serve`;
-//! - `cmd` implements `oyako timeline` and `oyako deliver`.
+//! - [`crate::delivery`] (a layer above, beside notices) sends the messages and implements
+//!   `oyako timeline` and `oyako deliver`.
 
 mod chat;
-mod cmd;
-pub mod deliver;
 pub mod plan;
 mod seal;
 mod store;
 
-pub use cmd::{DeliverOptions, TimelineOptions, deliver, timeline};
+pub use chat::question;
 pub use seal::{KEY_FILE, Sealer};
-pub use store::{Compacted, Fact, Index, JOURNAL_FILE, Store};
+pub use store::{Batch, Compacted, Fact, Index, JOURNAL_FILE, Store};
 
 use std::io;
 use std::path::Path;
@@ -53,34 +51,30 @@ impl Service {
         &self.store
     }
 
-    /// Handles one registration action of `user` (off the async threads: it reads and
-    /// syncs the journal) and returns the reply's messages array.
-    pub async fn answer(
+    /// Handles one registration action of `user` and returns the reply's messages array.
+    /// Reads and syncs the journal: call it off the async threads.
+    pub fn answer(
         &self,
-        timed: Arc<crate::state::Loaded>,
-        user: String,
-        data: String,
-        date: Option<String>,
+        timed: &bundle::Timed,
+        user: &str,
+        data: &str,
+        date: Option<&str>,
         today: Date,
         now_ms: i64,
     ) -> io::Result<String> {
-        let store = self.store.clone();
-        let work = move || -> io::Result<String> {
-            let timed = &timed.bundle.timed;
-            let Some(action) = bundle::postback::parse_timed(&data) else {
-                return Ok(timed.texts.not_found.clone());
-            };
-            let (facts, answer) = store.read(|index| {
-                chat::decide(index, &user, action, date.as_deref(), today, now_ms, seal::random_id)
-            })?;
-            let kind = facts.first().map(fact_kind);
-            store.append(&facts)?;
-            if let Some(kind) = kind {
-                tracing::info!(change = kind, "timed registration changed");
-            }
-            store.read(|index| chat::render(timed, index, &user, &answer, today))
+        let store = &self.store;
+        let Some(action) = bundle::postback::parse_timed(data) else {
+            return Ok(timed.texts.not_found.clone());
         };
-        tokio::task::spawn_blocking(work).await.map_err(io::Error::other)?
+        let (facts, answer) = store.read(|index| {
+            chat::decide(index, user, action, date, today, now_ms, seal::random_id)
+        })?;
+        let kind = facts.first().map(fact_kind);
+        store.append(&facts)?;
+        if let Some(kind) = kind {
+            tracing::info!(change = kind, "timed registration changed");
+        }
+        store.read(|index| chat::render(timed, index, user, &answer, today))
     }
 
     /// Deletes everything of `user` (they blocked the account), if they registered.
@@ -111,64 +105,3 @@ fn fact_kind(f: &Fact) -> &'static str {
         _ => "delivery",
     }
 }
-
-/// Starts the daily delivery of `oyako serve`, driven by the state's clock: at each day's
-/// delivery time (and on start, if it has passed) it delivers that day, retrying open sends
-/// every few minutes; re-reads the bundle each time so reloads apply.
-pub fn spawn(
-    state: Arc<crate::state::State>,
-    policy: deliver::Policy,
-) -> Option<tokio::task::JoinHandle<()>> {
-    let service = state.timed()?.clone();
-    let config = crate::notices::ApiConfig::from(&state.config);
-    let api = match crate::notices::Api::new(&config, policy.attempt_timeout) {
-        Ok(api) => api,
-        Err(e) => {
-            tracing::error!(error = %e, "timed messages will NOT be sent: cannot build the API client");
-            return None;
-        }
-    };
-    let clock = state.clock();
-    Some(tokio::spawn(async move {
-        let mut done: Option<Date> = None;
-        while !state.is_shutting_down() {
-            let now = clock.now();
-            let day = bundle::japan::date_of(now);
-            let start = policy.send_time(day);
-            let mut wake = crate::notices::schedule::add(now, RECHECK);
-            if now >= start && done != Some(day) {
-                let loaded = state.current();
-                if !loaded.bundle.timed.is_empty() {
-                    let run = deliver::deliver_day(
-                        Some(&api),
-                        service.store(),
-                        &loaded.bundle.timed,
-                        day,
-                        now,
-                        &policy,
-                        false,
-                    )
-                    .await;
-                    match run {
-                        Ok(r) if r.open == 0 && !r.busy => done = Some(day),
-                        Ok(_) => {}
-                        Err(e) => tracing::error!(error = %e, day = %day, "timed delivery failed"),
-                    }
-                }
-            } else if done == Some(day) || now < start {
-                let next = if now < start {
-                    start
-                } else {
-                    policy.send_time(day.tomorrow().unwrap_or(day))
-                };
-                wake = wake.max(next.min(crate::notices::schedule::add(now, MAX_SLEEP)));
-            }
-            clock.sleep_until(wake).await;
-        }
-    }))
-}
-
-/// How soon an unfinished day's delivery (open sends, a busy lock) is tried again.
-const RECHECK: std::time::Duration = std::time::Duration::from_secs(5 * 60);
-/// Longest sleep of the delivery loop (so a moved clock or a reload is noticed).
-const MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(3600);

@@ -87,6 +87,13 @@ fn decode_hex(hex: &[u8]) -> Option<[u8; 32]> {
     Some(out)
 }
 
+/// A new random child id: [`bundle::postback::CHILD_ID_LEN`] lower-case hex digits from the
+/// operating system's random source.
+pub fn random_id() -> String {
+    let bytes = XNonce::generate();
+    bytes.iter().take(bundle::postback::CHILD_ID_LEN / 2).map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,11 +129,4 @@ mod tests {
         assert!(Sealer::load(dir.path(), Some("abc")).is_err());
         assert_eq!(format!("{a:?}"), "Sealer(***)");
     }
-}
-
-/// A new random child id: [`bundle::postback::CHILD_ID_LEN`] lower-case hex digits from the
-/// operating system's random source.
-pub fn random_id() -> String {
-    let bytes = XNonce::generate();
-    bytes.iter().take(bundle::postback::CHILD_ID_LEN / 2).map(|b| format!("{b:02x}")).collect()
 }

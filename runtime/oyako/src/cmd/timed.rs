@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use bundle::Anchor;
 use jiff::civil::Date;
-use runtime::timed::TimelineOptions;
+use runtime::delivery::TimelineOptions;
 
 /// Which child, in which bundle.
 #[derive(Debug, clap::Args)]
@@ -32,7 +32,7 @@ pub fn timeline(args: TimelineArgs) -> ExitCode {
         (None, Some(d)) => (Anchor::Due, d),
         (None, None) => unreachable!("clap requires --birth or --due"),
     };
-    runtime::timed::timeline(&TimelineOptions {
+    runtime::delivery::timeline(&TimelineOptions {
         bundle: args.bundle,
         anchor,
         date,
@@ -59,7 +59,7 @@ pub struct DeliverArgs {
 
 /// Runs one day's delivery.
 pub fn deliver(args: DeliverArgs) -> ExitCode {
-    runtime::timed::deliver(&runtime::timed::DeliverOptions {
+    runtime::delivery::deliver(&runtime::delivery::DeliverOptions {
         bundle: args.bundle,
         state_dir: args.state_dir,
         date: args.date,

@@ -48,7 +48,7 @@ fn a_torn_last_record_loses_nothing_before_it() {
         .unwrap();
     let good = sealer().seal(&serde_json::to_vec(&child("U1", "c2", "2026-03-02")).unwrap());
     let mut f = OpenOptions::new().append(true).open(s.path()).unwrap();
-    f.write_all(good[..good.len() / 2].as_bytes()).unwrap();
+    f.write_all(&good.as_bytes()[..good.len() / 2]).unwrap();
     drop(f);
     // The torn half-line is not consumed until a newline ends it; the next append does.
     s.append(&[child("U1", "c3", "2026-03-03")]).unwrap();

@@ -8,7 +8,7 @@ use bundle::Anchor;
 use bundle::timed::japanese_date;
 use jiff::civil::Date;
 
-use super::plan::{ChildPlan, question_day, upcoming};
+use crate::timed::plan::{ChildPlan, question_day, upcoming};
 
 /// `oyako timeline`.
 #[derive(Debug, Clone)]
@@ -96,7 +96,7 @@ async fn run_deliver(opts: &DeliverOptions) -> Result<(), String> {
     let bundle = bundle::load(&opts.bundle)
         .map_err(|e| format!("バンドル {} を読めません: {e}", opts.bundle.display()))?;
     let env = |name: &str| std::env::var(name).ok();
-    let policy = super::deliver::Policy::from_env(env)?;
+    let policy = super::day::Policy::from_env(env)?;
     let real_now = jiff::Timestamp::now();
     let day = opts.date.unwrap_or_else(|| bundle::japan::date_of(real_now));
     // A given day is delivered as at its delivery time (a catch-up or a simulated day).
@@ -105,8 +105,9 @@ async fn run_deliver(opts: &DeliverOptions) -> Result<(), String> {
         None => real_now,
     };
     let key = env("OYAKO_DATA_KEY");
-    let service = super::Service::open(&opts.state_dir, key.as_deref(), day, now.as_millisecond())
-        .map_err(|e| format!("{} の登録データを開けません: {e}", opts.state_dir.display()))?;
+    let service =
+        crate::timed::Service::open(&opts.state_dir, key.as_deref(), day, now.as_millisecond())
+            .map_err(|e| format!("{} の登録データを開けません: {e}", opts.state_dir.display()))?;
     let api = match opts.dry_run {
         true => None,
         false => {
@@ -117,7 +118,7 @@ async fn run_deliver(opts: &DeliverOptions) -> Result<(), String> {
             )
         }
     };
-    let report = super::deliver::deliver_day(
+    let report = super::day::deliver_day(
         api.as_ref(),
         service.store(),
         &bundle.timed,

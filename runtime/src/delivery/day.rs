@@ -28,12 +28,11 @@ use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use serde_json::{Value, json};
 
-use super::chat;
-use super::plan::{DUE_QUESTION, question_day};
-use super::store::{Fact, Index, Store};
 use crate::notices::api::{MULTICAST_PATH, PUSH_PATH, Planned, served};
 use crate::notices::schedule::{QuietHours, uuid_of};
 use crate::notices::{Api, Outcome, classify};
+use crate::timed::plan::{DUE_QUESTION, question_day};
+use crate::timed::{Batch, Fact, Index, Store};
 
 /// File locked by the process delivering, so replicas take turns.
 pub const DELIVER_LOCK: &str = "timed.deliver.lock";
@@ -255,7 +254,7 @@ async fn resume(
     policy: &Policy,
     report: &mut Report,
 ) -> Result<(), DeliverError> {
-    let open: Vec<(String, super::store::Batch, bool)> = store.read(|i| {
+    let open: Vec<(String, Batch, bool)> = store.read(|i| {
         i.open
             .iter()
             .map(|(k, b)| {
@@ -314,7 +313,7 @@ async fn attempt(
     };
     let messages = match send.step.as_str() {
         DUE_QUESTION => {
-            serde_json::from_str::<Value>(&chat::question(timed, &send.children[0], day))
+            serde_json::from_str::<Value>(&crate::timed::question(timed, &send.children[0], day))
                 .unwrap_or(Value::Null)
         }
         id => timed.step(id).map_or(Value::Null, |s| served(&s.messages, api.public_url())),
