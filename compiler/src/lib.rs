@@ -10,8 +10,9 @@
 //!   generated message against LINE's limits;
 //! - `resolve` turns links and images into LINE actions and URLs; `lookup` assigns postback
 //!   data and builds the reply and keyword tables;
-//! - `survey`, `notices`, `richmenu` and `calendar` (replies that change with the day, computed
-//!   for every day of a window; iCalendar feeds) build those features from the site; `preview` writes
+//! - `survey`, `notices`, `timed`, `richmenu` and `calendar` (replies that change with the day,
+//!   computed for every day of a window; iCalendar feeds) build those features from the site;
+//!   `preview` writes
 //!   `dist/preview/`, every reply viewable in a browser;
 //! - `pipeline` runs the stages, collects the diagnostics and writes the bundle atomically.
 
@@ -28,6 +29,7 @@ mod resolve;
 mod richmenu;
 mod spec;
 mod survey;
+mod timed;
 mod validate;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

@@ -24,6 +24,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "notify",
     "audiences",
     "schedule",
+    "timed",
+    "menu",
 ];
 
 /// A content file cut into its YAML and Markdown parts.
@@ -109,6 +111,10 @@ pub struct FrontMatter {
         Option<std::collections::BTreeMap<String, Spanned<crate::spec::notify::FilterSpec>>>,
     /// Page or section: a centre's opening days and programmes (see [`crate::spec::schedule`]).
     pub schedule: Option<Spanned<crate::spec::schedule::ScheduleSpec>>,
+    /// Page only: also sent to each registered child at its age (see [`crate::timed`]).
+    pub timed: Option<Spanned<crate::spec::timed::TimedField>>,
+    /// Page only: `false` leaves the page out of menus (it is still searchable).
+    pub menu: Option<bool>,
 }
 
 /// A `links:` item as written: exactly one of `url`, `tel` or `page` must be set.

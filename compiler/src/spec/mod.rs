@@ -1,5 +1,6 @@
 //! What staff write in front matter for the features beyond plain pages — `richmenu:`,
-//! `survey:`, `notify:`, `audiences:` and `schedule:` (with Japan's holidays) — as typed YAML, and its checks with located
+//! `survey:`, `notify:`, `audiences:`, `timed:` and `schedule:` (with Japan's holidays) — as
+//! typed YAML, and its checks with located
 //! Japanese diagnostics.
 //!
 //! These sit below [`crate::content`], which parses them while loading a file, and below the
@@ -11,6 +12,7 @@ pub mod notify;
 pub mod richmenu;
 pub mod schedule;
 pub mod survey;
+pub mod timed;
 
 use serde::Deserialize;
 use serde_saphyr::Spanned;
