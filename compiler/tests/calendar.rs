@@ -20,7 +20,7 @@ schedule:
   name: ひまわり
   hours: \"8:30〜17:15\"
   open: [月, 火, 水, 木, 金, 土]
-  closed: [祝日, \"2026-12-29〜2027-01-03 年末年始\"]
+  closed: [祝日, \"2026-12-29〜2027-01-03 年末年始\", \"2026-12-11 設備点検\"]
   programmes:
     - {name: ひろば, time: \"9:30〜11:30\", place: プレイルーム, weekly: [月, 木]}
     - {name: 身体測定, time: \"10:00〜11:00\", monthly: 第2水}
@@ -28,6 +28,15 @@ schedule:
     - {date: 2026-12-10, programme: ひろば, cancel: true, note: 職員研修のため}
 ---
 0〜3歳ごろのお子さんと保護者が遊べる場所です。
+";
+
+/// A closure announced on the day: a notice sent at once, even in quiet hours.
+const CLOSED_TODAY: &str = "---
+title: 本日ひまわりは臨時休館します
+expires: 2026-12-11
+notify: {at: 2026-12-11T07:30:00+09:00, force: true}
+---
+設備の点検のため、12月11日（金）は臨時休館します。
 ";
 
 fn event(title: &str, date: &str) -> String {
@@ -48,6 +57,7 @@ fn site() -> Site {
         ("events/_index.md", "---\ntitle: イベント\n---\n"),
         ("events/christmas.md", &event("クリスマス会", "2026-12-19")),
         ("events/setsubun.md", &event("節分あそび", "2027-02-03")),
+        ("s/kyukan.md", CLOSED_TODAY),
     ])
 }
 
@@ -210,24 +220,35 @@ fn free_text_finds_the_views() {
     let b = bundle();
     let keyword = |w: &str| b.keywords.get(&bundle::search::normalize(w)).cloned();
     assert_eq!(keyword("今日").as_deref(), Some("cal:today"));
+    assert_eq!(keyword("きょう").as_deref(), Some("cal:today"));
     assert_eq!(keyword("明日").as_deref(), Some("cal:tomorrow"));
     assert_eq!(keyword("今週").as_deref(), Some("cal:week"));
     assert_eq!(keyword("土曜日").as_deref(), Some("cal:sat"));
-    // A centre's page keeps its own name; its schedule is found by search next to it.
+    assert_eq!(keyword("ひまわりの予定").as_deref(), Some("cal:center:s/center"));
+    // The centre's page keeps its title; its short name is shared with its schedule, so typing
+    // it shows both (by search), like a keyword two pages share.
     assert_eq!(keyword("子育て支援センターひまわり").as_deref(), Some("page:s/center"));
+    assert_eq!(keyword("ひまわり"), None);
+    assert_eq!(keyword("イベント").as_deref(), Some("menu:events"), "menus keep their names");
     let found = |q: &str| -> Vec<String> {
         b.search_on(q, d(TODAY), 5)
             .into_iter()
             .map(|i| b.pages[i as usize].postback.clone())
             .collect()
     };
-    assert!(found("ひろば").contains(&"cal:center:s/center".to_string()), "{:?}", found("ひろば"));
-    assert!(found("ひまわりの予定").contains(&"cal:center:s/center".to_string()));
+    let both = found("ひまわり");
     assert!(
-        found("今日ひろばやってる？").contains(&"cal:today".to_string()),
-        "{:?}",
-        found("今日ひろばやってる？")
+        both.contains(&"page:s/center".into()) && both.contains(&"cal:center:s/center".into()),
+        "{both:?}"
     );
+    let hiroba = found("ひろば");
+    assert!(
+        hiroba.contains(&"cal:center:s/center".into()) && hiroba.contains(&"cal:today".into()),
+        "{hiroba:?}"
+    );
+    let question = found("今日ひろばやってる？");
+    assert_eq!(question.first().map(String::as_str), Some("cal:today"), "{question:?}");
+    assert!(found("きょうのてんき").is_empty(), "{:?}", found("きょうのてんき"));
 }
 
 #[test]
@@ -349,4 +370,18 @@ fn feeds_are_identical_from_one_build_to_the_next() {
     for name in ["s-center.ics", "events.ics", "index.html"] {
         assert_eq!(file(bundle(), name), file(&again, name), "{name}");
     }
+}
+
+#[test]
+fn a_same_day_closure_is_a_forced_notice_and_an_event_notice_is_unchanged() {
+    let b = bundle();
+    let notice = b.notices.iter().find(|n| n.id == "s/kyukan").expect("the closure notice");
+    assert!(notice.force, "sent at once, even before 8:00");
+    assert_eq!(notice.at, "2026-12-11T07:30:00+09:00");
+    // The page leaves the menus the day after its `expires`, like an event.
+    assert!(b.shows_on("page:s/kyukan", d("2026-12-11")));
+    assert!(!b.shows_on("page:s/kyukan", d("2026-12-12")));
+    assert!(text_on(b, "cal:today", "2026-12-11").contains("休館日（設備点検）"));
+    // Its button still opens it from the notice afterwards.
+    assert!(b.reply_on("page:s/kyukan", d("2026-12-12")).is_some());
 }

@@ -196,7 +196,8 @@ fn centre_feed(
 ) -> String {
     let name = format!("{}の予定", c.name);
     let hours = c.schedule.hours.map(|h| format!("（開館時間 {h}）")).unwrap_or_default();
-    let mut ics = Ics::new(&name, &format!("{account}: {}{hours}", c.title), account);
+    let note = c.schedule.note.as_ref().map(|n| format!("\n{n}")).unwrap_or_default();
+    let mut ics = Ics::new(&name, &format!("{account}: {}{hours}{note}", c.title), account);
     let slug = c.slug();
     for offset in 0..window.days {
         let day = window.day(offset);

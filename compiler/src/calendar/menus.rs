@@ -7,6 +7,7 @@ use std::path::Path;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use super::Window;
 use crate::content::{Section, Site};
@@ -23,49 +24,59 @@ pub fn menu_variants(
     dir: &Path,
     window: &Window,
 ) -> Result<Runs, LookupError> {
+    // Every (section, day it may change) is rendered independently, in parallel.
+    let jobs: Vec<(&Section, u32)> = site
+        .sections
+        .values()
+        .flat_map(|s| {
+            let starts = change_days(site, s, window);
+            let varies = starts.len() > 1;
+            starts.into_iter().filter(move |_| varies).map(move |o| (s, o))
+        })
+        .collect();
+    let rendered: Vec<Vec<(String, Draft)>> = jobs
+        .par_iter()
+        .map(|(s, offset)| lookup::menu_replies(r, site, dir, s, Some(window.day(*offset))))
+        .collect::<Result<_, _>>()?;
     let mut out = Runs::new();
-    for section in site.sections.values() {
-        let starts = change_days(site, section, window);
-        if starts.len() < 2 {
-            continue;
-        }
-        let mut keys: Vec<String> = Vec::new();
-        let mut segments = Vec::new();
-        for &offset in &starts {
-            let menus = lookup::menu_replies(r, site, dir, section, Some(window.day(offset)))?;
-            for (key, _) in &menus {
-                if !keys.contains(key) {
-                    keys.push(key.clone());
-                }
+    let mut i = 0;
+    while i < jobs.len() {
+        let section = jobs[i].0;
+        let end = i + jobs[i..].iter().take_while(|(s, _)| std::ptr::eq(*s, section)).count();
+        let mut keys: Vec<&String> = Vec::new();
+        for (key, _) in rendered[i..end].iter().flatten() {
+            if !keys.contains(&key) {
+                keys.push(key);
             }
-            segments.push((offset, menus));
         }
         for key in keys {
-            let runs = segments
-                .iter()
-                .map(|(offset, menus)| {
-                    // A page of the menu that no longer exists answers with the menu's last page
-                    // (a "次へ" tapped in an old message).
-                    let draft = menus.iter().find(|(k, _)| *k == key).or(menus.last());
-                    (*offset, draft.map(|(_, d)| d.clone()))
+            let runs = (i..end)
+                .filter_map(|j| {
+                    let menus = &rendered[j];
+                    // A page of the menu that no longer exists answers with the menu's last
+                    // page (a 「次へ」 tapped in an old message).
+                    let draft = menus.iter().find(|(k, _)| k == key).or(menus.last())?;
+                    Some((jobs[j].1, draft.1.clone()))
                 })
-                .filter_map(|(offset, d)| Some((offset, d?)))
                 .collect();
-            out.push((key, runs));
+            out.push((key.clone(), runs));
         }
+        i = end;
     }
     Ok(out)
 }
 
-/// Offsets of the days on which `section`'s menus may change: the window's first day and each
-/// day after the last day of a page below it.
+/// Offsets of the days on which `section`'s menus may change: the window's first day and the
+/// day after the last day of each page they can show — its own pages, and the pages of its
+/// sub-sections (their cards show shortcuts to their first pages).
 fn change_days(site: &Site, section: &Section, window: &Window) -> Vec<u32> {
-    let below = |path: &str| {
-        section.path.is_empty()
-            || path.strip_prefix(section.path.as_str()).is_some_and(|rest| rest.starts_with('/'))
+    let parent = |path: &str| path.rsplit_once('/').map_or("", |(p, _)| p).to_string();
+    let shown_here = |page_section: &str| {
+        page_section == section.path
+            || (site.sections.contains_key(page_section) && parent(page_section) == section.path)
     };
     let mut starts = BTreeSet::from([0]);
-    for page in site.pages.values().filter(|p| below(&p.path)) {
+    for page in site.pages.values().filter(|p| shown_here(&p.section)) {
         let Some(next) = page.until.and_then(|last| last.checked_add(1.day()).ok()) else {
             continue;
         };

@@ -80,15 +80,22 @@ pub struct Doc {
     pub body: String,
 }
 
-/// Everything the calendar adds to a bundle, before validation.
+/// Turns a rendered reply into the JSON the bundle stores and checks it against LINE's rules:
+/// the pipeline's own steps, handed down so that each distinct reply is serialised once and
+/// only its bytes are kept.
+pub type Finish<'a> = &'a (dyn Fn(&str, Draft) -> Vec<u8> + Sync);
+
+/// Everything the calendar adds to a bundle, its replies already checked.
 #[derive(Debug)]
 pub struct Plan {
     /// The window.
     pub window: Window,
-    /// Reply key → drafts from the days they start on (offset 0 first).
-    pub varying: Vec<(String, Vec<(u32, Draft)>)>,
-    /// Sent for a view past the window's end.
-    pub ended: Draft,
+    /// Distinct replies as stored JSON.
+    pub replies: Store,
+    /// Reply key → runs `(first day offset, index into replies)`, offset 0 first.
+    pub varying: Vec<(String, Vec<(u32, u32)>)>,
+    /// Index of the reply for a view past the window's end.
+    pub ended: u32,
     /// Search documents of the views.
     pub docs: Vec<Doc>,
     /// Typed words that open a view.
@@ -99,6 +106,34 @@ pub struct Plan {
     pub files: Vec<(String, String)>,
 }
 
+/// Distinct replies by their bytes.
+#[derive(Debug, Default)]
+pub struct Store {
+    /// The replies, in first-seen order.
+    pub jsons: Vec<Vec<u8>>,
+    index: HashMap<Vec<u8>, u32>,
+}
+
+impl Store {
+    /// The index of `json`, stored once.
+    pub fn add(&mut self, json: Vec<u8>) -> u32 {
+        if let Some(id) = self.index.get(&json) {
+            return *id;
+        }
+        let id = self.jsons.len() as u32;
+        self.index.insert(json.clone(), id);
+        self.jsons.push(json);
+        id
+    }
+}
+
+/// Appends a run unless the day before shows the same reply.
+pub fn push_run(runs: &mut Vec<(u32, u32)>, offset: u32, id: u32) {
+    if runs.last().is_none_or(|(_, last)| *last != id) {
+        runs.push((offset, id));
+    }
+}
+
 /// The calendar of `site` for the window starting on its build day; `None` when nothing in the
 /// content depends on the date (no schedule, no event, no `expires`), so such a bundle stays as
 /// it was.
@@ -106,6 +141,7 @@ pub fn plan(
     r: &Renderer,
     site: &Site,
     dir: &Path,
+    finish: Finish<'_>,
     diags: &mut Diagnostics,
 ) -> Result<Option<Plan>, LookupError> {
     let cal = Calendar::new(site);
@@ -114,13 +150,29 @@ pub fn plan(
         return Ok(None);
     }
     let Some(window) = window(site, &cal, diags) else { return Ok(None) };
-    let mut varying = menus::menu_variants(r, site, dir, &window)?;
+    let mut store = Store::default();
+    let mut varying = Vec::new();
+    // Each menu variant is checked in parallel; the store keeps one copy of equal ones.
+    let menus: Vec<(String, Vec<(u32, Vec<u8>)>)> = menus::menu_variants(r, site, dir, &window)?
+        .into_par_iter()
+        .map(|(key, runs)| {
+            let runs = runs.into_iter().map(|(o, d)| (o, finish(&key, d))).collect();
+            (key, runs)
+        })
+        .collect();
+    for (key, runs) in menus {
+        let mut out = Vec::new();
+        for (offset, json) in runs {
+            push_run(&mut out, offset, store.add(json));
+        }
+        varying.push((key, out));
+    }
     let file = cal.centres.first().map_or(&site.account.source.file, |c| &c.source.file).clone();
     let mut docs = Vec::new();
     let mut keywords = Vec::new();
     let mut files = Vec::new();
     if !cal.is_empty() {
-        varying.extend(view_variants(r, &cal, &window, &file)?);
+        varying.extend(view_variants(r, &cal, &window, &file, finish, &mut store)?);
         (docs, keywords) = search_entries(&cal);
         files = ics::files(&cal, &window, &site.account.title);
     }
@@ -129,7 +181,8 @@ pub fn plan(
         quick_reply: String::new(),
         file: file.clone(),
     };
-    Ok(Some(Plan { window, varying, ended, docs, keywords, until, files }))
+    let ended = store.add(finish("cal:ended", ended));
+    Ok(Some(Plan { window, replies: store, varying, ended, docs, keywords, until, files }))
 }
 
 /// The window from the build day: [`WINDOW_DAYS`], cut at the end of the holiday table when a
@@ -238,10 +291,13 @@ fn view_variants(
     cal: &Calendar<'_>,
     window: &Window,
     file: &Path,
-) -> Result<Vec<(String, Vec<(u32, Draft)>)>, LookupError> {
+    finish: Finish<'_>,
+    store: &mut Store,
+) -> Result<Vec<(String, Vec<(u32, u32)>)>, LookupError> {
     let keys = view_keys(cal);
-    // Per key and day, the view as JSON text: equal text, equal reply.
-    let texts: Vec<Vec<String>> = keys
+    // Per key and day, the view as JSON text (equal text, equal reply), interned at once so
+    // that only the distinct ones are kept.
+    let per_key: Vec<Vec<String>> = keys
         .par_iter()
         .map(|(_, f)| {
             (0..window.days)
@@ -249,43 +305,59 @@ fn view_variants(
                 .collect()
         })
         .collect();
-    let mut distinct: HashMap<&str, usize> = HashMap::new();
-    let mut order: Vec<&str> = Vec::new();
-    for text in texts.iter().flatten() {
-        distinct.entry(text).or_insert_with(|| {
-            order.push(text);
-            order.len() - 1
-        });
-    }
-    let rendered: Vec<Vec<Value>> = order
-        .par_iter()
-        .map(|text| {
-            let view: views::View =
-                serde_json::from_str(text).map_err(|e| LookupError::TooLong {
-                    file: file.to_path_buf(),
-                    pos: (1, 1),
-                    message: format!("予定の案内を作れません: {e}"),
-                })?;
-            view.render(r).map_err(LookupError::from)
+    let mut distinct: HashMap<String, u32> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let ids: Vec<Vec<u32>> = per_key
+        .into_iter()
+        .map(|texts| {
+            texts
+                .into_iter()
+                .map(|text| {
+                    *distinct.entry(text).or_insert_with_key(|text| {
+                        order.push(text.clone());
+                        order.len() as u32 - 1
+                    })
+                })
+                .collect()
         })
-        .collect::<Result<_, _>>()?;
-    let draft = |i: usize| Draft {
-        messages: rendered[i].clone(),
-        quick_reply: String::new(),
-        file: file.to_path_buf(),
+        .collect();
+    drop(distinct);
+    let keys_of: Vec<&str> = {
+        // The first key showing each distinct view names it in diagnostics.
+        let mut first = vec![""; order.len()];
+        for ((key, _), ids) in keys.iter().zip(&ids) {
+            for &id in ids {
+                if first[id as usize].is_empty() {
+                    first[id as usize] = key;
+                }
+            }
+        }
+        first
     };
+    let finished: Vec<Vec<u8>> = order
+        .par_iter()
+        .zip(&keys_of)
+        .map(|(text, key)| {
+            let bad = |e: serde_json::Error| LookupError::TooLong {
+                file: file.to_path_buf(),
+                pos: (1, 1),
+                message: format!("予定の案内を作れません: {e}"),
+            };
+            let view: views::View = serde_json::from_str(text).map_err(bad)?;
+            let messages = view.render(r)?;
+            let draft = Draft { messages, quick_reply: String::new(), file: file.to_path_buf() };
+            Ok(finish(key, draft))
+        })
+        .collect::<Result<_, LookupError>>()?;
+    drop(order);
+    let stored: Vec<u32> = finished.into_iter().map(|json| store.add(json)).collect();
     Ok(keys
         .iter()
-        .zip(&texts)
-        .map(|((key, _), texts)| {
-            let mut runs: Vec<(u32, Draft)> = Vec::new();
-            let mut last = None;
-            for (offset, text) in (0u32..).zip(texts) {
-                let id = distinct[text.as_str()];
-                if last != Some(id) {
-                    runs.push((offset, draft(id)));
-                    last = Some(id);
-                }
+        .zip(&ids)
+        .map(|((key, _), ids)| {
+            let mut runs = Vec::new();
+            for (offset, id) in (0u32..).zip(ids) {
+                push_run(&mut runs, offset, stored[*id as usize]);
             }
             (key.clone(), runs)
         })
@@ -293,24 +365,32 @@ fn view_variants(
 }
 
 /// Search documents and keywords of the views.
+///
+/// Two lists per view: *exact* words open it when typed alone (「今日」「土曜日」), and go into
+/// the keyword table; *search* words help free text find it (「ひろば」 in 「今日ひろばやってる？」).
+/// Bare day words are kept out of search, so that 「きょうのてんき」 is not answered with the
+/// centres, and words that already open something else (「イベント」 opens its menu) stay
+/// search words.
 fn search_entries(cal: &Calendar<'_>) -> (Vec<Doc>, Vec<(String, String)>) {
-    let centre_words: Vec<String> = cal
+    let programmes: Vec<String> = cal
         .centres
         .iter()
-        .flat_map(|c| {
-            std::iter::once(c.name.to_string())
-                .chain(c.schedule.programmes.iter().map(|p| p.name.clone()))
-        })
+        .flat_map(|c| c.schedule.programmes.iter().map(|p| p.name.clone()))
         .collect();
-    let body = centre_words.join(" ");
+    let names: Vec<String> = cal.centres.iter().map(|c| c.name.to_string()).collect();
+    let body = names.iter().chain(&programmes).cloned().collect::<Vec<_>>().join(" ");
     let subject =
         if cal.centres.is_empty() { "イベント" } else { "子育て支援センター" };
     let w = |words: &[&str]| words.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let mut entries: Vec<(DayView, String, Vec<String>, String)> = vec![
-        (
-            DayView::Today,
-            format!("今日の{subject}"),
-            w(&[
+    let with_programmes = |mut v: Vec<String>| {
+        v.extend(programmes.iter().cloned());
+        v
+    };
+    let mut entries: Vec<Entry> = vec![
+        Entry {
+            view: DayView::Today,
+            title: format!("今日の{subject}"),
+            exact: w(&[
                 "今日",
                 "きょう",
                 "本日",
@@ -318,80 +398,99 @@ fn search_entries(cal: &Calendar<'_>) -> (Vec<Doc>, Vec<(String, String)>) {
                 "今日の予定",
                 "今日のイベント",
                 "今日のセンター",
-                "開館",
-                "休館",
             ]),
-            "開いているか、今日の予定とイベント".into(),
-        ),
-        (
-            DayView::Tomorrow,
-            format!("明日の{subject}"),
-            w(&["明日", "あした", "あす", "明日の予定", "明日のイベント"]),
-            "明日の開館と予定".into(),
-        ),
-        (
-            DayView::Week,
-            "今週の予定とイベント".into(),
-            w(&["今週", "こんしゅう", "今週の予定", "今週のイベント", "イベント", "予定"]),
-            "今日から日曜日まで、1日ずつ".into(),
-        ),
-        (
-            DayView::NextWeek,
-            "来週の予定とイベント".into(),
-            w(&["来週", "らいしゅう", "来週の予定", "来週のイベント"]),
-            "来週の月曜日から日曜日まで".into(),
-        ),
-        (
-            DayView::Month,
-            "今月のイベント・行事".into(),
-            w(&["今月", "こんげつ", "今月の予定", "今月のイベント", "行事", "ぎょうじ"]),
-            "今月のこれからのイベントと行事".into(),
-        ),
-        (
-            DayView::NextMonth,
-            "来月のイベント・行事".into(),
-            w(&["来月", "らいげつ", "来月の予定", "来月のイベント"]),
-            "来月のイベントと行事".into(),
-        ),
+            search: with_programmes(w(&["今日の予定", "今日のイベント", "開館", "休館"])),
+            summary: "開いているか、今日の予定とイベント",
+        },
+        Entry {
+            view: DayView::Tomorrow,
+            title: format!("明日の{subject}"),
+            exact: w(&["明日", "あした", "あす", "明日の予定", "明日のイベント"]),
+            search: w(&["明日の予定", "明日のイベント"]),
+            summary: "明日の開館と予定",
+        },
+        Entry {
+            view: DayView::Week,
+            title: "今週の予定とイベント".into(),
+            exact: w(&["今週", "こんしゅう", "今週の予定", "今週のイベント"]),
+            search: w(&["今週の予定", "今週のイベント", "イベント", "予定"]),
+            summary: "今日から日曜日まで、1日ずつ",
+        },
+        Entry {
+            view: DayView::NextWeek,
+            title: "来週の予定とイベント".into(),
+            exact: w(&["来週", "らいしゅう", "来週の予定", "来週のイベント"]),
+            search: w(&["来週の予定", "来週のイベント"]),
+            summary: "来週の月曜日から日曜日まで",
+        },
+        Entry {
+            view: DayView::Month,
+            title: "今月のイベント・行事".into(),
+            exact: w(&["今月", "こんげつ", "今月の予定", "今月のイベント"]),
+            search: w(&["今月の予定", "今月のイベント", "行事", "ぎょうじ"]),
+            summary: "今月のこれからのイベントと行事",
+        },
+        Entry {
+            view: DayView::NextMonth,
+            title: "来月のイベント・行事".into(),
+            exact: w(&["来月", "らいげつ", "来月の予定", "来月のイベント"]),
+            search: w(&["来月の予定", "来月のイベント"]),
+            summary: "来月のイベントと行事",
+        },
+    ];
+    const READINGS: [&str; 7] = [
+        "げつようび",
+        "かようび",
+        "すいようび",
+        "もくようび",
+        "きんようび",
+        "どようび",
+        "にちようび",
     ];
     for (i, wd) in WEEKDAYS.iter().enumerate() {
         let name = weekday_name(*wd);
-        let reading = [
-            "げつようび",
-            "かようび",
-            "すいようび",
-            "もくようび",
-            "きんようび",
-            "どようび",
-            "にちようび",
-        ][i];
-        entries.push((
-            DayView::Weekday(i as u8),
-            format!("{name}曜日の{subject}"),
-            vec![format!("{name}曜日"), format!("{name}曜"), reading.to_string()],
-            format!("次の{name}曜日の開館と予定"),
-        ));
+        let plan = format!("{name}曜日の予定");
+        entries.push(Entry {
+            view: DayView::Weekday(i as u8),
+            title: format!("{name}曜日の{subject}"),
+            exact: vec![
+                format!("{name}曜日"),
+                format!("{name}曜"),
+                READINGS[i].to_string(),
+                plan.clone(),
+            ],
+            search: vec![plan],
+            summary: "次のその曜日の開館と予定",
+        });
     }
-    let mut docs: Vec<Doc> = entries
-        .into_iter()
-        .map(|(view, title, keywords, summary)| Doc {
-            postback: postback::day_view(view),
-            title,
-            keywords,
-            summary,
-            body: body.clone(),
-        })
-        .collect();
-    for c in &cal.centres {
-        let mut keywords = vec![c.name.to_string(), format!("{}の予定", c.name)];
-        if c.title != c.name {
-            keywords.push(c.title.to_string());
-        }
-        keywords.extend(c.schedule.programmes.iter().map(|p| p.name.clone()));
+    let mut keywords = Vec::new();
+    let mut docs: Vec<Doc> = Vec::new();
+    for e in entries {
+        let data = postback::day_view(e.view);
+        keywords.extend(e.exact.into_iter().map(|k| (k, data.clone())));
         docs.push(Doc {
-            postback: postback::centre(c.path),
-            title: flex_title(&format!("{}の予定", c.name)),
-            keywords,
+            postback: data,
+            title: e.title,
+            keywords: e.search,
+            summary: e.summary.into(),
+            body: body.clone(),
+        });
+    }
+    for c in &cal.centres {
+        let data = postback::centre(c.path);
+        let plan = format!("{}の予定", c.name);
+        // A centre's name usually opens its page too: then both are left to search.
+        keywords.push((c.name.to_string(), data.clone()));
+        keywords.push((plan.clone(), data.clone()));
+        let mut search = vec![c.name.to_string(), plan.clone()];
+        if c.title != c.name {
+            search.push(c.title.to_string());
+        }
+        search.extend(c.schedule.programmes.iter().map(|p| p.name.clone()));
+        docs.push(Doc {
+            postback: data,
+            title: flex_title(&plan),
+            keywords: search,
             summary: "今日から1週間の開館と予定".into(),
             body: c
                 .schedule
@@ -402,18 +501,16 @@ fn search_entries(cal: &Calendar<'_>) -> (Vec<Doc>, Vec<(String, String)>) {
                 .join(" "),
         });
     }
-    let mut keywords = Vec::new();
-    for doc in &docs {
-        for k in &doc.keywords {
-            // Programme names ("ひろば") belong to several views: left to search.
-            let shared = docs.iter().filter(|d| d.keywords.contains(k)).count() > 1;
-            if !shared {
-                keywords.push((k.clone(), doc.postback.clone()));
-            }
-        }
-        keywords.push((doc.title.clone(), doc.postback.clone()));
-    }
     (docs, keywords)
+}
+
+/// One view's search entry before it becomes a [`Doc`].
+struct Entry {
+    view: DayView,
+    title: String,
+    exact: Vec<String>,
+    search: Vec<String>,
+    summary: &'static str,
 }
 
 fn flex_title(s: &str) -> String {

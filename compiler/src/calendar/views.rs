@@ -486,7 +486,7 @@ pub fn centre(cal: &Calendar<'_>, index: usize, today: Date) -> View {
     let opens = actions::postback("くわしい案内", &c.opens, c.title, MAX_FLEX_LABEL_LEN);
     let bubble = Bubble {
         heading: format!("{}の予定", c.name),
-        subheading: c.schedule.hours.map(|h| format!("開館時間 {h}")),
+        subheading: subheading(c),
         groups,
         empty: None,
         buttons: vec![
@@ -496,6 +496,15 @@ pub fn centre(cal: &Calendar<'_>, index: usize, today: Date) -> View {
         ],
     };
     View { alt: format!("{}の予定（今日から1週間）", c.name), bubbles: vec![bubble] }
+}
+
+/// 「開館時間 8:30〜17:15」 and the centre's note.
+fn subheading(c: &Centre<'_>) -> Option<String> {
+    let hours = c.schedule.hours.map(|h| format!("開館時間 {h}"));
+    match (hours, &c.schedule.note) {
+        (Some(h), Some(n)) => Some(format!("{h}\n{n}")),
+        (h, n) => h.or(n.clone()),
+    }
 }
 
 /// Sent for a calendar reply past the window's end.

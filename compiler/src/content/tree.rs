@@ -9,11 +9,16 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// Fills in section children, and reports orphan pages, duplicate titles and missing sections.
 pub(super) fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
-    let mut children: BTreeMap<String, Vec<(Option<i64>, String, Child)>> = BTreeMap::new();
+    // Sorted by `order`, then by path — except that, among pages without an `order`, events
+    // come after the other pages, soonest first, so an event's 「次へ」 leads to a later one
+    // (still listed while the first is).
+    type Key = (Option<i64>, Option<jiff::civil::Date>, String, Child);
+    let mut children: BTreeMap<String, Vec<Key>> = BTreeMap::new();
     for s in site.sections.values().filter(|s| !s.path.is_empty()) {
         let parent = s.path.rsplit_once('/').map_or("", |(p, _)| p).to_string();
         children.entry(parent).or_default().push((
             s.order,
+            None,
             s.path.clone(),
             Child::Section(s.path.clone()),
         ));
@@ -22,13 +27,14 @@ pub(super) fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
     for p in site.pages.values().filter(|p| p.in_menu) {
         children.entry(p.section.clone()).or_default().push((
             p.order,
+            p.event.as_ref().map(|e| e.date),
             p.path.clone(),
             Child::Page(p.path.clone()),
         ));
     }
     for (parent, mut kids) in children {
         let Some(section) = site.sections.get_mut(&parent) else {
-            for (_, path, _) in &kids {
+            for (_, _, path, _) in &kids {
                 let file = dir.join(&parent).join("_index.md");
                 diags.push(
                     Diagnostic::error(
@@ -41,8 +47,10 @@ pub(super) fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
             }
             continue;
         };
-        kids.sort_by(|a, b| (a.0.unwrap_or(i64::MAX), &a.1).cmp(&(b.0.unwrap_or(i64::MAX), &b.1)));
-        section.children = kids.into_iter().map(|(_, _, c)| c).collect();
+        let key =
+            |k: &Key| (k.0.unwrap_or(i64::MAX), k.1.unwrap_or(jiff::civil::Date::MIN), k.2.clone());
+        kids.sort_by_key(key);
+        section.children = kids.into_iter().map(|(_, _, _, c)| c).collect();
     }
     report_duplicate_titles(site, diags);
 }

@@ -84,15 +84,27 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
     if diags.has_errors() {
         return Err(std::mem::take(diags));
     }
-    let plan = crate::calendar::plan(&r, site, dir, diags).unwrap_or_else(|e| {
+    // Every distinct day variant is serialised and checked once, as it is rendered.
+    let found = std::sync::Mutex::new(Diagnostics::default());
+    let finish = |key: &str, d: Draft| {
+        let mut problems = Diagnostics::default();
+        let json = compile(&qr, key, d, &mut problems).json;
+        if !problems.is_empty() {
+            found.lock().unwrap_or_else(|p| p.into_inner()).extend(problems);
+        }
+        json
+    };
+    let plan = crate::calendar::plan(&r, site, dir, &finish, diags).unwrap_or_else(|e| {
         lookup_diag(diags, e);
         None
     });
+    diags.extend(found.into_inner().unwrap_or_else(|p| p.into_inner()));
     if let Some(plan) = &plan {
-        // The window's first day stands in the reply table (checked with the other days below).
-        for (key, draft) in days::first_days(plan) {
-            replies
-                .insert(key.clone(), compile(&qr, key, draft.clone(), &mut Diagnostics::default()));
+        // The window's first day stands in the reply table (for the three-tap rule).
+        for (key, json) in days::first_days(plan) {
+            let taps =
+                serde_json::from_slice(json).map(|v: Value| postbacks(&v)).unwrap_or_default();
+            replies.insert(key.clone(), Compiled { json: json.to_vec(), taps });
         }
     }
     let welcome = lookup::welcome(&r, site).map_err(|e| {
@@ -111,15 +123,11 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
     }
     check_reachability(site, &start, &replies, diags);
     let calendar = plan.map(|plan| {
-        let steps = days::Steps {
-            serialise: &|d| serialise(&qr, d),
-            check: &|key, d, json, diags| check(key, d, json, diags),
-            specials: &|menu, diags| {
-                let list = special_replies(site, &welcome, menu, &qr, diags);
-                list.into_iter().map(|c| c.json).collect()
-            },
+        let specials = |menu: &[u8], diags: &mut Diagnostics| {
+            let list = special_replies(site, &welcome, menu, &qr, diags);
+            list.into_iter().map(|c| c.json).collect()
         };
-        days::compile(plan, &steps, diags)
+        days::compile(plan, &specials, diags)
     });
     let calendar_cards: Vec<Vec<u8>> = calendar
         .iter()
@@ -199,30 +207,6 @@ fn finish(qr: &QuickReplies, drafts: Vec<(String, Draft)>) -> Rendered {
         .map(|(key, d)| (key.clone(), compile(qr, &key, d, &mut diags)))
         .collect();
     Rendered::Replies(list, diags)
-}
-
-/// Splices the quick reply into the last message and serialises (for replies checked after
-/// deduplication, with [`check`]).
-fn serialise(qr: &QuickReplies, mut d: Draft) -> Vec<u8> {
-    if let Some(Value::Object(last)) = d.messages.last_mut() {
-        last.insert("quickReply".into(), qr.get(&d.quick_reply).cloned().unwrap_or_default());
-    }
-    serde_json::to_vec(&d.messages).unwrap_or_default()
-}
-
-/// Checks a reply serialised by [`serialise`] against LINE's limits.
-fn check(key: &str, d: &Draft, json: &[u8], diags: &mut Diagnostics) {
-    let text = std::str::from_utf8(json).unwrap_or_default();
-    for v in validate::check_messages(&as_served(text)) {
-        diags.push(
-            Diagnostic::error(
-                &d.file,
-                (1, 1),
-                format!("LINE の制限を超えています（{key} {}）: {}", v.pointer, v.message),
-            )
-            .with_hint("文章を短くするか、予定やページを分けてください"),
-        );
-    }
 }
 
 /// Splices the quick reply into the last message, checks LINE's limits and serialises.
@@ -343,7 +327,7 @@ fn to_bundle(
     let docs = calendar.map_or(&[][..], days::docs);
     let calendar_parts = calendar;
     let calendar_ids = calendar.map(|c| {
-        let replies: Vec<usize> = c.jsons.iter().map(|j| blobs.add(j.clone())).collect();
+        let replies: Vec<usize> = c.jsons().iter().map(|j| blobs.add(j.clone())).collect();
         let files: Vec<usize> =
             c.plan.files.iter().map(|(_, text)| blobs.add(days::file_json(text))).collect();
         let cards: Vec<usize> = calendar_cards.into_iter().map(|j| blobs.add(j)).collect();
@@ -386,9 +370,18 @@ fn to_bundle(
     let mut keywords = lookup::keywords(site);
     let calendar_words = calendar_parts.iter().flat_map(|c| c.plan.keywords.iter().cloned());
     for (word, data) in calendar_words {
+        // Like two pages sharing a keyword: a word that already opens something else (a
+        // centre's name opens its page) is left to search, which shows both.
         let key = bundle::search::normalize(&word);
-        if !key.is_empty() {
-            keywords.entry(key).or_insert(data);
+        match keywords.get(&key) {
+            _ if key.is_empty() => {}
+            None => {
+                keywords.insert(key, data);
+            }
+            Some(other) if *other != data => {
+                keywords.remove(&key);
+            }
+            Some(_) => {}
         }
     }
     let quick_reply = lookup::quick_reply(site, "");

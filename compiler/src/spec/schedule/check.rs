@@ -88,6 +88,7 @@ pub fn check(
     let mut cx = Cx { file, yaml_line, diags, errors: 0 };
     let s = &spec.value;
     let name = cx.text(&s.name, "センターの name", MAX_TEXT_LEN);
+    let note = cx.text(&s.note, "note", MAX_TEXT_LEN);
     let hours = s.hours.as_ref().and_then(|h| {
         let at = cx.at(h);
         let range = cx.parsed(at, parse::time_range(&h.value))?;
@@ -113,6 +114,7 @@ pub fn check(
     let mut schedule = Schedule {
         name,
         hours,
+        note,
         open,
         closed_on_holidays,
         closures,

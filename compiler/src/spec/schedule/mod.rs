@@ -7,6 +7,7 @@
 //! schedule:
 //!   name: ハニカム
 //!   hours: "8:30〜17:15"
+//!   note: 予定は変わることがあります
 //!   open: [月, 火, 水, 木, 金, 土]
 //!   closed: [祝日, "2026-12-29〜2027-01-03 年末年始"]
 //!   programmes:
@@ -44,6 +45,8 @@ pub struct ScheduleSpec {
     pub name: Option<Spanned<String>>,
     /// Opening hours, `8:30〜17:15`.
     pub hours: Option<Spanned<String>>,
+    /// One line shown with the centre's week (`予定は変わることがあります`).
+    pub note: Option<Spanned<String>>,
     /// Weekdays the centre opens (default: every day).
     pub open: Option<Spanned<Items>>,
     /// `祝日`, dates and date ranges with an optional note.
@@ -146,6 +149,8 @@ pub struct Schedule {
     pub name: Option<String>,
     /// Opening hours.
     pub hours: Option<TimeRange>,
+    /// One line shown with the centre's week.
+    pub note: Option<String>,
     /// Open on these weekdays (Monday first).
     pub open: [bool; 7],
     /// Closed on national holidays.
