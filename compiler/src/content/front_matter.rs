@@ -23,6 +23,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "survey",
     "notify",
     "audiences",
+    "line_id",
+    "promo",
 ];
 
 /// A content file cut into its YAML and Markdown parts.
@@ -106,6 +108,11 @@ pub struct FrontMatter {
     /// Account only: named narrowcast filters for `notify.audience` (see [`crate::notices`]).
     pub audiences:
         Option<std::collections::BTreeMap<String, Spanned<crate::spec::notify::FilterSpec>>>,
+    /// Account only: the account's LINE ID (`"@216ruxyz"`), for add-friend QR codes and the
+    /// share button (see [`crate::spec::promo`]).
+    pub line_id: Option<Spanned<String>>,
+    /// Account only: where the account is advertised (see [`crate::spec::promo`]).
+    pub promo: Option<Spanned<Vec<Spanned<crate::spec::promo::ChannelSpec>>>>,
 }
 
 /// A `links:` item as written: exactly one of `url`, `tel` or `page` must be set.

@@ -268,6 +268,7 @@ fn to_bundle(
         fallback: all[special_ids[1]],
         unknown_postback: all[special_ids[2]],
         unsupported_message: all[special_ids[3]],
+        unblocked: None,
     };
     // `site.pages` and `cards` are both keyed by page path, so they zip in order.
     let pages: Vec<PageEntry> = site
@@ -301,6 +302,7 @@ fn to_bundle(
         richmenu: None,
         surveys: surveys.finish(&all),
         notices: Vec::new(),
+        promo: site.account.promo.as_ref().map(crate::spec::promo::Promo::to_bundle),
         replies: file,
     }
 }

@@ -1,5 +1,5 @@
 //! What staff write in front matter for the features beyond plain pages — `richmenu:`,
-//! `survey:`, `notify:` and `audiences:` — as typed YAML, and its checks with located
+//! `survey:`, `notify:`, `audiences:`, `line_id:` and `promo:` — as typed YAML, and its checks with located
 //! Japanese diagnostics.
 //!
 //! These sit below [`crate::content`], which parses them while loading a file, and below the
@@ -7,6 +7,7 @@
 //! checked spec into replies; so content never depends on what is built from it.
 
 pub mod notify;
+pub mod promo;
 pub mod richmenu;
 pub mod survey;
 
