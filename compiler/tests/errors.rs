@@ -490,10 +490,7 @@ fn promo_site(extra: &str) -> Site {
     let account = format!(
         "---\ntitle: テスト市 子育てLINE\nfallback: みつかりませんでした。\n{extra}---\nようこそ。\n"
     );
-    Site::new(&[
-        ("_index.md", &account),
-        ("s/p.md", &page("keywords: [けんしん]\n", "本文\n")),
-    ])
+    Site::new(&[("_index.md", &account), ("s/p.md", &page("keywords: [けんしん]\n", "本文\n"))])
 }
 
 #[test]
@@ -551,4 +548,22 @@ fn promo_needs_line_id_summary_and_few_channels() {
     );
     let page_with_promo = page("line_id: \"@216ruxyz\"\n", "本文\n");
     insta::assert_snapshot!(errors(&[("s/q.md", &page_with_promo)]));
+}
+
+#[test]
+fn promo_text_that_cannot_be_printed() {
+    let account = |title: &str, summary: &str| {
+        format!(
+            "---\ntitle: {title}\nsummary: {summary}\nfallback: みつかりませんでした。\nline_id: \"@216ruxyz\"\npromo:\n  - {{id: techo, label: 母子手帳}}\n---\nようこそ。\n"
+        )
+    };
+    let p = page("", "本文\n");
+    insta::assert_snapshot!(errors(&[
+        ("_index.md", &account("子育て😀LINE", "届きます🎉")),
+        ("s/p.md", &p)
+    ]));
+    insta::assert_snapshot!(errors(&[
+        ("_index.md", &account("子育てLINE", "ASAHIKOSODATEOUENLINEASAHIKOSODATE")),
+        ("s/p.md", &p)
+    ]));
 }

@@ -104,7 +104,9 @@ mod tests {
     fn answer_labels() {
         let p = Promo {
             line_id: "@x".into(),
-            channels: vec![Channel { id: "techo".into(), label: "窓口".into(), code: "t1".into() }],
+            channels: vec![Channel {
+                id: "techo".into(), label: "窓口".into(), code: "t1".into()
+            }],
         };
         assert_eq!(p.answer_label("techo"), Some("窓口"));
         assert_eq!(p.answer_label(OTHER), Some("その他"));

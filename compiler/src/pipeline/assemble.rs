@@ -79,6 +79,7 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
     let richmenu = crate::richmenu::compile(site, diags);
     crate::survey::check_site(site, diags);
     let notices = crate::notices::compile(site, dir, diags);
+    let promo = crate::promo::compile(site, diags);
     if diags.has_errors() {
         return Err(std::mem::take(diags));
     }
@@ -103,6 +104,7 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
     bundle.notices = notices;
     let assets = site.assets.clone();
     let (bundle, manifest) = stamp(bundle, &assets);
+    extra.extend(promo.map(|p| p.files).unwrap_or_default());
     extra.extend(crate::preview::files(site, &bundle));
     Ok(Output { bundle, manifest, assets, extra })
 }

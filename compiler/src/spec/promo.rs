@@ -162,7 +162,9 @@ fn channel(
     } else if id == OTHER || id == NONE {
         error(
             id_pos,
-            format!("promo の id「{id}」は使えません（「その他」「答えない」のために予約されています）"),
+            format!(
+                "promo の id「{id}」は使えません（「その他」「答えない」のために予約されています）"
+            ),
             "ほかの名前にしてください",
         );
         ok = false;
@@ -179,7 +181,9 @@ fn channel(
     if len == 0 || len > MAX_QUICK_REPLY_LABEL_LEN {
         error(
             pos(&spec.label, yaml_line),
-            format!("promo の label「{label}」は1〜{MAX_QUICK_REPLY_LABEL_LEN}文字にしてください（{len}文字）"),
+            format!(
+                "promo の label「{label}」は1〜{MAX_QUICK_REPLY_LABEL_LEN}文字にしてください（{len}文字）"
+            ),
             "「この LINE をどこで知りましたか？」の答えのボタンになります（LINE のきまりで20文字まで）",
         );
         ok = false;
