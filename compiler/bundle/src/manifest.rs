@@ -10,6 +10,7 @@ use crate::promo::Promo;
 use crate::richmenu::RichMenuBundle;
 use crate::search::SearchIndex;
 use crate::survey::SurveyEntry;
+use crate::timed::Timed;
 
 /// Version of the on-disk format; the runtime refuses a bundle with another version.
 pub const FORMAT_VERSION: u32 = 1;
@@ -63,6 +64,9 @@ pub struct Bundle {
     /// The LINE ID and promotion channels, when `content/_index.md` has `line_id:`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promo: Option<Promo>,
+    /// Messages timed to each registered child's due date or birthday (see [`crate::timed`]).
+    #[serde(default, skip_serializing_if = "Timed::is_empty")]
+    pub timed: Timed,
     /// Contents of `replies.lz4`.
     #[serde(skip)]
     pub replies: Vec<u8>,

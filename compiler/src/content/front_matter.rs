@@ -25,6 +25,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "audiences",
     "line_id",
     "promo",
+    "timed",
+    "menu",
 ];
 
 /// A content file cut into its YAML and Markdown parts.
@@ -113,6 +115,10 @@ pub struct FrontMatter {
     pub line_id: Option<Spanned<String>>,
     /// Account only: where the account is advertised (see [`crate::spec::promo`]).
     pub promo: Option<Spanned<Vec<Spanned<crate::spec::promo::ChannelSpec>>>>,
+    /// Page only: also sent to each registered child at its age (see [`crate::timed`]).
+    pub timed: Option<Spanned<crate::spec::timed::TimedField>>,
+    /// Page only: `false` leaves the page out of menus (it is still searchable).
+    pub menu: Option<bool>,
 }
 
 /// A `links:` item as written: exactly one of `url`, `tel` or `page` must be set.
