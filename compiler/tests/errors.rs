@@ -490,7 +490,10 @@ fn promo_site(extra: &str) -> Site {
     let account = format!(
         "---\ntitle: テスト市 子育てLINE\nfallback: みつかりませんでした。\n{extra}---\nようこそ。\n"
     );
-    Site::new(&[("_index.md", &account), ("s/p.md", &page("keywords: [けんしん]\n", "本文\n"))])
+    Site::new(&[
+        ("_index.md", &account),
+        ("s/p.md", &page("keywords: [けんしん, BCG]\n", "本文\n")),
+    ])
 }
 
 #[test]
@@ -610,4 +613,14 @@ fn timed_texts_with_bad_links() {
         ("s/p.md", &page("timed: {from: birth, at: 4m}\n", "本文\n")),
         ("_timed/consent.md", "---\ntitle: 確認\nlinks:\n  - {label: 電話, tel: 119}\n---\n本文\n"),
     ]));
+}
+
+#[test]
+fn promo_code_that_is_also_a_search_word() {
+    insta::assert_snapshot!(
+        promo_site(
+            "summary: 届きます\nline_id: \"@216ruxyz\"\npromo:\n  - {id: kenshin, label: 健診, code: bcg}\n  - {id: menu, label: 窓口}\n"
+        )
+        .errors()
+    );
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{Site, page};
+use serde_json::{Value, json};
 
 /// `content/_index.md` with the promotion settings of the tests.
 pub const ACCOUNT: &str = "---
@@ -260,4 +261,92 @@ fn pdfs_open_in_poppler_match_their_pngs_and_their_qr_decodes() {
             }
         }
     }
+}
+
+const SHARE: &str = "https://line.me/R/nv/recommendOA/%40216ruxyz";
+
+fn uris(v: &Value) -> Vec<String> {
+    match v {
+        Value::Object(m) if m.get("type") == Some(&json!("uri")) => {
+            m.get("uri").and_then(Value::as_str).map(String::from).into_iter().collect()
+        }
+        Value::Object(m) => m.values().flat_map(uris).collect(),
+        Value::Array(a) => a.iter().flat_map(uris).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn new_friends_are_asked_where_they_heard_of_the_account() {
+    let b = site().bundle();
+    let follow = common::checked_messages(&b, "follow");
+    let messages = follow.as_array().unwrap();
+    let question = messages.last().unwrap();
+    assert_eq!(question["type"], "text");
+    assert!(question["text"].as_str().unwrap().contains("この LINE をどこで知りましたか？"));
+    let items: Vec<(&str, &str, &str)> = question["quickReply"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let a = &i["action"];
+            (
+                a["label"].as_str().unwrap(),
+                a["data"].as_str().unwrap(),
+                a["displayText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("母子手帳の交付窓口", "promo:boshi-techo", "母子手帳の交付窓口"),
+            ("4か月児健診", "promo:kenshin-4m", "4か月児健診"),
+            ("その他", "promo:other", "その他"),
+            ("答えない", "promo:none", "答えない"),
+        ]
+    );
+    // Every answer has a reply that passes LINE's rules, with the top menu's quick reply.
+    for (_, data, _) in &items {
+        let reply = common::checked_messages(&b, data);
+        assert!(
+            reply[0]["quickReply"]["items"].as_array().is_some_and(|i| !i.is_empty()),
+            "{data}"
+        );
+    }
+    // The welcome carries the share button once; the menu inside the follow reply does not
+    // repeat it.
+    assert_eq!(uris(&follow), [SHARE]);
+    assert_eq!(uris(&messages[0]), [SHARE], "share button in the welcome bubble");
+    // A friend who unblocks gets the welcome without the question.
+    let unblocked = b.messages_value(b.special.unblocked.as_ref().expect("unblocked reply"));
+    common::assert_line_valid(&unblocked);
+    assert_eq!(unblocked.as_array().unwrap().len(), messages.len() - 1);
+    assert_eq!(unblocked[0], messages[0]);
+}
+
+#[test]
+fn the_top_menu_has_the_share_button_and_codes_are_keywords() {
+    let b = site().bundle();
+    let menu = common::checked_messages(&b, "menu:");
+    assert_eq!(uris(&menu), [SHARE, SHARE], "card body and button of the share card");
+    assert_eq!(b.keywords.get("a1").map(String::as_str), Some("promo:boshi-techo"));
+    assert_eq!(b.keywords.get("kenshin4m").map(String::as_str), Some("promo:kenshin-4m"));
+}
+
+#[test]
+fn without_channels_nothing_is_asked_but_the_share_button_stays() {
+    let account = ACCOUNT.split("promo:").next().unwrap().to_string() + "---\nようこそ。\n";
+    let b = Site::new(&[("_index.md", &account), ("s/p.md", &page("", "本文\n"))]).bundle();
+    let follow = common::checked_messages(&b, "follow");
+    assert!(
+        follow
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m.get("quickReply").is_none_or(|q| { !q.to_string().contains("promo:") }))
+    );
+    assert!(b.special.unblocked.is_none());
+    assert_eq!(uris(&follow), [SHARE]);
+    assert!(b.postbacks.keys().all(|k| !k.starts_with("promo:")));
 }

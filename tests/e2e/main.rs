@@ -21,6 +21,8 @@ mod lifecycle;
 mod notices;
 /// The `oyako serve` process: start-up refusals, SIGHUP, SIGTERM, log contents.
 mod process;
+/// Promotion: the question after a follow, channel answers and codes, unblocks, the report.
+mod promo;
 /// `oyako richmenu deploy` against a stateful fake rich-menu API.
 mod richmenu;
 /// Assets, health, readiness, metrics and routing.

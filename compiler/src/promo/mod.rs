@@ -6,12 +6,17 @@
 //! each with the add-friend QR code and the channel's code in small print; `snippet.html`, a
 //! button and QR code for the city's website; and `index.html`, the overview staff print from.
 //!
+//! In the chat ([`chat`]): new friends are asked where they heard of the account, each
+//! channel's code typed as a message counts as an answer, and a share button lets a parent
+//! forward the account (built in [`crate::lookup`]: the welcome and the top menu carry it).
+//!
 //! - `qr` encodes the add-friend URL; `sheet` lays a poster or card out in millimetres;
 //! - `pdf` and `raster` draw a sheet as PDF and PNG from the same shapes;
 //! - `web` writes the HTML.
 //!
 //! Printables are build output like the rich-menu images: the runtime never reads them.
 
+pub mod chat;
 mod pdf;
 mod qr;
 mod raster;
@@ -106,6 +111,12 @@ type File = (String, Vec<u8>);
 pub struct Compiled {
     /// Files under the bundle directory (`promo/…`).
     pub files: Vec<File>,
+    /// The question appended to the follow reply (when there are channels).
+    pub question: Option<serde_json::Value>,
+    /// The replies to its answers, by postback data.
+    pub answers: Vec<(String, crate::lookup::Draft)>,
+    /// Channel codes for the keyword table: normalised code → answer postback data.
+    pub keywords: Vec<(String, String)>,
 }
 
 /// Makes the printables of the account's channels, reporting content that cannot be printed.
@@ -118,8 +129,11 @@ pub fn compile(site: &Site, diags: &mut Diagnostics) -> Option<Compiled> {
         diags.push(Diagnostic::error(&account.source.file, promo.pos, "QR コードを作れません"));
         return None;
     };
+    let question = chat::question(promo);
+    let answers = chat::answer_replies(site, promo);
+    let keywords = chat::code_keywords(site, promo, diags);
     let summary = account.summary.as_deref().unwrap_or_default();
-    if !printable_text(site, summary, diags) {
+    if !promo.channels.is_empty() && !printable_text(site, summary, diags) {
         return None;
     }
     let printables = printables(promo);
@@ -143,7 +157,7 @@ pub fn compile(site: &Site, diags: &mut Diagnostics) -> Option<Compiled> {
     let index = web::index(&account.title, promo, &snippet, &printables);
     files.push((format!("{DIR}/snippet.html"), snippet.into_bytes()));
     files.push((format!("{DIR}/index.html"), index.into_bytes()));
-    Some(Compiled { files })
+    Some(Compiled { files, question, answers, keywords })
 }
 
 /// The files of every channel, in channel order.

@@ -14,6 +14,7 @@ use anyhow::Context as _;
 use serde::Deserialize;
 use walkdir::WalkDir;
 
+use super::growth::SentNotice;
 use crate::journal;
 use crate::kpi::Record;
 
@@ -28,13 +29,16 @@ pub struct Read {
     pub skipped: usize,
     /// Records dropped as duplicates of an earlier one.
     pub duplicates: usize,
+    /// Notices LINE accepted (from `notices.jsonl`), each once, in reading order.
+    pub sent: Vec<SentNotice>,
 }
 
-/// A journal line: a KPI record or anything else another journal wrote.
+/// A journal line: a KPI record, a notice's outcome, or anything else another journal wrote.
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum Line {
     Kpi(Record),
+    Notice(crate::notices::Record),
     Other(#[allow(dead_code, reason = "only the shape matters")] serde::de::IgnoredAny),
 }
 
@@ -52,7 +56,14 @@ pub fn read(dirs: &[PathBuf]) -> anyhow::Result<Read> {
             out.files += 1;
             out.skipped += contents.skipped;
             for line in contents.records {
-                let Line::Kpi(record) = line else { continue };
+                let record = match line {
+                    Line::Kpi(record) => record,
+                    Line::Notice(n) => {
+                        out.note_sent(n);
+                        continue;
+                    }
+                    Line::Other(_) => continue,
+                };
                 let key = record.event_id().map(|ev| (record.kind(), ev.to_string()));
                 if key.is_some_and(|k| !seen.insert(k)) {
                     out.duplicates += 1;
@@ -63,6 +74,21 @@ pub fn read(dirs: &[PathBuf]) -> anyhow::Result<Read> {
         }
     }
     Ok(out)
+}
+
+impl Read {
+    /// Keeps a notice's `sent` record (the earliest, when two replicas or redeliveries wrote one).
+    fn note_sent(&mut self, n: crate::notices::Record) {
+        if n.event != crate::notices::RecordKind::Sent {
+            return;
+        }
+        let Ok(at) = n.time.parse::<jiff::Timestamp>() else { return };
+        let at = at.as_millisecond();
+        match self.sent.iter_mut().find(|s| s.id == n.notice) {
+            Some(s) => s.at = s.at.min(at),
+            None => self.sent.push(SentNotice { id: n.notice, at }),
+        }
+    }
 }
 
 /// `*.jsonl` files under `dir`, sorted.
@@ -107,5 +133,21 @@ mod tests {
         let ts: Vec<i64> = r.records.iter().map(Record::ts).collect();
         assert_eq!(ts, [1, 2, 3]);
         assert!(read(&[a.path().join("nope")]).is_err());
+        assert!(r.sent.is_empty(), "a notice line without its fields is not a sent notice");
+    }
+
+    #[test]
+    fn sent_notices_come_from_the_notices_journal() {
+        let a = tempfile::tempdir().unwrap();
+        std::fs::write(
+            a.path().join("notices.jsonl"),
+            "{\"notice\":\"events/a\",\"event\":\"started\",\"hash\":\"h\",\"time\":\"2026-11-27T00:00:00Z\"}\n\
+             {\"notice\":\"events/a\",\"event\":\"sent\",\"hash\":\"h\",\"time\":\"2026-11-27T00:00:05Z\"}\n\
+             {\"notice\":\"events/b\",\"event\":\"failed\",\"hash\":\"h\",\"time\":\"2026-11-27T00:00:05Z\"}\n",
+        )
+        .unwrap();
+        let r = read(&[a.path().to_path_buf()]).unwrap();
+        assert_eq!(r.sent, [SentNotice { id: "events/a".into(), at: 1_795_737_605_000 }]);
+        assert!(r.records.is_empty());
     }
 }
