@@ -47,7 +47,7 @@ pub fn snippet(title: &str, promo: &Promo, qr: &Matrix) -> String {
     let t = esc(title);
     let svg = qr_svg(qr, 164, &format!("{title}を友だち追加する QR コード"));
     format!(
-        "<!-- {t}: LINE の友だち追加（oyako が content/_index.md から作りました。ページにそのまま貼り付けられます） -->\n\
+        "<!-- LINE の友だち追加ボタンと QR コード（oyako が content/_index.md から作りました。ページにそのまま貼り付けられます） -->\n\
 <div class=\"oyako-line-add\" style=\"display:inline-block;text-align:center;font-family:sans-serif;\
 border:1px solid #ddd;border-radius:8px;padding:16px;max-width:240px\">\n\
 <p style=\"margin:0 0 8px;font-weight:bold\">{t}</p>\n\
