@@ -18,6 +18,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SECRET = "bench-secret"
 SERVER, API, BARE = ("127.0.0.1", 18080), ("127.0.0.1", 19090), ("127.0.0.1", 19091)
+ADMIN = ("127.0.0.1", 18081)
 
 
 def run(*cmd, **kw):
@@ -96,6 +97,7 @@ def main():
                    OYAKO_LOG="warn")
         t0 = time.monotonic()
         server = subprocess.Popen([exe, "serve", "--bundle", f"{work}/dist", "--listen", f"{SERVER[0]}:{SERVER[1]}",
+                                   "--admin-listen", f"{ADMIN[0]}:{ADMIN[1]}",
                                    "--state-dir", f"{work}/state"], env=env)
         procs.append(server)
         while True:
@@ -118,7 +120,7 @@ def main():
             time.sleep(0.1)
         delivered = replies(API) - before
         rss_load = rss_kib(server.pid)
-        metrics = get(SERVER, "/metrics")
+        metrics = get(ADMIN, "/metrics")
         dropped = re.search(r'replies_total\{outcome="dropped"\} (\d+)', metrics)
 
         print(f"machine: {os.cpu_count()} cores; wrk -t1 -c{conns} -d{duration}s; fake API, server and wrk share them")

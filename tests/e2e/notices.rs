@@ -561,6 +561,7 @@ async fn oyako_serve_sends_a_due_notice_once_across_restarts() {
         let log = s.dir.path().join(format!("serve-{round}.log"));
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_oyako"));
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--bundle"])
+            .args(["--admin-listen", "127.0.0.1:0"])
             .arg(s.bundle())
             .arg("--state-dir")
             .arg(s.state())
@@ -601,6 +602,7 @@ fn serve_without_a_state_dir_warns_that_notices_are_not_sent() {
     let s = rt.block_on(Setup::new(&[("a", event_page("講座A", "2099-12-05T09:00:00+09:00", ""))]));
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_oyako"));
     cmd.args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--bundle"])
+        .args(["--admin-listen", "127.0.0.1:0"])
         .arg(s.bundle())
         .env("LINE_CHANNEL_SECRET", util::SECRET)
         .env("LINE_CHANNEL_ACCESS_TOKEN", util::ACCESS_TOKEN)

@@ -12,7 +12,7 @@ bin=${1:-target/debug/oyako}
 [ -x "$bin" ] || cargo build --quiet --locked --bin oyako
 bin=$(readlink -f "$bin")
 work=$(mktemp -d)
-port=19280
+port=19280 admin=19281
 cleanup() {
   if [ -f "$work/oyako.pid" ]; then kill "$(cat "$work/oyako.pid")" 2>/dev/null || true; fi
   rm -rf "$work"
@@ -20,7 +20,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== the unit file"
-sed "s|/usr/local/bin/oyako|$bin|" deploy/systemd/oyako.service > "$work/oyako.service"
+sed "s|/usr/local/bin/oyako|$bin|g" deploy/systemd/oyako.service > "$work/oyako.service"
 systemd-analyze verify "$work/oyako.service"
 systemd-analyze security --offline=yes "$work/oyako.service" | tail -1
 
@@ -35,19 +35,30 @@ LINE_API_BASE=http://127.0.0.1:9
 OYAKO_PUBLIC_URL=https://line.example.jp
 ENV
 chmod 600 "$work/etc/oyako.env"
-# Stand-in for systemctl: reload-or-restart = start when stopped, SIGHUP when running.
+# Stand-in for systemctl: reload-or-restart = start when stopped (the unit's ExecStart, then
+# its ExecStartPost readiness probe), SIGHUP when running (ExecReload). The commands are the
+# unit's own, with the scratch paths and test ports.
+unit_command() {
+  sed -n "s|^$1=||p" "$work/oyako.service" |
+    sed -e "s|/srv/oyako|$root|g" -e "s|\${STATE_DIRECTORY}|$work/state|g" \
+      -e "s|127.0.0.1:8080|127.0.0.1:$port|g" -e "s|127.0.0.1:9091|127.0.0.1:$admin|g"
+}
+exec_start=$(unit_command ExecStart)
+exec_start_post=$(unit_command ExecStartPost)
+[ -n "$exec_start" ] && [ -n "$exec_start_post" ] || { echo "FAIL: no ExecStart/ExecStartPost in the unit"; exit 1; }
 cat > "$work/bin/systemctl" <<STUB
 #!/bin/sh
 pid=\$(cat "$work/oyako.pid" 2>/dev/null || true)
 if [ -n "\$pid" ] && kill -0 "\$pid" 2>/dev/null; then kill -HUP "\$pid"; exit 0; fi
 set -a; . "$work/etc/oyako.env"; set +a
-"$bin" serve --bundle "$root/current" --listen 127.0.0.1:$port --state-dir "$work/state" 2>>"$work/oyako.log" &
+$exec_start 2>>"$work/oyako.log" &
 echo \$! > "$work/oyako.pid"
+$exec_start_post >/dev/null
 STUB
 chmod +x "$work/bin/systemctl"
 export PATH="$work/bin:$PATH" OYAKO_ROOT="$root" OYAKO_BIN="$bin"
 
-ready() { curl -fsS "http://127.0.0.1:$port/readyz" 2>/dev/null || true; }
+ready() { curl -fsS "http://127.0.0.1:$admin/readyz" 2>/dev/null || true; }
 wait_for() {
   for _ in $(seq 100); do
     case "$(ready)" in *"$1"*) return 0 ;; esac
@@ -82,4 +93,11 @@ wait_for "ready $second"
 echo "== roll-back"
 oyako-activate 20261127T000000Z-first
 wait_for "ready $first"
-echo "3 passed, 0 failed"
+
+echo "== probes and metrics on the admin port only"
+for path in /metrics /healthz /readyz; do
+  curl -fsS -o /dev/null "http://127.0.0.1:$admin$path" || { echo "FAIL: admin $path"; exit 1; }
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path")
+  [ "$code" = 404 ] || { echo "FAIL: public $path answered $code"; exit 1; }
+done
+echo "4 passed, 0 failed"

@@ -44,6 +44,8 @@ enum Command {
     Notices(cmd::notices::ListArgs),
     /// Send one notice now (env: LINE_CHANNEL_ACCESS_TOKEN), or only to staff phones (--to).
     Send(cmd::notices::SendArgs),
+    /// Ask the admin listener of `oyako serve` whether it is ready (for systemd and containers).
+    Probe(cmd::probe::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::execute(args),
         Command::Notices(args) => cmd::notices::list(args),
         Command::Send(args) => cmd::notices::send(args),
+        Command::Probe(args) => cmd::probe::execute(&args),
     }
 }
 
