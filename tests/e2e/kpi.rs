@@ -476,8 +476,8 @@ impl Process {
     fn spawn(bundle: &Path, state: &Path, line: &FakeLine) -> Process {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_oyako"));
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--bundle"])
-            .args(["--admin-listen", "127.0.0.1:0"])
             .arg(bundle)
+            .args(["--admin-listen", "127.0.0.1:0"])
             .arg("--state-dir")
             .arg(state)
             .env("LINE_CHANNEL_SECRET", util::SECRET)
