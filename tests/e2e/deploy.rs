@@ -117,3 +117,34 @@ fn the_nginx_example_is_the_shipped_file_and_passes_on_only_public_routes() {
         .expect("upstream keepalive_timeout");
     assert!(keepalive < limits.header_timeout.as_secs(), "nginx drops idle connections first");
 }
+
+/// README's "before you start" line and what `.ci/run` installs come from one list.
+#[test]
+fn the_readme_prerequisites_line_is_the_ci_package_list() {
+    let list: Vec<String> = read(".ci/debian-packages")
+        .lines()
+        .filter_map(|l| l.split('#').next()?.split_whitespace().next().map(str::to_owned))
+        .collect();
+    assert!(list.iter().any(|p| p == "build-essential"), "{list:?}");
+    let readme = read("README.md");
+    let prefix = "sudo apt-get update && sudo apt-get install -y --no-install-recommends ";
+    let lines: Vec<&str> = readme.lines().filter_map(|l| l.strip_prefix(prefix)).collect();
+    assert_eq!(lines.len(), 1, "README has one copy-paste install line");
+    let shown: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(shown, list, "README's packages differ from .ci/debian-packages");
+    assert!(read(".ci/run").contains("bash .ci/prerequisites.sh install"));
+}
+
+/// `rust-toolchain.toml`, the workspace's `rust-version` and the image's Rust are one version.
+#[test]
+fn one_rust_version_everywhere() {
+    let toolchain = read("rust-toolchain.toml");
+    let channel = toolchain.lines().find_map(|l| l.strip_prefix("channel = ")).expect("channel");
+    let channel = channel.trim_matches('"');
+    let workspace = read("Cargo.toml");
+    let rust_version =
+        workspace.lines().find_map(|l| l.strip_prefix("rust-version = ")).expect("rust-version");
+    let minor = rust_version.trim_matches('"');
+    assert!(channel.starts_with(&format!("{minor}.")), "{channel} vs rust-version {minor}");
+    assert!(read("Dockerfile").contains(&format!("FROM rust:{minor}-")), "Dockerfile's rust image");
+}

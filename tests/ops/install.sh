@@ -45,7 +45,9 @@ unit_command() {
 }
 exec_start=$(unit_command ExecStart)
 exec_start_post=$(unit_command ExecStartPost)
-[ -n "$exec_start" ] && [ -n "$exec_start_post" ] || { echo "FAIL: no ExecStart/ExecStartPost in the unit"; exit 1; }
+if [ -z "$exec_start" ] || [ -z "$exec_start_post" ]; then
+  echo "FAIL: no ExecStart/ExecStartPost in the unit"; exit 1
+fi
 cat > "$work/bin/systemctl" <<STUB
 #!/bin/sh
 pid=\$(cat "$work/oyako.pid" 2>/dev/null || true)
