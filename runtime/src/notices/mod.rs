@@ -35,6 +35,7 @@ pub use schedule::{
     Delivery, JOURNAL_FILE, Phase, Policy, QuietHours, Record, RecordKind, Status, retry_key,
 };
 pub use send::{Attempt, Scheduler, Tick};
+pub(crate) use send::{Outcome, classify};
 
 /// Starts the scheduler of `oyako serve`: every notice of the current bundle (re-read at each
 /// look, so reloads apply) is sent when due. Returns `None`, with a warning, when there is no

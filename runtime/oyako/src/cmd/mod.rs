@@ -8,4 +8,5 @@ pub mod probe;
 pub mod report;
 pub mod richmenu;
 pub mod serve;
+pub mod timed;
 pub mod verify;

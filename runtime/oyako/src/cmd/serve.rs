@@ -67,6 +67,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let env = |name: &str| std::env::var(name).ok();
     let config = Config::from_env(args.bundle.clone(), args.state_dir.clone(), env)?;
     let notice_policy = notices::Policy::from_env(env).map_err(anyhow::Error::msg)?;
+    let timed_policy = runtime::delivery::Policy::from_env(env).map_err(anyhow::Error::msg)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -78,6 +79,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
         };
         let state = State::start(config)?;
         notices::spawn(state.clone(), notice_policy);
+        runtime::delivery::spawn(state.clone(), timed_policy);
         let public = bind(args.listen).await?;
         let admin = bind(args.admin_listen).await.context("--admin-listen")?;
         let terminate = shutdown_signal()?;
