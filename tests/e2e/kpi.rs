@@ -477,6 +477,7 @@ impl Process {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_oyako"));
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--bundle"])
             .arg(bundle)
+            .args(["--admin-listen", "127.0.0.1:0"])
             .arg("--state-dir")
             .arg(state)
             .env("LINE_CHANNEL_SECRET", util::SECRET)

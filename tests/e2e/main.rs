@@ -10,6 +10,8 @@ mod util;
 
 /// Reply delivery: slow, failing, refusing and dead APIs; the full queue.
 mod delivery;
+/// Deployment files (Kubernetes, systemd, Docker, nginx) agree with the binary's listeners.
+mod deploy;
 /// One test per event type and its reply; dedupe; group chats.
 mod events;
 /// KPIs: survey answers, follows, taps and failed searches → journal → `oyako report`;

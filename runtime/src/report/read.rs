@@ -29,8 +29,10 @@ pub struct Read {
     pub skipped: usize,
     /// Records dropped as duplicates of an earlier one.
     pub duplicates: usize,
-    /// Notices LINE accepted (from `notices.jsonl`), each once, in reading order.
+    /// Notices LINE accepted (from `notices.jsonl`), each send once, in reading order.
     pub sent: Vec<SentNotice>,
+    /// (notice, retry key) of each of `sent`.
+    sent_keys: Vec<(String, Option<String>)>,
 }
 
 /// A journal line: a KPI record, a notice's outcome, or anything else another journal wrote.
@@ -77,16 +79,21 @@ pub fn read(dirs: &[PathBuf]) -> anyhow::Result<Read> {
 }
 
 impl Read {
-    /// Keeps a notice's `sent` record (the earliest, when two replicas or redeliveries wrote one).
+    /// Keeps a notice's `sent` record: one per notice and retry key (a resend by the operator
+    /// has a new key and is another send), the earliest when the same one was written twice.
     fn note_sent(&mut self, n: crate::notices::Record) {
         if n.event != crate::notices::RecordKind::Sent {
             return;
         }
         let Ok(at) = n.time.parse::<jiff::Timestamp>() else { return };
         let at = at.as_millisecond();
-        match self.sent.iter_mut().find(|s| s.id == n.notice) {
-            Some(s) => s.at = s.at.min(at),
-            None => self.sent.push(SentNotice { id: n.notice, at }),
+        let key = (n.notice.clone(), n.retry_key);
+        match self.sent_keys.iter().position(|k| *k == key) {
+            Some(i) => self.sent[i].at = self.sent[i].at.min(at),
+            None => {
+                self.sent_keys.push(key);
+                self.sent.push(SentNotice { id: n.notice, at });
+            }
         }
     }
 }
