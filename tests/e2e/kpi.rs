@@ -455,7 +455,7 @@ async fn report_writes_html_and_csv_and_asks_line_for_followers() {
         "{}",
         csv("surveys.csv")
     );
-    assert!(csv("friends.csv").ends_with("2026-11-27,1,0,1,1\r\n"));
+    assert!(csv("friends.csv").ends_with("2026-11-27,1,0,1,1,1,0\r\n"));
     assert!(csv("line_friends.csv").contains(&format!("{yesterday},ready,512,400,20")));
 }
 

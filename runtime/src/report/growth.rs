@@ -19,7 +19,6 @@ use bundle::Bundle;
 use jiff::civil::Date;
 
 use super::FRIENDS_GOAL;
-use super::tables::{FriendsDay, Period};
 use crate::kpi::{Record, Via};
 
 /// Days the current pace is measured over.
@@ -112,19 +111,25 @@ pub fn returning(records: &[Record]) -> HashSet<usize> {
     out
 }
 
-fn in_period(ts: i64, period: Period) -> bool {
-    period.contains(bundle::japan::date_of_millis(ts))
+/// Whether the event at `ts` falls on a day of the report's period (`period` tests a day in
+/// Japan).
+fn in_period(ts: i64, period: &impl Fn(Date) -> bool) -> bool {
+    period(bundle::japan::date_of_millis(ts))
 }
 
 /// Friends by channel: each parent's last answer in the period, then new friends of the
 /// period who never answered.
-pub fn channels(records: &[Record], period: Period, bundle: Option<&Bundle>) -> Vec<ChannelCount> {
+pub fn channels(
+    records: &[Record],
+    period: impl Fn(Date) -> bool,
+    bundle: Option<&Bundle>,
+) -> Vec<ChannelCount> {
     let mut last: HashMap<&str, ((i64, usize), &str, Via)> = HashMap::new();
     let mut answered: HashSet<&str> = HashSet::new();
     for (seq, r) in records.iter().enumerate() {
         let Record::Channel { ts, user, channel, via, .. } = r else { continue };
         answered.insert(user);
-        if !in_period(*ts, period) {
+        if !in_period(*ts, &period) {
             continue;
         }
         let at = (*ts, seq);
@@ -138,7 +143,7 @@ pub fn channels(records: &[Record], period: Period, bundle: Option<&Bundle>) -> 
         .iter()
         .enumerate()
         .filter(|(i, r)| {
-            matches!(r, Record::Follow { ts, .. } if in_period(*ts, period)) && !back.contains(i)
+            matches!(r, Record::Follow { ts, .. } if in_period(*ts, &period)) && !back.contains(i)
         })
         .filter_map(
             |(_, r)| if let Record::Follow { user, .. } = r { Some(user.as_str()) } else { None },
@@ -189,7 +194,7 @@ pub fn channels(records: &[Record], period: Period, bundle: Option<&Bundle>) -> 
 pub fn notice_blocks(
     records: &[Record],
     sent: &[SentNotice],
-    period: Period,
+    period: impl Fn(Date) -> bool,
     bundle: Option<&Bundle>,
 ) -> Vec<NoticeBlocks> {
     let mut unfollows: Vec<i64> = records
@@ -204,7 +209,7 @@ pub fn notice_blocks(
     };
     let mut rows: Vec<NoticeBlocks> = sent
         .iter()
-        .filter(|n| in_period(n.at, period))
+        .filter(|n| in_period(n.at, &period))
         .map(|n| NoticeBlocks {
             id: n.id.clone(),
             title: bundle
@@ -219,15 +224,26 @@ pub fn notice_blocks(
     rows
 }
 
-/// The pace towards the goal, from the friends table (`None` when it is empty).
-pub fn pace(friends: &[FriendsDay]) -> Option<Pace> {
+/// One day of the friends table as the pace needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day {
+    /// The day.
+    pub day: Date,
+    /// Friends at its end.
+    pub cumulative: i64,
+    /// Its own follows minus unfollows.
+    pub net: i64,
+}
+
+/// The pace towards the goal, from the friends table, oldest day first (`None` when empty).
+pub fn pace(friends: &[Day]) -> Option<Pace> {
     let last = friends.last()?;
     let reached = friends.iter().find(|d| d.cumulative >= FRIENDS_GOAL).map(|d| d.day);
     // The table starts at the period's first day; before it, the cumulative count already
     // holds everything earlier.
     let days = (friends.len() as i64).min(PACE_DAYS);
     let start = &friends[friends.len() - days as usize];
-    let gained = last.cumulative - (start.cumulative - start.net());
+    let gained = last.cumulative - (start.cumulative - start.net);
     let per_day = gained as f64 / days as f64;
     let goal = match reached {
         Some(day) => Goal::Reached(day),
@@ -304,7 +320,7 @@ mod tests {
             channel(T0 + 1, "b", "techo", Via::Button),
             channel(T0 + 1, "c", "none", Via::Button),
         ];
-        let rows = channels(&records, Period::default(), None);
+        let rows = channels(&records, |_| true, None);
         let got: Vec<(&str, &str, u64, u64)> =
             rows.iter().map(|r| (r.id.as_str(), r.label.as_str(), r.friends, r.by_code)).collect();
         assert_eq!(
@@ -325,24 +341,18 @@ mod tests {
         let records =
             vec![un(T0 - 2 * DAY), un(T0 - 1), un(T0 + 1), un(T0 + DAY - 1), un(T0 + DAY)];
         let sent = [SentNotice { id: "events/a".into(), at: T0 }];
-        let rows = notice_blocks(&records, &sent, Period::default(), None);
+        let rows = notice_blocks(&records, &sent, |_| true, None);
         assert_eq!((rows[0].before, rows[0].after), (1, 2));
     }
 
     /// Consecutive days from 2026-11-01 with these friend counts at their ends, `start` before.
-    fn days(start: i64, cumulative: &[i64]) -> Vec<FriendsDay> {
+    fn days(start: i64, cumulative: &[i64]) -> Vec<Day> {
         let mut day: Date = "2026-11-01".parse().unwrap();
         let mut prev = start;
         cumulative
             .iter()
             .map(|&c| {
-                let d = FriendsDay {
-                    day,
-                    follows: (c - prev).max(0) as u64,
-                    unfollows: (prev - c).max(0) as u64,
-                    returning: 0,
-                    cumulative: c,
-                };
+                let d = Day { day, cumulative: c, net: c - prev };
                 prev = c;
                 day = day.tomorrow().unwrap();
                 d

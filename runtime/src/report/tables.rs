@@ -24,7 +24,7 @@ pub struct FriendsDay {
     pub day: Date,
     /// Follow events (new friends and unblocks).
     pub follows: u64,
-    /// Of those, returning friends (unblocks; see [`super::growth::returning`]).
+    /// Of those, returning friends (unblocks; see `growth::returning`).
     pub returning: u64,
     /// Unfollow events (blocks).
     pub unfollows: u64,
@@ -157,15 +157,20 @@ pub fn tables(
     bundle: Option<&Bundle>,
 ) -> Tables {
     let friends = friends(records, period);
+    let days: Vec<growth::Day> = friends
+        .iter()
+        .map(|d| growth::Day { day: d.day, cumulative: d.cumulative, net: d.net() })
+        .collect();
+    let in_period = |day| period.contains(day);
     Tables {
-        pace: growth::pace(&friends),
+        pace: growth::pace(&days),
         friends,
         surveys: surveys(records, period, bundle),
         taps: taps(records, period, bundle),
         misses: misses(records, period),
         comments: comments(records, period),
-        channels: growth::channels(records, period, bundle),
-        notice_blocks: growth::notice_blocks(records, sent, period, bundle),
+        channels: growth::channels(records, in_period, bundle),
+        notice_blocks: growth::notice_blocks(records, sent, in_period, bundle),
     }
 }
 
