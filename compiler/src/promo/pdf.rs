@@ -67,15 +67,8 @@ impl Glyphs {
             let id = ab_glyph::GlyphId(*gid);
             let cid = remapper.get(*gid).unwrap_or(0);
             cids.insert(cid, (*c, f.h_advance_unscaled(id) * 1000.0 / upem));
-            if let Some(o) = f.outline(id) {
-                let b = o.bounds;
-                let k = 1000.0 / upem;
-                bbox = [
-                    bbox[0].min(b.min.x * k),
-                    bbox[1].min(b.min.y * k),
-                    bbox[2].max(b.max.x * k),
-                    bbox[3].max(b.max.y * k),
-                ];
+            if let Some([x0, y0, x1, y1]) = glyph_box(id) {
+                bbox = [bbox[0].min(x0), bbox[1].min(y0), bbox[2].max(x1), bbox[3].max(y1)];
             }
         }
         Glyphs { remapper, cids, bbox }
@@ -88,6 +81,17 @@ impl Glyphs {
             .flat_map(|c| self.remapper.get(f.glyph_id(c).0).unwrap_or(0).to_be_bytes())
             .collect()
     }
+}
+
+/// A glyph's bounding box in 1/1000 em, y up (PDF's glyph space). ab_glyph's unscaled
+/// bounds keep the font's units but may list the y extremes either way round, so both are
+/// sorted here.
+fn glyph_box(id: ab_glyph::GlyphId) -> Option<[f32; 4]> {
+    let f = text::font();
+    let k = 1000.0 / f.units_per_em().unwrap_or(1000.0);
+    let b = f.outline(id)?.bounds;
+    let (y0, y1) = (b.min.y.min(b.max.y), b.min.y.max(b.max.y));
+    Some([b.min.x.min(b.max.x) * k, y0 * k, b.min.x.max(b.max.x) * k, y1 * k])
 }
 
 fn rgb(c: Rgb) -> (f32, f32, f32) {
@@ -214,7 +218,7 @@ pub fn pdf(sheet: &Sheet, qr: &Matrix, title: &str) -> Result<Vec<u8>, PdfError>
     font.finish();
     let f = text::font();
     let k = 1000.0 / f.units_per_em().unwrap_or(1000.0);
-    let cap = f.outline(f.glyph_id('H')).map_or(700.0, |o| o.bounds.max.y * k);
+    let cap = glyph_box(f.glyph_id('H')).map_or(700.0, |b| b[3]);
     let [x0, y0, x1, y1] = glyphs.bbox;
     pdf.font_descriptor(descriptor)
         .name(base)

@@ -51,3 +51,20 @@ fn key_positions_point_at_values() {
     assert_eq!(key_pos(text, "summary"), (3, 11));
     assert_eq!(key_pos(text, "nothing"), (1, 1));
 }
+
+#[test]
+fn the_pdf_font_metrics_are_upright() {
+    let qr = qr::Matrix::encode("https://line.me/R/ti/p/%40216ruxyz").unwrap();
+    let s = sheet::card(words(), &qr).unwrap();
+    let pdf = pdf::pdf(&s, &qr, "t").unwrap();
+    let text = String::from_utf8_lossy(&pdf);
+    let numbers = |key: &str| -> Vec<f32> {
+        let at = text.find(key).unwrap_or_else(|| panic!("{key} missing")) + key.len();
+        let rest = text[at..].trim_start().trim_start_matches('[');
+        rest.split([' ', ']', '/', '\n']).filter_map(|n| n.parse().ok()).take(4).collect()
+    };
+    let bbox = numbers("/FontBBox");
+    assert!(bbox[1] < 0.0 && bbox[3] > 700.0, "descender below, ascender above: {bbox:?}");
+    let cap = numbers("/CapHeight")[0];
+    assert!((600.0..800.0).contains(&cap), "cap height {cap}");
+}
