@@ -58,7 +58,12 @@ struct Compiled {
 }
 
 /// Builds the bundle for a loaded, resolved site.
-pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Output, Diagnostics> {
+pub fn assemble(
+    site: &Site,
+    dir: &Path,
+    files: super::Files,
+    diags: &mut Diagnostics,
+) -> Result<Output, Diagnostics> {
     let r = Renderer::new(site.templates_dir.as_deref()).map_err(|e| template_diag(diags, e))?;
     let mut replies = BTreeMap::new();
     let mut cards = BTreeMap::new();
@@ -79,7 +84,7 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
     let richmenu = crate::richmenu::compile(site, diags);
     crate::survey::check_site(site, diags);
     let notices = crate::notices::compile(site, dir, diags);
-    let promo = crate::promo::compile(site, diags);
+    let promo = crate::promo::compile(site, files == super::Files::Make, diags);
     let timed = crate::timed::compile(site, dir, diags);
     if diags.has_errors() {
         return Err(std::mem::take(diags));

@@ -119,8 +119,9 @@ pub struct Compiled {
     pub keywords: Vec<(String, String)>,
 }
 
-/// Makes the printables of the account's channels, reporting content that cannot be printed.
-pub fn compile(site: &Site, diags: &mut Diagnostics) -> Option<Compiled> {
+/// Makes the printables of the account's channels (only lays them out, when `draw` is false),
+/// reporting content that cannot be printed.
+pub fn compile(site: &Site, draw: bool, diags: &mut Diagnostics) -> Option<Compiled> {
     let account = &site.account;
     let promo = account.promo.as_ref()?;
     let url = bundle::promo::add_friend_url(&promo.line_id);
@@ -141,7 +142,7 @@ pub fn compile(site: &Site, diags: &mut Diagnostics) -> Option<Compiled> {
         .channels
         .par_iter()
         .flat_map_iter(|c| Kind::ALL.map(|k| (c, k)))
-        .map(|(c, kind)| render(&account.title, summary, promo, c, kind, &qr))
+        .map(|(c, kind)| render(&account.title, summary, promo, c, kind, &qr, draw))
         .collect();
     let mut files = Vec::new();
     for r in rendered {
@@ -222,9 +223,13 @@ fn render(
     channel: &Channel,
     kind: Kind,
     qr: &qr::Matrix,
+    draw: bool,
 ) -> Result<Vec<File>, RenderError> {
     let words = sheet::Words { title, summary, line_id: &promo.line_id, code: &channel.code };
     let sheet = kind.sheet(words, qr).map_err(|e| RenderError::TooLong(kind, e))?;
+    if !draw {
+        return Ok(Vec::new());
+    }
     let doc_title = format!("{title} {}（{}）", kind.name(), channel.label);
     let pdf = pdf::pdf(&sheet, qr, &doc_title).map_err(|e| RenderError::Pdf(e.0))?;
     let png = raster::png(&sheet, qr, kind.dpi());
