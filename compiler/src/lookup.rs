@@ -102,8 +102,11 @@ pub fn welcome(r: &Renderer, site: &Site) -> Result<Vec<Value>, LookupError> {
         let text = format!("{}を友だち追加していただき、ありがとうございます。", account.title);
         return Ok(vec![flex::text_message(&text)]);
     }
-    let view =
-        PageView { title: account.title.clone(), image: None, event: None, buttons: Vec::new() };
+    let buttons = share_action(site)
+        .map(|action| json!({ "action": action, "secondary": true }))
+        .into_iter()
+        .collect();
+    let view = PageView { title: account.title.clone(), image: None, event: None, buttons };
     let bubbles = flex::page_bubbles(r, &view, &account.welcome).map_err(|e| match e {
         flex::page::PageError::Template(t) => LookupError::Template(t),
         flex::page::PageError::BlockTooLarge(_) => too_long(&account.source.file),
@@ -219,6 +222,9 @@ pub fn menu_replies(
 ) -> Result<Vec<(String, Draft)>, LookupError> {
     let shown = section.children.iter().filter(|c| shows(site, c, day));
     let mut items: Vec<MenuItem> = shown.map(|c| menu_item(site, dir, c, day)).collect();
+    if section.path.is_empty() {
+        items.extend(share_item(site));
+    }
     if let Some(schedule) = &section.schedule {
         // A centre written as a section: its schedule comes first in its menu.
         let name = schedule.name.as_deref().unwrap_or(&section.title);
@@ -332,6 +338,28 @@ fn menu_item(site: &Site, dir: &Path, child: &Child, day: Option<Date>) -> MenuI
             }
         }
     }
+}
+
+/// Label of the share button.
+pub const SHARE_LABEL: &str = "家族や友だちに教える";
+
+/// A tap that opens LINE's "share with" screen for the account (`recommendOA`), so a parent
+/// can forward it to a partner or grandparents; only when `content/_index.md` has `line_id`.
+pub fn share_action(site: &Site) -> Option<Value> {
+    let promo = site.account.promo.as_ref()?;
+    let url = bundle::promo::share_url(&promo.line_id);
+    Some(actions::uri(SHARE_LABEL, &url, MAX_FLEX_LABEL_LEN))
+}
+
+/// The top menu's last card: the share button.
+fn share_item(site: &Site) -> Option<MenuItem> {
+    Some(MenuItem {
+        title: SHARE_LABEL.to_string(),
+        summary: Some("この LINE を、パートナーやおじいちゃん・おばあちゃんに送れます".into()),
+        image: None,
+        action: share_action(site)?,
+        shortcuts: Vec::new(),
+    })
 }
 
 /// Quick-reply set shown under replies in `section`: the top menu, the section itself and

@@ -44,6 +44,7 @@ pub enum Plan {
 /// The kinds of answer, chosen from the event type before any work is done.
 enum Answer<'e> {
     Follow,
+    Unblocked,
     Postback(&'e str),
     Text(&'e str),
     Unsupported,
@@ -56,6 +57,7 @@ pub fn plan(loaded: &Loaded, metrics: &Metrics, event: &Event, today: Date) -> P
         return Plan::Skip("standby");
     }
     let answer = match (event.kind.as_str(), &event.postback, &event.message) {
+        ("follow", _, _) if event.is_unblock() => Answer::Unblocked,
         ("follow", _, _) => Answer::Follow,
         // A rich-menu tab switch: LINE has already switched the menu; nothing to say.
         ("postback", Some(p), _) if p.data.starts_with(bundle::postback::TAB) => {
@@ -131,6 +133,11 @@ fn write_answer(
     let special = |which| bundle.special_on(which, today);
     let (reply, what): (&Blob, _) = match answer {
         Answer::Follow => (special(Special::Follow), "follow"),
+        // An unblock gets the welcome without the question for new friends, when there is one.
+        Answer::Unblocked => match bundle.special.unblocked.is_some() {
+            true => (special(Special::Unblocked), "unblocked"),
+            false => (special(Special::Follow), "follow"),
+        },
         Answer::Unsupported => (special(Special::UnsupportedMessage), "unsupported"),
         Answer::Postback(data) => match bundle.reply_on(data, today) {
             Some(reply) => {

@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use crate::blob::{self, Blob, BlobError};
 use crate::calendar::Calendar;
 use crate::notice::Notice;
+use crate::promo::Promo;
 use crate::richmenu::RichMenuBundle;
 use crate::search::SearchIndex;
 use crate::survey::SurveyEntry;
@@ -70,6 +71,9 @@ pub struct Bundle {
     /// [`Calendar`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<Calendar>,
+    /// The LINE ID and promotion channels, when `content/_index.md` has `line_id:`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promo: Option<Promo>,
     /// Messages timed to each registered child's due date or birthday (see [`crate::timed`]).
     #[serde(default, skip_serializing_if = "Timed::is_empty")]
     pub timed: Timed,
@@ -89,6 +93,11 @@ pub struct SpecialReplies {
     pub unknown_postback: Blob,
     /// Sent for stickers, images and other non-text messages.
     pub unsupported_message: Blob,
+    /// Sent on a `follow` that is an unblock (`follow.isUnblocked`): the welcome back without
+    /// the question new friends get about where they heard of the account. Absent when the
+    /// follow reply asks nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unblocked: Option<Blob>,
 }
 
 /// A page as the runtime needs it: for search answers and per-page metrics.
@@ -126,6 +135,8 @@ pub enum Special {
     UnknownPostback,
     /// A sticker, image or other non-text message.
     UnsupportedMessage,
+    /// An unblock, when the bundle has a reply of its own for it (else the follow reply).
+    Unblocked,
 }
 
 /// Whether `key` names a special reply.
@@ -134,8 +145,13 @@ pub(crate) fn is_special(key: &str) -> bool {
 }
 
 /// Every special reply.
-const SPECIALS: [Special; 4] =
-    [Special::Follow, Special::Fallback, Special::UnknownPostback, Special::UnsupportedMessage];
+const SPECIALS: [Special; 5] = [
+    Special::Follow,
+    Special::Fallback,
+    Special::UnknownPostback,
+    Special::UnsupportedMessage,
+    Special::Unblocked,
+];
 
 impl Special {
     /// The name of the reply (its key among the calendar's day variants).
@@ -145,6 +161,7 @@ impl Special {
             Special::Fallback => "fallback",
             Special::UnknownPostback => "unknown_postback",
             Special::UnsupportedMessage => "unsupported_message",
+            Special::Unblocked => "unblocked",
         }
     }
 }
@@ -165,6 +182,10 @@ impl Bundle {
             Special::Fallback => &s.fallback,
             Special::UnknownPostback => &s.unknown_postback,
             Special::UnsupportedMessage => &s.unsupported_message,
+            Special::Unblocked => match &s.unblocked {
+                Some(reply) => reply,
+                None => return self.special_on(Special::Follow, day),
+            },
         };
         self.calendar.as_ref().and_then(|c| c.reply(which.key(), day)).unwrap_or(fixed)
     }
@@ -226,6 +247,7 @@ impl Bundle {
             ("unsupported_message", &s.unsupported_message),
         ]
         .into_iter()
+        .chain(s.unblocked.as_ref().map(|b| ("unblocked", b)))
         .chain(self.postbacks.iter().map(|(k, v)| (k.as_str(), v)))
     }
 
@@ -241,6 +263,7 @@ impl Bundle {
             &mut s.unknown_postback,
             &mut s.unsupported_message,
         ]);
+        blobs.extend(s.unblocked.as_mut());
         blobs.extend(self.postbacks.values_mut());
         blobs.extend(self.pages.iter_mut().map(|p| &mut p.card));
         blobs.extend(self.surveys.values_mut().flat_map(SurveyEntry::blobs_mut));

@@ -13,6 +13,9 @@ pub const SURVEY: &str = "survey:";
 /// A rich-menu tab switch: a tap on a `richmenuswitch` area sends `tab:<name>`, which needs no
 /// reply (LINE has already switched the menu).
 pub const TAB: &str = "tab:";
+/// An answer to 「この LINE をどこで知りましたか？」: `promo:<channel id>`, `promo:other` or
+/// `promo:none` (see [`crate::promo`]).
+pub const PROMO: &str = "promo:";
 
 /// A reply that changes with the day (see [`crate::Calendar`]): `cal:today`, `cal:week`,
 /// `cal:sat`, `cal:center:shien-center/honeycomb`, ….
@@ -155,6 +158,17 @@ pub fn parse_survey_answer(data: &str) -> Option<(&str, usize)> {
     Some((id, index.parse().ok()?))
 }
 
+/// The postback data of the answer `id` (a channel id, [`crate::promo::OTHER`] or
+/// [`crate::promo::NONE`]) to where the parent heard of the account.
+pub fn promo_answer(id: &str) -> String {
+    format!("{PROMO}{id}")
+}
+
+/// The answer id of promo answer postback data, when `data` is one.
+pub fn parse_promo_answer(data: &str) -> Option<&str> {
+    data.strip_prefix(PROMO).filter(|id| !id.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +190,14 @@ mod tests {
         assert_eq!(day_view(DayView::NextMonth), "cal:nextmonth");
         assert_eq!(day_view(DayView::Weekday(5)), "cal:sat");
         assert_eq!(centre("shien-center/honeycomb"), "cal:center:shien-center/honeycomb");
+    }
+
+    #[test]
+    fn promo_answers_round_trip() {
+        assert_eq!(promo_answer("boshi-techo"), "promo:boshi-techo");
+        assert_eq!(parse_promo_answer("promo:boshi-techo"), Some("boshi-techo"));
+        assert_eq!(parse_promo_answer("promo:"), None);
+        assert_eq!(parse_promo_answer("page:promo:x"), None);
     }
 
     #[test]

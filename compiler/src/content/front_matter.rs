@@ -24,6 +24,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "notify",
     "audiences",
     "schedule",
+    "line_id",
+    "promo",
     "timed",
     "menu",
 ];
@@ -111,6 +113,11 @@ pub struct FrontMatter {
         Option<std::collections::BTreeMap<String, Spanned<crate::spec::notify::FilterSpec>>>,
     /// Page or section: a centre's opening days and programmes (see [`crate::spec::schedule`]).
     pub schedule: Option<Spanned<crate::spec::schedule::ScheduleSpec>>,
+    /// Account only: the account's LINE ID (`"@216ruxyz"`), for add-friend QR codes and the
+    /// share button (see [`crate::spec::promo`]).
+    pub line_id: Option<Spanned<String>>,
+    /// Account only: where the account is advertised (see [`crate::spec::promo`]).
+    pub promo: Option<Spanned<Vec<Spanned<crate::spec::promo::ChannelSpec>>>>,
     /// Page only: also sent to each registered child at its age (see [`crate::timed`]).
     pub timed: Option<Spanned<crate::spec::timed::TimedField>>,
     /// Page only: `false` leaves the page out of menus (it is still searchable).

@@ -59,7 +59,12 @@ struct Compiled {
 }
 
 /// Builds the bundle for a loaded, resolved site.
-pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Output, Diagnostics> {
+pub fn assemble(
+    site: &Site,
+    dir: &Path,
+    files: super::Files,
+    diags: &mut Diagnostics,
+) -> Result<Output, Diagnostics> {
     let r = Renderer::new(site.templates_dir.as_deref()).map_err(|e| template_diag(diags, e))?;
     let mut replies = BTreeMap::new();
     let mut cards = BTreeMap::new();
@@ -80,13 +85,14 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
     let richmenu = crate::richmenu::compile(site, diags);
     crate::survey::check_site(site, diags);
     let notices = crate::notices::compile(site, dir, diags);
+    let promo = crate::promo::compile(site, files == super::Files::Make, diags);
     let timed = crate::timed::compile(site, dir, diags);
     if diags.has_errors() {
         return Err(std::mem::take(diags));
     }
     // Every distinct day variant is serialised and checked once, as it is rendered.
     let found = std::sync::Mutex::new(Diagnostics::default());
-    let finish = |key: &str, d: Draft| {
+    let check_reply = |key: &str, d: Draft| {
         let mut problems = Diagnostics::default();
         let json = compile(&qr, key, d, &mut problems).json;
         if !problems.is_empty() {
@@ -94,7 +100,7 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
         }
         json
     };
-    let plan = crate::calendar::plan(&r, site, dir, &finish, diags).unwrap_or_else(|e| {
+    let plan = crate::calendar::plan(&r, site, dir, &check_reply, diags).unwrap_or_else(|e| {
         lookup_diag(diags, e);
         None
     });
@@ -111,10 +117,16 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
         lookup_diag(diags, e);
         std::mem::take(diags)
     })?;
+    let promo = promo.unwrap_or_default();
+    if let Rendered::Replies(list, d) = finish(&qr, promo.answers) {
+        replies.extend(list);
+        diags.extend(d);
+    }
     let root_menu = |replies: &BTreeMap<String, Compiled>| {
         replies.get(&postback::menu("", 1)).map(|c| c.json.clone()).unwrap_or_default()
     };
-    let specials = special_replies(site, &welcome, &root_menu(&replies), &qr, diags);
+    let question = promo.question.as_ref();
+    let specials = special_replies(site, &welcome, question, &root_menu(&replies), &qr, diags);
     // The rich menu is always on screen: each of its taps counts as one tap, like the
     // welcome message's buttons.
     let mut start = specials[0].taps.clone();
@@ -124,7 +136,7 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
     check_reachability(site, &start, &replies, diags);
     let calendar = plan.map(|plan| {
         let specials = |menu: &[u8], diags: &mut Diagnostics| {
-            let list = special_replies(site, &welcome, menu, &qr, diags);
+            let list = special_replies(site, &welcome, question, menu, &qr, diags);
             list.into_iter().map(|c| c.json).collect()
         };
         days::compile(plan, &specials, diags)
@@ -155,8 +167,11 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
         }
     }
     bundle.timed = timed;
+    // Channel codes typed as messages count as answers (see `crate::promo::chat`).
+    bundle.keywords.extend(promo.keywords);
     let assets = site.assets.clone();
     let (bundle, manifest) = stamp(bundle, &assets);
+    extra.extend(promo.files);
     extra.extend(crate::preview::files(site, &bundle));
     Ok(Output { bundle, manifest, assets, extra })
 }
@@ -212,7 +227,9 @@ fn finish(qr: &QuickReplies, drafts: Vec<(String, Draft)>) -> Rendered {
 /// Splices the quick reply into the last message, checks LINE's limits and serialises.
 fn compile(qr: &QuickReplies, key: &str, mut d: Draft, diags: &mut Diagnostics) -> Compiled {
     if let Some(Value::Object(last)) = d.messages.last_mut() {
-        last.insert("quickReply".into(), qr.get(&d.quick_reply).cloned().unwrap_or_default());
+        // A message with buttons of its own (the promotion question) keeps them.
+        last.entry("quickReply")
+            .or_insert_with(|| qr.get(&d.quick_reply).cloned().unwrap_or_default());
     }
     let json = serde_json::to_vec(&d.messages).unwrap_or_default();
     let text = std::str::from_utf8(&json).unwrap_or_default();
@@ -250,9 +267,13 @@ fn as_served(json: &str) -> Vec<Value> {
 
 /// Follow, fallback, unknown-tap and sticker replies: a short text (or the welcome) and the
 /// top menu, so a parent is never left without a next step.
+///
+/// With a promotion `question`, the follow reply ends with it and a fifth reply, `unblocked`,
+/// is the follow reply without it (a friend who unblocks already knows the account).
 fn special_replies(
     site: &Site,
     welcome: &[Value],
+    question: Option<&Value>,
     root_menu: &[u8],
     qr: &QuickReplies,
     diags: &mut Diagnostics,
@@ -261,18 +282,34 @@ fn special_replies(
     root_menu.iter_mut().filter_map(Value::as_object_mut).for_each(|m| {
         m.remove("quickReply");
     });
+    let welcome_with_menu = |mut messages: Vec<Value>| {
+        messages.extend(root_menu.iter().cloned());
+        // The welcome has its own share button: the menu's card would repeat it.
+        if !site.account.welcome.is_empty() {
+            crate::promo::chat::drop_share_card(&mut messages, site);
+        }
+        messages
+    };
+    let mut follow = welcome_with_menu(welcome.to_vec());
+    let unblocked = question.map(|q| {
+        let without = follow.clone();
+        follow.push(q.clone());
+        without
+    });
     let file = site.account.source.file.clone();
     let texts = [
         site.account.fallback.as_str(),
         "このボタンの案内は新しくなりました。お手数ですが、メニューからもう一度お選びください。",
         "スタンプや画像にはお返事できません。知りたいことを文字で送るか、メニューから選んでください。",
     ];
-    let firsts =
-        std::iter::once(welcome.to_vec()).chain(texts.iter().map(|t| vec![flex::text_message(t)]));
-    firsts
-        .zip(["follow", "fallback", "unknown_postback", "unsupported_message"])
-        .map(|(mut messages, key)| {
-            messages.extend(root_menu.iter().cloned());
+    let others = texts.iter().map(|t| {
+        let mut messages = vec![flex::text_message(t)];
+        messages.extend(root_menu.iter().cloned());
+        messages
+    });
+    let all = std::iter::once(follow).chain(others).chain(unblocked);
+    all.zip(["follow", "fallback", "unknown_postback", "unsupported_message", "unblocked"])
+        .map(|(messages, key)| {
             let draft = Draft { messages, quick_reply: String::new(), file: file.clone() };
             compile(qr, key, draft, diags)
         })
@@ -341,6 +378,7 @@ fn to_bundle(
         fallback: all[special_ids[1]],
         unknown_postback: all[special_ids[2]],
         unsupported_message: all[special_ids[3]],
+        unblocked: special_ids.get(4).map(|&id| all[id]),
     };
     // `site.pages` and `cards` are both keyed by page path, so they zip in order.
     let pages: Vec<PageEntry> = site
@@ -405,6 +443,7 @@ fn to_bundle(
         surveys: surveys.finish(&all),
         notices: Vec::new(),
         calendar,
+        promo: site.account.promo.as_ref().map(crate::spec::promo::Promo::to_bundle),
         timed: Default::default(),
         replies: file,
     }

@@ -45,11 +45,13 @@ pub fn compile(
         std::mem::take(&mut plan.varying).into_iter().collect();
     if let Some(menu) = runs.get(&bundle::postback::menu("", 1)).cloned() {
         let mut built: HashMap<u32, Vec<u32>> = HashMap::new();
+        // In the order `specials` builds them; `unblocked` only with a promotion question.
         let kinds = [
             Special::Follow,
             Special::Fallback,
             Special::UnknownPostback,
             Special::UnsupportedMessage,
+            Special::Unblocked,
         ];
         for (offset, menu_id) in menu {
             if !built.contains_key(&menu_id) {

@@ -1,7 +1,6 @@
 //! What staff write in front matter for the features beyond plain pages — `richmenu:`,
-//! `survey:`, `notify:`, `audiences:`, `timed:` and `schedule:` (with Japan's holidays) — as
-//! typed YAML, and its checks with located
-//! Japanese diagnostics.
+//! `survey:`, `notify:`, `audiences:`, `timed:`, `line_id:`, `promo:` and `schedule:` (with
+//! Japan's holidays) — as typed YAML, and their checks with located Japanese diagnostics.
 //!
 //! These sit below [`crate::content`], which parses them while loading a file, and below the
 //! feature modules ([`crate::richmenu`], [`crate::survey`], [`crate::notices`]) that turn a
@@ -9,6 +8,7 @@
 
 pub mod holidays;
 pub mod notify;
+pub mod promo;
 pub mod richmenu;
 pub mod schedule;
 pub mod survey;
