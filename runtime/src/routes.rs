@@ -402,3 +402,17 @@ fn text(status: StatusCode, body: &str) -> Reply {
     response.headers_mut().insert(header::CONTENT_TYPE, value);
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_feeds_are_public() {
+        let feed = Route::of(&Method::GET, "/calendar/honeycomb.ics");
+        assert_eq!((feed, feed.side()), (Route::Calendar, Routes::Public));
+        assert_eq!(Route::of(&Method::HEAD, "/calendar/"), Route::Calendar);
+        assert_eq!(Route::of(&Method::POST, "/calendar/honeycomb.ics"), Route::NotFound);
+        assert!(!Routes::Admin.serves(Route::Calendar.side()));
+    }
+}
