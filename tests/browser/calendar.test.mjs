@@ -113,7 +113,11 @@ test('the simulator answers 「今日」 for the day its clock is moved to', T, 
     await sim.fill('#input', text);
     await sim.press('#input', 'Enter');
     await sim.waitForFunction((n) => document.querySelectorAll('.row.bot').length > n, before);
-    await sim.locator('.row.bot').last().locator('.oy-bubble', { hasText: expect }).waitFor();
+    const reply = sim.locator('.row.bot').last();
+    await reply.locator('.oy-bubble', { hasText: expect }).waitFor().catch(async (e) => {
+      console.log(`expected 「${expect}」 in the reply:`, await reply.textContent());
+      throw e;
+    });
     return sim.locator('.row.bot').last().textContent();
   };
   await sim.fill('#clock-date', '2026-12-03');

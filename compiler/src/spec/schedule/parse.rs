@@ -118,11 +118,12 @@ const RANGE_MARKS: [char; 3] = ['〜', '~', '～'];
 
 /// `2026-12-29`, `2026-12-29〜2027-01-03`, either followed by a space and a note.
 pub fn date_range(s: &str) -> Result<(Date, Date, Option<String>), Problem> {
-    let s = fold(s);
-    let (range, note) = match s.split_once(char::is_whitespace) {
-        Some((r, n)) => (r, Some(n.trim().to_string()).filter(|n| !n.is_empty())),
-        None => (s.as_str(), None),
+    // Only the dates are folded: the note is shown as written (full-width brackets stay).
+    let (range, note) = match s.trim().split_once(char::is_whitespace) {
+        Some((r, n)) => (fold(r), Some(n.trim().to_string()).filter(|n| !n.is_empty())),
+        None => (fold(s), None),
     };
+    let range = range.as_str();
     let (from, until) = match range.split_once(RANGE_MARKS) {
         Some((a, b)) => (date(a)?, date(b)?),
         None => {
@@ -210,9 +211,10 @@ mod tests {
 
     #[test]
     fn date_ranges_with_notes() {
-        let (a, b, note) = date_range("2026-12-29〜2027-01-03 年末年始").unwrap();
+        let (a, b, note) = date_range("2026-12-29〜2027-01-03 年末年始（要確認）").unwrap();
         assert_eq!((a.to_string(), b.to_string()), ("2026-12-29".into(), "2027-01-03".into()));
-        assert_eq!(note.as_deref(), Some("年末年始"));
+        assert_eq!(note.as_deref(), Some("年末年始（要確認）"), "notes are kept as written");
+        assert_eq!(date_range("２０２７-０２-１０　点検").unwrap().2.as_deref(), Some("点検"));
         let (a, b, note) = date_range("2027-02-10").unwrap();
         assert_eq!((a, note), (b, None));
         assert!(
