@@ -1,7 +1,8 @@
 //! Timed messages: registration over the webhook (consent, date picker, replays, forged and
 //! unconsented postbacks, stop, unfollow) and a simulated year of daily deliveries against the
-//! fake LINE API — every due message exactly once per child, also across a send whose answer
-//! was lost (as after `kill -9` between LINE accepting and the journal write).
+//! fake LINE API — every due message exactly once per child, none after a stop, an unfollow
+//! or school entry, also across a send whose answer was lost (as after `kill -9` between LINE
+//! accepting and the journal write).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -31,6 +32,10 @@ fn content(dir: &Path) {
     );
     w("k/one.md", "---\ntitle: 1歳の予防接種\ntimed: {from: birth, at: 1y}\n---\n本文\n");
     w("k/ninpu.md", "---\ntitle: 妊婦健診\ntimed: {from: due, at: -4w}\nmenu: false\n---\n本文\n");
+    w(
+        "k/shugaku.md",
+        "---\ntitle: 就学前\ntimed: [{from: birth, at: 6y5m}, {from: birth, at: 6y6m1w}]\n---\n本文\n",
+    );
     w("k/touroku.md", "---\ntitle: 配信の登録\n---\n[登録する](timed:)\n");
 }
 
@@ -200,20 +205,53 @@ async fn a_simulated_year_delivers_every_message_once_on_its_day() {
     let key = "11".repeat(32);
     let service = Service::open(&state, Some(&key), d("2026-01-01"), 0).unwrap();
     // Parent A: two children (born 2026-01-10 and a due date 2026-06-01); parent B: born
-    // 2026-01-10 too (shares a multicast); parent C registers then stops.
+    // 2026-01-10 too (shares a multicast); parent C registers then stops; parent E's child
+    // starts school on 2026-04-01 (its 6y5m step comes before, its 6y6m1w step after);
+    // parent F gets the 4-month message, then blocks the account.
     register(&service, "UA", "00000000000a", Anchor::Birth, "2026-01-10", "2026-01-01");
     register(&service, "UA", "00000000000b", Anchor::Due, "2026-06-01", "2026-01-01");
     register(&service, "UB", "00000000000c", Anchor::Birth, "2026-01-10", "2026-01-01");
     register(&service, "UC", "00000000000d", Anchor::Birth, "2026-01-10", "2026-01-01");
+    register(&service, "UE", "00000000000e", Anchor::Birth, "2019-10-15", "2026-01-01");
+    register(&service, "UF", "00000000000f", Anchor::Birth, "2026-01-10", "2026-01-01");
     let policy = Policy::default();
     let mut day = d("2026-01-01");
     let mut service = service;
     while day <= d("2027-03-01") {
+        let now = policy.send_time(day);
         if day == d("2026-02-01") {
             service
                 .store()
                 .append(&[Fact::Forget { u: "UC".into(), why: "stop".into(), ts: 0 }])
                 .unwrap();
+        }
+        if day == d("2026-06-01") {
+            service.unfollow("UF".into(), now.as_millisecond()).await.unwrap();
+        }
+        if day == d("2026-04-02") {
+            // A restart after school entry: compaction drops the child and its parent (who
+            // has nothing left) from the index and from the file.
+            drop(service);
+            service = Service::open(&state, Some(&key), day, now.as_millisecond()).unwrap();
+            service
+                .store()
+                .read(|i| {
+                    assert!(!i.children.contains_key("00000000000e"), "school child kept");
+                    assert!(!i.parents.contains_key("UE"), "parent with nothing left kept");
+                    assert!(i.children.contains_key("00000000000a"));
+                })
+                .unwrap();
+            let sealer = runtime::timed::Sealer::from_bytes(&[0x11; 32]);
+            let facts = std::fs::read_to_string(state.join(runtime::timed::JOURNAL_FILE)).unwrap();
+            for line in facts.lines().filter(|l| !l.is_empty()) {
+                let fact: Fact = serde_json::from_slice(&sealer.open(line.as_bytes()).unwrap())
+                    .expect("a journal fact");
+                let about_e = match &fact {
+                    Fact::Consent { u, .. } | Fact::Child { u, .. } => u == "UE",
+                    _ => false,
+                };
+                assert!(!about_e, "compaction left {fact:?}");
+            }
         }
         if day == d("2026-05-01") {
             // The 4-month send is accepted by LINE but its answer is lost: a crash between
@@ -221,7 +259,6 @@ async fn a_simulated_year_delivers_every_message_once_on_its_day() {
             // journal) resumes it with the same retry key; LINE answers 409.
             line.respond([Respond::AcceptThenDrop]);
         }
-        let now = policy.send_time(day);
         let report = deliver_day(Some(&api), service.store(), &timed, day, now, &policy, false)
             .await
             .unwrap();
@@ -238,7 +275,7 @@ async fn a_simulated_year_delivers_every_message_once_on_its_day() {
             assert_eq!((again.open, again.failed), (0, 0));
             assert_eq!(
                 again.sent.values().sum::<usize>(),
-                2,
+                3,
                 "the resumed multicast counts as sent"
             );
         }
@@ -248,6 +285,8 @@ async fn a_simulated_year_delivers_every_message_once_on_its_day() {
     let want: Vec<(String, String)> = [
         ("もうすぐ生後4か月: 4か月児健診", "UA"),
         ("もうすぐ生後4か月: 4か月児健診", "UB"),
+        ("もうすぐ生後4か月: 4か月児健診", "UF"),
+        ("6歳5か月: 就学前", "UE"),
         ("出産予定日の4週前: 妊婦健診", "UA"),
         ("1歳: 1歳の予防接種", "UA"),
         ("1歳: 1歳の予防接種", "UB"),
