@@ -19,13 +19,13 @@ use crate::fake_line::{FakeLine, Respond};
 use crate::util::build_bundle;
 
 const KEY_BYTE: u8 = 0x5a;
-const UA: &str = "U00000000000000000000000000000a0a";
-const UB: &str = "U00000000000000000000000000000b0b";
-const UD: &str = "U00000000000000000000000000000d0d";
-const MULTICAST: &str = "/v2/bot/message/multicast";
+pub const UA: &str = "U00000000000000000000000000000a0a";
+pub const UB: &str = "U00000000000000000000000000000b0b";
+pub const UD: &str = "U00000000000000000000000000000d0d";
+pub const MULTICAST: &str = "/v2/bot/message/multicast";
 const PUSH: &str = "/v2/bot/message/push";
 
-fn key() -> String {
+pub fn key() -> String {
     format!("{KEY_BYTE:02x}").repeat(32)
 }
 
@@ -46,12 +46,12 @@ fn content(dir: &Path) {
 
 /// A bundle and a state directory with four children of three parents, two steps due on
 /// `day`: `k/one` to b and d (one multicast), `k/yon` to a and c (another).
-struct Setup {
-    dir: tempfile::TempDir,
+pub struct Setup {
+    pub dir: tempfile::TempDir,
 }
 
 impl Setup {
-    fn new(day: Date) -> Setup {
+    pub fn new(day: Date) -> Setup {
         let dir = tempfile::tempdir().unwrap();
         content(&dir.path().join("content"));
         build_bundle(&dir.path().join("content"), &dir.path().join("dist"));
@@ -83,11 +83,11 @@ impl Setup {
         Setup { dir }
     }
 
-    fn state(&self) -> PathBuf {
+    pub fn state(&self) -> PathBuf {
         self.dir.path().join("state")
     }
 
-    fn command(&self, line: &FakeLine, args: &[&str]) -> Command {
+    pub fn command(&self, line: &FakeLine, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_oyako"));
         cmd.args(args)
             .arg("--bundle")
@@ -107,7 +107,7 @@ impl Setup {
     }
 
     /// The journal's facts, read without compacting it (the process may be running).
-    fn facts(&self) -> Vec<Fact> {
+    pub fn facts(&self) -> Vec<Fact> {
         let sealer = Sealer::from_bytes(&[KEY_BYTE; 32]);
         let text = std::fs::read_to_string(self.state().join(JOURNAL_FILE)).unwrap_or_default();
         text.lines()
@@ -155,14 +155,14 @@ async fn wait_requests(line: &FakeLine, path: &str, n: usize) {
     }
 }
 
-fn quota(line: &FakeLine) {
+pub fn quota(line: &FakeLine) {
     line.set_json("/v2/bot/message/quota", 200, r#"{"type":"limited","value":1000}"#);
     line.set_json("/v2/bot/message/quota/consumption", 200, r#"{"totalUsage":10}"#);
     line.set_json("/v2/bot/insight/followers", 200, r#"{"status":"unready"}"#);
 }
 
 /// `(altText, recipient)` of every message LINE accepted, counting each accepted retry key once.
-fn delivered(line: &FakeLine) -> Vec<(String, String)> {
+pub fn delivered(line: &FakeLine) -> Vec<(String, String)> {
     let bodies: BTreeMap<String, Value> = line
         .requests()
         .iter()
@@ -187,7 +187,7 @@ fn delivered(line: &FakeLine) -> Vec<(String, String)> {
     out
 }
 
-fn want() -> Vec<(String, String)> {
+pub fn want() -> Vec<(String, String)> {
     let mut w: Vec<(String, String)> = [
         ("1歳: 1歳の予防接種", UA),
         ("1歳: 1歳の予防接種", UD),

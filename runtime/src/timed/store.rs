@@ -16,7 +16,7 @@
 //! and every reader follows the file by offset ([`Store::refresh`]) and reloads when compaction
 //! replaced it (another inode).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::MetadataExt;
@@ -61,7 +61,7 @@ pub enum Fact {
         d: String,
         /// Registration (or change) day.
         r: String,
-        /// Steps done (sent, or given up), written by compaction.
+        /// Steps done (sent, or of unknown outcome), written by compaction.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         dl: Vec<String>,
         /// When (Unix ms).
@@ -107,8 +107,21 @@ pub enum Fact {
         /// When (Unix ms).
         ts: i64,
     },
-    /// LINE refused it, or its outcome stayed unknown past the retry window: not repeated.
+    /// LINE refused it (a 4xx other than 409), or it was never made: nothing was delivered,
+    /// so the children are not done — a later run sends the step again while it is within
+    /// the grace window (a later day's request has another key).
     Failed {
+        /// `X-Line-Retry-Key`.
+        key: String,
+        /// Why.
+        detail: String,
+        /// When (Unix ms).
+        ts: i64,
+    },
+    /// Whether it arrived can no longer be known — LINE forgets a retry key 24 h after the
+    /// first request, or the recipients changed since — so it is never repeated (that could
+    /// deliver twice): the children count as done, and the operator is told.
+    Unknown {
         /// `X-Line-Retry-Key`.
         key: String,
         /// Why.
@@ -125,7 +138,7 @@ pub struct Child {
     pub user: String,
     /// Kind, date and registration day.
     pub plan: ChildPlan,
-    /// Steps done with this child (sent or given up).
+    /// Steps done with this child (sent, or of unknown outcome).
     pub done: Vec<String>,
     /// When it was registered (Unix ms).
     pub ts: i64,
@@ -162,6 +175,9 @@ pub struct Index {
     pub children: HashMap<String, Child>,
     /// Open sends by retry key.
     pub open: BTreeMap<String, Batch>,
+    /// Retry keys LINE refused since the journal was compacted: the same request is not made
+    /// again (it would get the same answer); a later day's differs in its key.
+    pub refused: HashSet<String>,
     /// Lines that could not be opened (torn or damaged).
     pub skipped: usize,
 }
@@ -215,7 +231,11 @@ impl Index {
                 let Ok(day) = day.parse() else { return };
                 self.open.entry(key).or_insert(Batch { step: s, day, children: cs, ts });
             }
-            Fact::Sent { key, .. } | Fact::Failed { key, .. } => {
+            Fact::Failed { key, .. } => {
+                self.open.remove(&key);
+                self.refused.insert(key);
+            }
+            Fact::Sent { key, .. } | Fact::Unknown { key, .. } => {
                 if let Some(b) = self.open.remove(&key) {
                     for c in &b.children {
                         if let Some(child) = self.children.get_mut(c)
