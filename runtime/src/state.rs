@@ -126,7 +126,7 @@ impl State {
             }
             None => None,
         };
-        let timed = match &config.state_dir {
+        let timed = match config.timed_dir() {
             Some(dir) => {
                 let now = clock.now();
                 let key = config.data_key.as_ref().map(|k| k.expose().to_owned());
@@ -136,7 +136,8 @@ impl State {
                     bundle::japan::date_of(now),
                     now.as_millisecond(),
                 );
-                Some(service.map_err(|source| StartError::StateDir { dir: dir.clone(), source })?)
+                let dir = dir.to_path_buf();
+                Some(service.map_err(|source| StartError::StateDir { dir, source })?)
             }
             None => None,
         };

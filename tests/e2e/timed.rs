@@ -308,3 +308,66 @@ async fn a_simulated_year_delivers_every_message_once_on_its_day() {
     assert_eq!(yon[0].headers["x-line-retry-key"], yon[1].headers["x-line-retry-key"]);
     assert_eq!(yon[0].body, yon[1].body, "a resumed request is identical");
 }
+
+/// Two replicas with their own state directories and one shared `OYAKO_TIMED_DIR`: a parent
+/// consents at one and registers at the other; both deliver the day at once, and the child
+/// gets its message once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_sharing_the_timed_directory_act_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let content_dir = dir.path().join("content");
+    content(&content_dir);
+    let shared = dir.path().join("timed");
+    let replica = |name: &'static str| {
+        let (content_dir, shared, state) =
+            (content_dir.clone(), shared.clone(), dir.path().join(name));
+        start_with(move |c| {
+            build_bundle(&content_dir, &c.bundle_dir);
+            c.state_dir = Some(state);
+            c.timed_dir = Some(shared);
+            c.data_key = Some(runtime::Secret::new("22".repeat(32)));
+        })
+    };
+    let (a, b) = (replica("a").await, replica("b").await);
+    let u = "U0123456789abcdef0123456789abcdef";
+    let today = bundle::japan::today();
+    let born = crate::timed_kill::birth_for("3m3w", today).to_string();
+    a.post_events(vec![picker("r1", "timed:consent", None, u)]).await;
+    a.line.wait_for(1).await;
+    b.post_events(vec![picker("r2", "timed:add:birth", Some(&born), u)]).await;
+    let reply = b.line.single_reply().await.to_string();
+    assert!(reply.contains("登録しました"), "b saw a's consent: {reply}");
+    let (sa, sb) = (a.state.timed().unwrap().store(), b.state.timed().unwrap().store());
+    assert_eq!(sa.read(|i| i.children.len()).unwrap(), 1, "a sees b's registration");
+    assert!(shared.join(runtime::timed::JOURNAL_FILE).exists());
+    assert!(!dir.path().join("a").join(runtime::timed::JOURNAL_FILE).exists());
+
+    let line = FakeLine::start().await;
+    line.set_json("/v2/bot/message/quota", 200, r#"{"type":"none"}"#);
+    line.set_json("/v2/bot/message/quota/consumption", 200, r#"{"totalUsage":0}"#);
+    let api = runtime::notices::Api::new(
+        &runtime::notices::ApiConfig {
+            api_base: line.base.clone(),
+            access_token: Some(runtime::Secret::new("t")),
+            public_url: None,
+        },
+        std::time::Duration::from_secs(5),
+    )
+    .unwrap();
+    let timed = a.state.current().bundle.timed.clone();
+    let policy = Policy::default();
+    let now = jiff::Timestamp::now();
+    let (ra, rb) = tokio::join!(
+        deliver_day(Some(&api), sa, &timed, today, now, &policy, false),
+        deliver_day(Some(&api), sb, &timed, today, now, &policy, false),
+    );
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    let sent = |r: &runtime::delivery::Report| r.sent.values().sum::<usize>();
+    assert_eq!(sent(&ra) + sent(&rb), 1, "{ra:?} {rb:?}");
+    // The one that was busy, or came second, finds nothing left when it tries again.
+    let again = deliver_day(Some(&api), sb, &timed, today, now, &policy, false).await.unwrap();
+    assert!(again.sends.is_empty() && !again.busy, "{again:?}");
+    assert_eq!(deliveries(&line), vec![("もうすぐ生後4か月: 4か月児健診".into(), u.into())]);
+    a.stop().await;
+    b.stop().await;
+}

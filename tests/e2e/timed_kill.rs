@@ -118,7 +118,7 @@ impl Setup {
 }
 
 /// A birthday whose `at` step falls on `day`.
-fn birth_for(at: &str, day: Date) -> Date {
+pub fn birth_for(at: &str, day: Date) -> Date {
     let offset = bundle::Offset::parse(at).unwrap();
     let mut b = day.checked_sub(jiff::ToSpan::days(400)).unwrap();
     while offset.apply(b) != Some(day) {

@@ -221,3 +221,40 @@ async fn deliver_reports_a_send_of_unknown_outcome() {
     assert_eq!(requests.len(), 1, "only k/yon is sent");
     assert!(String::from_utf8_lossy(&requests[0].body).contains("4か月児健診"));
 }
+
+/// The daily loop of `oyako serve` follows its clock: nothing before the delivery time, the
+/// day's sends as soon as it comes (not minutes later), nothing twice the next day.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_serve_loop_delivers_when_its_clock_reaches_the_time() {
+    let day = d("2026-05-01");
+    let setup = Setup::new(day);
+    let line = FakeLine::start().await;
+    quota(&line);
+    let mut config =
+        runtime::Config::from_env(setup.dir.path().join("dist"), Some(setup.state()), |name| {
+            match name {
+                "LINE_CHANNEL_SECRET" => Some(crate::util::SECRET.into()),
+                "LINE_CHANNEL_ACCESS_TOKEN" => Some(crate::util::ACCESS_TOKEN.into()),
+                "LINE_API_BASE" => Some(line.base.clone()),
+                _ => None,
+            }
+        })
+        .unwrap();
+    config.data_key = Some(runtime::Secret::new(key()));
+    let at = |s: &str| -> Timestamp { format!("{s}+09:00").parse().unwrap() };
+    let clock = runtime::clock::ManualClock::new(at("2026-05-01T09:59:00"));
+    let state = runtime::State::start_with_clock(config, clock.clone()).unwrap();
+    let task = runtime::delivery::spawn(state, Policy::default()).expect("spawned");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(line.requests_to(MULTICAST).is_empty(), "not before 10:00");
+    clock.set(at("2026-05-01T10:00:01"));
+    let start = std::time::Instant::now();
+    while delivered(&line) != want() {
+        assert!(start.elapsed() < Duration::from_secs(20), "not delivered at 10:00");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    clock.set(at("2026-05-02T10:00:01"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(line.requests_to(MULTICAST).len(), 2, "nothing twice");
+    task.abort();
+}

@@ -7,7 +7,9 @@ Checks that
   replicas' sends 409 (same deterministic X-Line-Retry-Key), and every replica journals it
   as sent;
 - every webhook answered 200 got its reply;
-- `oyako report` over the three state directories counts every tap.
+- `oyako report` over the three state directories counts every tap;
+- timed messages (tests/ops/timed_replicas.py): registrations through nginx land on any
+  replica, one shared OYAKO_TIMED_DIR, each child gets each message due today exactly once.
 Everything listens on 127.0.0.1 and stops by itself. Run from the repo root:
     python3 tests/ops/multi_replica.py [--debug]
 (--debug uses a debug build: slower, but CI has it already.)
@@ -24,6 +26,8 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
+
+import timed_replicas
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SECRET = "multi-replica-secret"
@@ -122,8 +126,9 @@ def main():
 
         procs.append(subprocess.Popen([fake, f"127.0.0.1:{API}"]))
         wait(lambda: get(API, "/count")[0] == 200, "the fake LINE API")
+        timed_env = timed_replicas.env(work)
         for i, port in enumerate(REPLICAS):
-            env = dict(os.environ, LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN="replica-token",
+            env = dict(os.environ, **timed_env, LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN="replica-token",
                        LINE_API_BASE=f"http://127.0.0.1:{API}", LINE_DATA_API_BASE=f"http://127.0.0.1:{API}",
                        OYAKO_PUBLIC_URL="https://line.example.jp", OYAKO_INSTANCE=f"replica{i + 1}",
                        OYAKO_HASH_SALT="shared-salt", OYAKO_LOG="warn")
@@ -137,6 +142,8 @@ def main():
         procs.append(subprocess.Popen(["/usr/sbin/nginx", "-c", f"{work}/nginx.conf", "-p", work]))
         wait(lambda: get(NGINX, "/healthz")[0] == 200, "nginx")
 
+        timed_due = timed_replicas.register(f"{work}/dist", SECRET, lambda b, s: timed_replicas.post(NGINX, b, s))
+
         wait(lambda: counts()["broadcasts"] + counts()["duplicates"] >= len(REPLICAS), "every replica's notice send")
         out = subprocess.run(["wrk", "-t1", "-c32", "-d4s", "-s", "tests/bench/webhook.lua",
                               f"http://127.0.0.1:{NGINX}/webhook", "--", hooks],
@@ -146,6 +153,7 @@ def main():
         non2xx = int(errors.group(1)) if errors else 0
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         wait(lambda: counts()["replies"] >= answered - non2xx, "every reply", timeout=60)
+        timed_failures = timed_replicas.check(API, timed_due, exe, f"{work}/dist", work, env)
         time.sleep(0.5)
         c = counts()
         for p in procs[1:1 + len(REPLICAS)]:
@@ -165,7 +173,7 @@ def main():
         print(f"replies delivered: {c['replies']}; broadcasts accepted: {c['broadcasts']}, "
               f"409 duplicates: {c['duplicates']}, without retry key: {c['without_key']}")
         print(f"taps in the merged report: {taps}; journal files per replica: {per_replica}")
-        failures = []
+        failures = timed_failures
         if non2xx:
             failures.append(f"{non2xx} webhooks were not answered 2xx")
         if c["replies"] < answered:
@@ -183,7 +191,7 @@ def main():
                 if name.endswith(".log"):
                     print(f"--- {name}\n" + open(f"{work}/{name}").read()[-3000:])
             sys.exit("FAIL: " + "; ".join(failures))
-        print("3 passed, 0 failed")
+        print("4 passed, 0 failed")
     finally:
         for p in procs:
             if p.poll() is None:

@@ -102,9 +102,12 @@ async fn run_deliver(opts: &DeliverOptions) -> Result<(), String> {
     let now = jiff::Timestamp::now();
     let day = opts.date.unwrap_or_else(|| bundle::japan::date_of(now));
     let key = env("OYAKO_DATA_KEY");
-    let service =
-        crate::timed::Service::open(&opts.state_dir, key.as_deref(), day, now.as_millisecond())
-            .map_err(|e| format!("{} の登録データを開けません: {e}", opts.state_dir.display()))?;
+    // The same directory as `oyako serve`: OYAKO_TIMED_DIR, else the state directory.
+    let dir = env("OYAKO_TIMED_DIR")
+        .filter(|d| !d.trim().is_empty())
+        .map_or_else(|| opts.state_dir.clone(), |d| PathBuf::from(d.trim()));
+    let service = crate::timed::Service::open(&dir, key.as_deref(), day, now.as_millisecond())
+        .map_err(|e| format!("{} の登録データを開けません: {e}", dir.display()))?;
     let api = match opts.dry_run {
         true => None,
         false => {

@@ -11,10 +11,11 @@
 //! over the old file, so a stopped parent's, a deleted child's or a programme-ended child's
 //! records are gone from disk, not only from memory.
 //!
-//! Several replicas may share the state directory (same volume, working `flock`): appends are
-//! single `O_APPEND` writes under a shared lock on `timed.lock`, compaction holds it exclusively,
-//! and every reader follows the file by offset ([`Store::refresh`]) and reloads when compaction
-//! replaced it (another inode).
+//! Several replicas share the directory (`OYAKO_TIMED_DIR`, one volume with `flock` working
+//! across hosts, such as NFS v4): every append and compaction holds `timed.lock` exclusively,
+//! so no two writers ever write at once — an `O_APPEND` write alone is atomic on a local disk
+//! but not between NFS clients — and every reader follows the file by offset
+//! ([`Store::refresh`]) and reloads when compaction replaced it (another inode).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
@@ -376,7 +377,7 @@ impl Store {
         }
         let mut inner = self.lock_inner();
         let lock = self.lock_file()?;
-        lock.lock_shared()?;
+        lock.lock()?;
         let written = (|| {
             self.follow_replacement(&mut inner)?;
             inner.file.write_all(&buf)?;
