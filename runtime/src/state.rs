@@ -141,6 +141,9 @@ impl State {
             }
             None => None,
         };
+        if let (Some(kpi), Some(timed)) = (&kpi, &timed) {
+            timed.record_to(kpi.timed_recorder());
+        }
         let client = Arc::new(LineClient::new(&config)?);
         let metrics = Arc::new(Metrics::default());
         let limits = &config.limits;

@@ -371,3 +371,103 @@ async fn replicas_sharing_the_timed_directory_act_as_one() {
     a.stop().await;
     b.stop().await;
 }
+
+/// `oyako report`'s timed tables from what really happened: registrations over the webhook,
+/// a stop, a day's delivery, and a parent blocking the account an hour after the message —
+/// counted from the KPI journal, which holds neither a user ID nor a date in clear.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_counts_registrations_stops_sends_and_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let content_dir = dir.path().join("content");
+    content(&content_dir);
+    let state_dir = dir.path().join("state");
+    let server = start_with(|c| {
+        build_bundle(&content_dir, &c.bundle_dir);
+        c.state_dir = Some(state_dir.clone());
+    })
+    .await;
+    let today = bundle::japan::today();
+    let born = crate::timed_kill::birth_for("3m3w", today).to_string();
+    let due = today.checked_add(jiff::ToSpan::days(100)).unwrap().to_string();
+    let (u1, u2, u3) = (
+        "U1111111111111111111111111111111a",
+        "U2222222222222222222222222222222b",
+        "U3333333333333333333333333333333c",
+    );
+    let mut n = 0;
+    for (user, data, date) in [
+        (u1, "timed:consent", None),
+        (u1, "timed:add:birth", Some(born.as_str())),
+        (u1, "timed:add:due", Some(due.as_str())),
+        (u2, "timed:consent", None),
+        (u2, "timed:add:birth", Some(born.as_str())),
+        (u3, "timed:consent", None),
+        (u3, "timed:add:due", Some(due.as_str())),
+        (u3, "timed:stop", None),
+    ] {
+        n += 1;
+        server.post_events(vec![picker(&format!("k{n}"), data, date, user)]).await;
+        server.line.wait_for(n).await;
+    }
+    let line = FakeLine::start().await;
+    line.set_json("/v2/bot/message/quota", 200, r#"{"type":"none"}"#);
+    line.set_json("/v2/bot/message/quota/consumption", 200, r#"{"totalUsage":0}"#);
+    let api = runtime::notices::Api::new(
+        &runtime::notices::ApiConfig {
+            api_base: line.base.clone(),
+            access_token: Some(runtime::Secret::new("t")),
+            public_url: None,
+        },
+        std::time::Duration::from_secs(5),
+    )
+    .unwrap();
+    let timed = server.state.current().bundle.timed.clone();
+    let store = server.state.timed().unwrap().store();
+    let now = jiff::Timestamp::now();
+    let sent = deliver_day(Some(&api), store, &timed, today, now, &Policy::default(), false)
+        .await
+        .unwrap();
+    assert_eq!(sent.sent.get("k/yon"), Some(&2));
+    let mut block = event("unfollow", None, json!({}));
+    block["source"] = json!({"type": "user", "userId": u2});
+    block["timestamp"] = json!(now.as_millisecond() + 3600 * 1000);
+    server.post_events(vec![block]).await;
+    server.state.flush_journal().await.unwrap();
+    let report = runtime::report::build(
+        &runtime::report::ReportOptions {
+            state_dirs: vec![state_dir.clone()],
+            bundle: Some(server.bundle_dir()),
+            ..Default::default()
+        },
+        |_| None,
+    )
+    .unwrap();
+    let t = &report.timed;
+    assert_eq!((t.children, t.parents), (2, 1), "u1's two children; u2 blocked, u3 stopped");
+    assert_eq!((t.new_children, t.new_parents), (4, 3));
+    let left: Vec<(&str, u64)> = t.left.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(left, vec![("stop", 1), ("unfollow", 1)]);
+    let steps: Vec<(&str, &str, u64, u64)> =
+        t.steps.iter().map(|s| (s.step.as_str(), s.label.as_str(), s.sent, s.blocks)).collect();
+    assert_eq!(steps, vec![("k/yon", "もうすぐ生後4か月", 2, 1)]);
+    assert!(report.text().contains("■ お子さんに合わせた配信"));
+    for entry in walk(&state_dir) {
+        let text = String::from_utf8_lossy(&std::fs::read(&entry).unwrap()).into_owned();
+        for secret in [u1, u2, u3, born.as_str(), due.as_str()] {
+            assert!(!text.contains(secret), "{} contains {secret}", entry.display());
+        }
+    }
+    server.stop().await;
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        match path.is_dir() {
+            true => out.extend(walk(&path)),
+            false => out.push(path),
+        }
+    }
+    out
+}

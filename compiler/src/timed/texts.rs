@@ -1,7 +1,7 @@
 //! The registration conversation as JSON message arrays with `@@NAME@@` placeholders.
 //!
 //! Staff may reword it: `content/_timed/<name>.md` (`welcome`, `consent`, `confirm`, `stop`,
-//! `due-question`) each give a `title:` and a body (and, for `consent`, `links:` such as the
+//! `due-question`, `quiet`) each give a `title:` and a body (and, for `consent`, `links:` such as the
 //! city's privacy page); a missing file keeps the default below. Buttons and dates are fixed,
 //! because the runtime depends on them.
 //!
@@ -53,6 +53,11 @@ const DEFAULTS: &[(&str, &str, &str)] = &[
         "その後、いかがお過ごしですか",
         "出産予定日から少したちました。お子さんが生まれていたら、生年月日を教えていただくと、健診や予防接種のご案内をお届けします。\n配信が不要になったときは、下のボタンで止められます。理由はうかがいません。",
     ),
+    (
+        "quiet",
+        "お知らせを止めました",
+        "この登録のお知らせは、もう届きません。登録した日付は消去しました。\nどうぞお体を大切になさってください。また必要になったときは、いつでも登録できます。",
+    ),
 ];
 
 /// The conversation's texts, checked.
@@ -64,6 +69,7 @@ pub fn compile(site: &Site, content_dir: &Path, diags: &mut Diagnostics) -> Time
     let confirm = get("confirm", diags);
     let stop = get("stop", diags);
     let question = get("due-question", diags);
+    let quiet = get("quiet", diags);
     let texts = TimedTexts {
         consent: array(&[consent_message(&consent)]),
         pick: array(&[pick_message(&welcome)]),
@@ -85,6 +91,7 @@ pub fn compile(site: &Site, content_dir: &Path, diags: &mut Diagnostics) -> Time
             "この登録はもうありません。メニューの「お子さんに合わせた配信」から確認できます。",
         )]),
         due_question: array(&[question_message(&question)]),
+        quiet: array(&[text_bubble(&quiet, vec![])]),
     };
     let (head, tail) = split_rows(&confirm_message(&confirm));
     let (mhead, mtail) = split_rows(&manage_message());
@@ -102,6 +109,7 @@ pub fn compile(site: &Site, content_dir: &Path, diags: &mut Diagnostics) -> Time
         ("manage", manage_sample(&texts), &confirm.file),
         ("stop", spliced(&texts.stopped), &stop.file),
         ("due-question", spliced(&texts.due_question), &question.file),
+        ("quiet", spliced(&texts.quiet), &quiet.file),
     ] {
         check(name, &json, file, diags);
     }

@@ -108,6 +108,29 @@ async fn run_deliver(opts: &DeliverOptions) -> Result<(), String> {
         .map_or_else(|| opts.state_dir.clone(), |d| PathBuf::from(d.trim()));
     let service = crate::timed::Service::open(&dir, key.as_deref(), day, now.as_millisecond())
         .map_err(|e| format!("{} の登録データを開けません: {e}", dir.display()))?;
+    // Sends (and children dropped at school entry) count in the KPI journal of the state
+    // directory, as those of `oyako serve` do.
+    let kpi = match opts.dry_run {
+        true => None,
+        false => {
+            let salt = env("OYAKO_HASH_SALT");
+            let instance = env("OYAKO_INSTANCE")
+                .filter(|i| !i.trim().is_empty())
+                .map_or_else(|| "deliver".to_string(), |i| format!("{}-deliver", i.trim()));
+            match crate::kpi::Kpi::open(&opts.state_dir, salt, Some(instance)) {
+                Ok(kpi) => Some(kpi),
+                Err(e) => {
+                    eprintln!(
+                        "（KPI の記録を開けないため、この配信は oyako report に数えられません: {e}）"
+                    );
+                    None
+                }
+            }
+        }
+    };
+    if let Some(kpi) = &kpi {
+        service.record_to(kpi.timed_recorder());
+    }
     let api = match opts.dry_run {
         true => None,
         false => {
@@ -139,6 +162,11 @@ async fn run_deliver(opts: &DeliverOptions) -> Result<(), String> {
         wait = (wait * 2).min(RETRY_MAX);
         let again = run(jiff::Timestamp::now()).await.map_err(|e| e.to_string())?;
         report.absorb(again);
+    }
+    if let Some(kpi) = &kpi
+        && let Err(e) = kpi.writer().flush().await
+    {
+        eprintln!("（KPI の記録を書けませんでした: {e}）");
     }
     if report.busy {
         return Err(

@@ -30,6 +30,8 @@ pub enum Answer {
     Stopped,
     /// One child deleted.
     Deleted,
+    /// The due-date question answered with its quiet stop.
+    Quiet,
     /// The date was missing, malformed or implausible.
     BadDate,
     /// The child is not the sender's (any more).
@@ -107,11 +109,24 @@ pub fn decide(
             }
             (vec![child_fact(id, anchor, d)], Answer::Confirm(plan(anchor, d)))
         }
-        TimedAction::Delete(id) | TimedAction::Quiet(id) => match own(id) {
+        TimedAction::Delete(id) => match own(id) {
             Some(_) => {
-                (vec![Fact::Delete { u: user.into(), c: id.into(), ts: now_ms }], Answer::Deleted)
+                let fact = Fact::Delete { u: user.into(), c: id.into(), why: None, ts: now_ms };
+                (vec![fact], Answer::Deleted)
             }
             None => (Vec::new(), Answer::NotFound),
+        },
+        // The due-date question's quiet stop: the same deletion, its own gentle words — and,
+        // replayed after the deletion, the same words again rather than "not found".
+        TimedAction::Quiet(id) => match own(id) {
+            Some(_) => {
+                let why = Some("quiet".to_string());
+                (
+                    vec![Fact::Delete { u: user.into(), c: id.into(), why, ts: now_ms }],
+                    Answer::Quiet,
+                )
+            }
+            None => (Vec::new(), Answer::Quiet),
         },
     }
 }
@@ -132,6 +147,9 @@ pub fn render(timed: &Timed, index: &Index, user: &str, answer: &Answer, today: 
         Answer::Pick => fill(&t.pick, &days),
         Answer::Stopped => t.stopped.clone(),
         Answer::Deleted => t.deleted.clone(),
+        // A bundle from before the quiet text existed has none: the deletion text then.
+        Answer::Quiet if t.quiet.is_empty() => t.deleted.clone(),
+        Answer::Quiet => t.quiet.clone(),
         Answer::BadDate => t.bad_date.clone(),
         Answer::NotFound => t.not_found.clone(),
         Answer::Confirm(child) => {

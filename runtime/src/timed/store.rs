@@ -22,7 +22,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use bundle::Anchor;
 use jiff::civil::Date;
@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use super::plan::ChildPlan;
 use super::seal::Sealer;
+use crate::kpi::{TimedChange, TimedRecorder};
 
 /// File name of the journal in the state directory.
 pub const JOURNAL_FILE: &str = "timed.journal";
@@ -74,6 +75,9 @@ pub enum Fact {
         u: String,
         /// Child id.
         c: String,
+        /// `quiet` when it was the due-date question's stop (for statistics).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<String>,
         /// When (Unix ms).
         ts: i64,
     },
@@ -250,19 +254,55 @@ impl Index {
         }
     }
 
+    /// What `fact`, about to be appended by this process, changes (for the KPI journal).
+    /// `batch` holds the facts appended with it before it (a consent and its first child).
+    fn change(&self, fact: &Fact, batch: &[Fact]) -> Option<TimedChange> {
+        match fact {
+            Fact::Child { u, c, k, .. } => {
+                let consented = self.parents.contains_key(u)
+                    || batch.iter().any(|f| matches!(f, Fact::Consent { u: v, .. } if v == u));
+                (consented && !self.children.contains_key(c))
+                    .then(|| TimedChange::Registered { user: u.clone(), anchor: k.word() })
+            }
+            Fact::Delete { u, c, why, .. } => {
+                self.children.get(c).filter(|ch| ch.user == *u).map(|_| TimedChange::Left {
+                    user: u.clone(),
+                    why: why.clone().unwrap_or_else(|| "delete".into()),
+                    children: 1,
+                })
+            }
+            Fact::Forget { u, why, .. } => self.parents.get(u).map(|p| TimedChange::Left {
+                user: u.clone(),
+                why: why.clone(),
+                children: p.children.len(),
+            }),
+            Fact::Sent { key, .. } => {
+                let batch = self.open.get(key)?;
+                let users = batch
+                    .children
+                    .iter()
+                    .filter_map(|c| Some(self.children.get(c)?.user.clone()))
+                    .collect();
+                Some(TimedChange::Sent { step: batch.step.clone(), users, key: key.clone() })
+            }
+            _ => None,
+        }
+    }
+
     /// The facts that rebuild this index, minus children whose programme ended before
-    /// `today` and parents left with nothing to send for a day.
-    fn compacted(&self, today: Date, now_ms: i64) -> Vec<Fact> {
+    /// `today` (their parents' IDs, one per child, go into `ended`) and parents left with
+    /// nothing to send for a day.
+    fn compacted(&self, today: Date, now_ms: i64, ended: &mut Vec<String>) -> Vec<Fact> {
         let mut out = Vec::new();
         let mut users: Vec<(&String, &Parent)> = self.parents.iter().collect();
         users.sort_by_key(|(u, _)| *u);
         for (u, p) in users {
-            let live: Vec<(&String, &Child)> = p
+            let (live, gone): (Vec<(&String, &Child)>, Vec<_>) = p
                 .children
                 .iter()
                 .filter_map(|c| Some((c, self.children.get(c)?)))
-                .filter(|(_, ch)| ch.plan.end() > today)
-                .collect();
+                .partition(|(_, ch)| ch.plan.end() > today);
+            ended.extend(gone.iter().map(|_| u.clone()));
             if live.is_empty() && now_ms - p.ts > CONSENT_ONLY_KEEP_MS {
                 continue;
             }
@@ -293,12 +333,14 @@ impl Index {
 }
 
 /// What compaction did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Compacted {
     /// Records before.
     pub before: usize,
     /// Records after.
     pub after: usize,
+    /// The parents of the children dropped at school entry, one entry per child.
+    pub ended: Vec<String>,
 }
 
 struct Inner {
@@ -317,6 +359,8 @@ pub struct Store {
     lock_path: PathBuf,
     sealer: Sealer,
     inner: Mutex<Inner>,
+    /// Where this process's changes are counted (the KPI journal), once one is set.
+    recorder: OnceLock<TimedRecorder>,
 }
 
 impl std::fmt::Debug for Store {
@@ -339,7 +383,8 @@ impl Store {
         let lock_path = dir.join(LOCK_FILE);
         let (file, ino) = open_append(&path)?;
         let inner = Inner { file, ino, offset: 0, records: 0, index: Index::default() };
-        let store = Store { path, lock_path, sealer, inner: Mutex::new(inner) };
+        let store =
+            Store { path, lock_path, sealer, inner: Mutex::new(inner), recorder: OnceLock::new() };
         let stats = store.compact(today, now_ms)?;
         Ok((store, stats))
     }
@@ -362,6 +407,11 @@ impl Store {
         Ok(f(&inner.index))
     }
 
+    /// Counts this process's changes from now on in the KPI journal (set once).
+    pub fn record_to(&self, recorder: TimedRecorder) {
+        let _ = self.recorder.set(recorder);
+    }
+
     /// Appends `facts`, synced, then reads them (and anything else new) into the index.
     pub fn append(&self, facts: &[Fact]) -> io::Result<()> {
         if facts.is_empty() {
@@ -378,14 +428,29 @@ impl Store {
         let mut inner = self.lock_inner();
         let lock = self.lock_file()?;
         lock.lock()?;
+        let mut changes = Vec::new();
         let written = (|| {
             self.follow_replacement(&mut inner)?;
+            if self.recorder.get().is_some() {
+                // What the facts change is judged against everything appended before them.
+                self.refresh_locked(&mut inner)?;
+                changes = (0..facts.len())
+                    .filter_map(|i| inner.index.change(&facts[i], &facts[..i]))
+                    .collect();
+            }
             inner.file.write_all(&buf)?;
             inner.file.sync_data()
         })();
         drop(lock);
         written?;
-        self.refresh_locked(&mut inner)
+        let read = self.refresh_locked(&mut inner);
+        drop(inner);
+        if let Some(recorder) = self.recorder.get() {
+            for change in changes {
+                recorder.note(change);
+            }
+        }
+        read
     }
 
     /// Rewrites the journal from the index (see the module doc).
@@ -410,7 +475,8 @@ impl Store {
                 self.path.display()
             )));
         }
-        let facts = inner.index.compacted(today, now_ms);
+        let mut ended = Vec::new();
+        let facts = inner.index.compacted(today, now_ms, &mut ended);
         let tmp = self.path.with_extension(format!("tmp.{}", std::process::id()));
         let mut out = Vec::with_capacity(facts.len() * 200);
         for f in &facts {
@@ -433,7 +499,7 @@ impl Store {
         }
         *inner = Inner { file, ino, offset: out.len() as u64, records: facts.len(), index };
         drop(lock);
-        Ok(Compacted { before, after: facts.len() })
+        Ok(Compacted { before, after: facts.len(), ended })
     }
 
     fn lock_inner(&self) -> std::sync::MutexGuard<'_, Inner> {

@@ -104,3 +104,29 @@ fn born_switches_a_due_date_to_the_birthday() {
         (Anchor::Birth, d("2026-03-12"), d(TODAY))
     );
 }
+
+#[test]
+fn the_quiet_stop_deletes_and_answers_in_its_own_words() {
+    let mut i = Index::default();
+    run(&mut i, "U1", TimedAction::Consent, None);
+    run(&mut i, "U1", TimedAction::Add(Anchor::Due), Some("2026-10-01"));
+    let id = i.parents["U1"].children[0].clone();
+    let (facts, answer) = decide(&i, "U1", TimedAction::Quiet(&id), None, d(TODAY), 1, String::new);
+    assert_eq!(answer, Answer::Quiet);
+    assert!(matches!(&facts[..], [Fact::Delete { why: Some(w), .. }] if w == "quiet"));
+    for f in facts {
+        i.apply(f);
+    }
+    assert!(i.children.is_empty());
+    // Replayed: the same gentle words, nothing else changes.
+    assert_eq!(run(&mut i, "U1", TimedAction::Quiet(&id), None), Answer::Quiet);
+    let mut texts = bundle::TimedTexts {
+        deleted: "deleted".into(),
+        quiet: "quiet".into(),
+        ..Default::default()
+    };
+    let timed = |texts: &bundle::TimedTexts| Timed { steps: vec![], texts: texts.clone() };
+    assert_eq!(render(&timed(&texts), &i, "U1", &Answer::Quiet, d(TODAY)), "quiet");
+    texts.quiet.clear();
+    assert_eq!(render(&timed(&texts), &i, "U1", &Answer::Quiet, d(TODAY)), "deleted", "old bundle");
+}

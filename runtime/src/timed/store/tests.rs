@@ -87,7 +87,7 @@ fn compaction_really_deletes() {
     .unwrap();
     let before = fs::read(s.path()).unwrap().len();
     let stats = s.compact(d("2026-04-01"), NOW).unwrap();
-    assert_eq!(stats, Compacted { before: 8, after: 2 });
+    assert_eq!(stats, Compacted { before: 8, after: 2, ended: vec!["U1".to_string()] });
     assert!(fs::read(s.path()).unwrap().len() < before / 3);
     // What is left: U1 and c1 (with what it was sent); U2 and the child at school are gone.
     let facts: Vec<Fact> = fs::read_to_string(s.path())
@@ -110,7 +110,7 @@ fn replicas_sharing_the_directory_see_each_other() {
         .unwrap();
     b.read(|i| assert!(i.children.contains_key("c1"))).unwrap();
     // b compacts (as a restarted replica does); a follows the new file and its appends land in it.
-    b.append(&[Fact::Delete { u: "U1".into(), c: "c1".into(), ts: NOW }]).unwrap();
+    b.append(&[Fact::Delete { u: "U1".into(), c: "c1".into(), why: None, ts: NOW }]).unwrap();
     b.compact(d("2026-04-01"), NOW).unwrap();
     a.append(&[child("U1", "c9", "2026-03-09")]).unwrap();
     a.read(|i| assert_eq!(i.children.keys().collect::<Vec<_>>(), vec!["c9"])).unwrap();
