@@ -60,8 +60,14 @@ const DEFAULTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// The conversation's texts, checked.
-pub fn compile(site: &Site, content_dir: &Path, diags: &mut Diagnostics) -> TimedTexts {
+/// The conversation's texts, checked; the confirmation with `longest_title` (the longest
+/// step title) in every row, since the runtime splices real titles into it.
+pub fn compile(
+    site: &Site,
+    content_dir: &Path,
+    longest_title: &str,
+    diags: &mut Diagnostics,
+) -> TimedTexts {
     let _ = site;
     let get = |name: &str, diags: &mut Diagnostics| load(content_dir, name, diags);
     let welcome = get("welcome", diags);
@@ -105,7 +111,7 @@ pub fn compile(site: &Site, content_dir: &Path, diags: &mut Diagnostics) -> Time
     for (name, json, file) in [
         ("consent", spliced(&texts.consent), &consent.file),
         ("welcome", spliced(&texts.pick), &welcome.file),
-        ("confirm", confirm_sample(&texts), &confirm.file),
+        ("confirm", confirm_sample(&texts, longest_title), &confirm.file),
         ("manage", manage_sample(&texts), &confirm.file),
         ("stop", spliced(&texts.stopped), &stop.file),
         ("due-question", spliced(&texts.due_question), &question.file),
@@ -134,16 +140,28 @@ fn sample_values() -> Vec<(&'static str, &'static str)> {
 }
 
 fn spliced(template: &str) -> String {
+    spliced_with(template, &[])
+}
+
+/// `template` with `values` (JSON-escaped, as the runtime writes them) and the sample values.
+fn spliced_with(template: &str, values: &[(&str, &str)]) -> String {
     let mut out = template.to_string();
+    for (k, v) in values {
+        let json = serde_json::to_string(v).unwrap_or_default();
+        out = out.replace(&placeholder(k), &json[1..json.len() - 1]);
+    }
     for (k, v) in sample_values() {
         out = out.replace(&placeholder(k), v);
     }
     out
 }
 
-fn confirm_sample(t: &TimedTexts) -> String {
+fn confirm_sample(t: &TimedTexts, longest_title: &str) -> String {
     let rows = vec![t.confirm_row.clone(); bundle::timed::CONFIRM_ROWS].join(",");
-    spliced(&format!("{}{rows}{}", t.confirm_head, t.confirm_tail))
+    spliced_with(
+        &format!("{}{rows}{}", t.confirm_head, t.confirm_tail),
+        &[("TITLE", longest_title)],
+    )
 }
 
 fn manage_sample(t: &TimedTexts) -> String {

@@ -33,7 +33,7 @@
 //! `push` for one (<https://developers.line.biz/en/reference/messaging-api/#send-multicast-message>);
 //! never narrowcast, which refuses audiences under 50. The monthly quota is checked first.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::path::Path;
@@ -49,7 +49,7 @@ use serde_json::{Value, json};
 use crate::notices::api::{MULTICAST_PATH, PUSH_PATH, Planned, served};
 use crate::notices::schedule::{QuietHours, uuid_of};
 use crate::notices::{Api, Outcome, classify};
-use crate::timed::plan::{DUE_QUESTION, question_day};
+use crate::timed::plan::{DUE_QUESTION, StepDays, question_day};
 use crate::timed::{Batch, Fact, Index, Store};
 
 /// File locked by the process delivering, so replicas take turns.
@@ -205,14 +205,26 @@ pub fn plan_day(index: &Index, timed: &Timed, day: Date, grace_days: i32) -> Vec
         .collect();
     let mut ids: Vec<&String> = index.children.keys().collect();
     ids.sort();
+    // Each step's interned index, and every step's days per anchor date, looked up once.
+    let interned: Vec<Option<u16>> = timed.steps.iter().map(|s| index.step_index(&s.id)).collect();
+    let mut days: HashMap<(Anchor, Date), Vec<Option<StepDays>>> = HashMap::new();
     let mut by_step: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
     for id in ids {
         let child = &index.children[id];
-        let done = |s: &str| child.done.iter().any(|d| d == s) || open.contains(&(s, id.as_str()));
-        for step in &timed.steps {
-            if !done(&step.id) && child.plan.sendable(step, day, grace_days) {
-                by_step.entry(step.id.as_str()).or_default().push((id, &child.user));
+        let done = |s: &str| index.is_done(child, s) || open.contains(&(s, id.as_str()));
+        let plan = &child.plan;
+        let step_days = days
+            .entry((plan.anchor, plan.date))
+            .or_insert_with(|| StepDays::all(timed, plan.anchor, plan.date));
+        for ((step, step_day), ix) in timed.steps.iter().zip(step_days.iter()).zip(&interned) {
+            let Some(step_day) = step_day else { continue };
+            if !plan.sendable_in(step_day, day, grace_days)
+                || ix.is_some_and(|i| child.done.contains(&i))
+                || open.contains(&(step.id.as_str(), id.as_str()))
+            {
+                continue;
             }
+            by_step.entry(step.id.as_str()).or_default().push((id, &child.user));
         }
         let asked = question_day(&child.plan).is_some_and(|q| q <= day && day < child.plan.end());
         if child.plan.anchor == Anchor::Due && asked && !done(DUE_QUESTION) {

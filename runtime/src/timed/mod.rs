@@ -13,13 +13,16 @@
 //!   `oyako timeline` and `oyako deliver`.
 
 mod chat;
+mod index;
 pub mod plan;
 mod seal;
+mod snapshot;
 mod store;
 
 pub use chat::question;
+pub use index::{Batch, Child, Fact, Index, Parent};
 pub use seal::{KEY_FILE, Sealer};
-pub use store::{Batch, Compacted, Fact, Index, JOURNAL_FILE, Store};
+pub use store::{Compacted, JOURNAL_FILE, Store};
 
 use std::io;
 use std::path::Path;

@@ -1,5 +1,5 @@
 use super::*;
-use crate::timed::store::Fact;
+use crate::timed::index::Fact;
 
 fn d(s: &str) -> Date {
     s.parse().unwrap()
@@ -129,4 +129,19 @@ fn the_quiet_stop_deletes_and_answers_in_its_own_words() {
     assert_eq!(render(&timed(&texts), &i, "U1", &Answer::Quiet, d(TODAY)), "quiet");
     texts.quiet.clear();
     assert_eq!(render(&timed(&texts), &i, "U1", &Answer::Quiet, d(TODAY)), "deleted", "old bundle");
+}
+
+#[test]
+fn placeholders_are_filled_in_one_pass_with_json_escaping() {
+    let template = r#"[{"a":"@@WHEN@@","b":"@@TITLE@@","c":"@@NOPE@@ @@ x@@","d":"@@ID@@"}]"#;
+    let title = "a \"quote\", a \\ backslash,\na line, \u{1}, and @@ID@@ as text";
+    let out = fill(template, &[("WHEN", "2026年5月1日"), ("TITLE", title), ("ID", "0123456789ab")]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect(&out);
+    assert_eq!(v[0]["a"], "2026年5月1日");
+    assert_eq!(v[0]["b"], title, "the value is the text, not spliced again");
+    assert_eq!(v[0]["c"], "@@NOPE@@ @@ x@@", "unknown placeholders stay");
+    assert_eq!(v[0]["d"], "0123456789ab");
+    assert_eq!(fill("no placeholders", &[("ID", "x")]), "no placeholders");
+    assert_eq!(fill("@@ID@@@@ID@@", &[("ID", "x")]), "xx");
+    assert_eq!(fill("@@", &[("ID", "x")]), "@@");
 }
