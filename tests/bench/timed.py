@@ -24,6 +24,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -62,17 +63,29 @@ def env(extra=None):
     return e
 
 
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def timed_run(cmd, environ):
-    start = time.perf_counter()
+    """Wall seconds, CPU seconds (user + system) and stdout of a command."""
+    cpu, start = children_cpu(), time.perf_counter()
     out = subprocess.run(cmd, cwd=ROOT, env=environ, capture_output=True, text=True)
-    took = time.perf_counter() - start
+    took, cpu = time.perf_counter() - start, children_cpu() - cpu
     if out.returncode != 0:
         sys.exit(f"FAIL: {' '.join(cmd)}\n{out.stdout}{out.stderr}")
-    return took, out.stdout
+    return took, cpu, out.stdout
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start_up(exe, dist, state):
-    """Seconds from exec to /readyz 200, and VmRSS then (KiB)."""
+    """Seconds from exec to /readyz 200, its CPU seconds, and VmRSS then (KiB)."""
     start = time.perf_counter()
     p = subprocess.Popen([exe, "serve", "--bundle", dist, "--listen", f"{SERVER[0]}:{SERVER[1]}",
                           "--state-dir", state], env=env({"OYAKO_TIMED_AT": "23:59:59"}),
@@ -87,9 +100,9 @@ def start_up(exe, dist, state):
             if time.perf_counter() - start > 60:
                 sys.exit("FAIL: oyako serve did not become ready")
             time.sleep(0.002)
-        took = time.perf_counter() - start
+        took, cpu = time.perf_counter() - start, cpu_seconds(p.pid)
         time.sleep(0.3)
-        return took, rss_kib(p.pid)
+        return took, cpu, rss_kib(p.pid)
     finally:
         p.terminate()
         p.wait(timeout=30)
@@ -118,19 +131,21 @@ def main():
             start = time.perf_counter()
             out = run(gen, dist, state, str(n), KEY, DAY, shape, capture_output=True, text=True).stdout
             size = os.path.getsize(f"{state}/timed.journal")
-            print(f"{shape}: {out.strip()}, journal {size / 1e6:.1f} MB, written in {time.perf_counter() - start:.1f} s")
+            print(f"{shape}: {out.strip()}, compacted journal {size / 1e6:.1f} MB, "
+                  f"written in {time.perf_counter() - start:.1f} s")
             journals[shape] = state
         os.makedirs(f"{work}/empty")
-        results = {s: {"plan": [], "deliver": [], "startup": [], "rss": []} for s in journals}
-        results["empty"] = {"startup": [], "rss": []}
+        keys = ("plan", "plan_cpu", "deliver", "deliver_cpu", "startup", "startup_cpu", "rss")
+        results = {s: {k: [] for k in keys} for s in list(journals) + ["empty"]}
         sends = {}
         for r in range(runs):
             for shape, journal in journals.items():
                 state = f"{work}/run-{shape}-{r}"
                 shutil.copytree(journal, state)
-                took, _ = timed_run([exe, "deliver", "--bundle", dist, "--state-dir", state, "--date", DAY,
-                                     "--dry-run"], env())
+                took, cpu, _ = timed_run([exe, "deliver", "--bundle", dist, "--state-dir", state, "--date", DAY,
+                                          "--dry-run"], env())
                 results[shape]["plan"].append(took)
+                results[shape]["plan_cpu"].append(cpu)
                 fake_proc = subprocess.Popen([fake, f"{API[0]}:{API[1]}"])
                 while True:
                     try:
@@ -138,8 +153,8 @@ def main():
                         break
                     except OSError:
                         time.sleep(0.01)
-                took, out = timed_run([exe, "deliver", "--bundle", dist, "--state-dir", state, "--date", DAY],
-                                      env())
+                took, cpu, out = timed_run([exe, "deliver", "--bundle", dist, "--state-dir", state, "--date",
+                                            DAY], env())
                 c = counts()
                 fake_proc.terminate()
                 fake_proc.wait()
@@ -149,26 +164,33 @@ def main():
                     sys.exit(f"FAIL: {shape}: printed {sent}, the fake accepted {c}")
                 sends[shape] = (sent, c["sends"])
                 results[shape]["deliver"].append(took)
-                took, rss = start_up(exe, dist, state)
+                results[shape]["deliver_cpu"].append(cpu)
+                took, cpu, rss = start_up(exe, dist, state)
                 results[shape]["startup"].append(took)
+                results[shape]["startup_cpu"].append(cpu)
                 results[shape]["rss"].append(rss)
                 shutil.rmtree(state)
-            took, rss = start_up(exe, dist, f"{work}/empty")
+            took, cpu, rss = start_up(exe, dist, f"{work}/empty")
             results["empty"]["startup"].append(took)
+            results["empty"]["startup_cpu"].append(cpu)
             results["empty"]["rss"].append(rss)
         med = statistics.median
-        print(f"\n{n} children, {runs} runs, medians (all runs):")
+        print(f"\n{n} children, {runs} runs; wall (CPU = user + system), medians, then every run:")
         for shape in journals:
             res = results[shape]
             sent, requests = sends[shape]
             print(f"{shape}: {sent} messages in {requests} requests")
-            print(f"  plan (open + compact + index + plan, --dry-run): {med(res['plan']):.2f} s {fmt(res['plan'])}")
-            print(f"  deliver (the above + requests + journal): {med(res['deliver']):.2f} s {fmt(res['deliver'])}")
+            for key, what in (("plan", "plan (open + compact + index + plan, --dry-run)"),
+                              ("deliver", "deliver (the same + requests + journal)")):
+                print(f"  {what}: {med(res[key]):.2f} s (CPU {med(res[key + '_cpu']):.2f} s) "
+                      f"{fmt(res[key])}")
             print(f"  oyako serve start-up to /readyz: {med(res['startup']) * 1000:.0f} ms "
-                  f"{fmt([t * 1000 for t in res['startup']], '.0f')}, RSS {med(res['rss']) / 1024:.1f} MiB "
-                  f"{fmt([k / 1024 for k in res['rss']], '.1f')}")
+                  f"(CPU {med(res['startup_cpu']) * 1000:.0f} ms) {fmt([t * 1000 for t in res['startup']], '.0f')}, "
+                  f"RSS {med(res['rss']) / 1024:.1f} MiB {fmt([k / 1024 for k in res['rss']], '.1f')}")
         e = results["empty"]
-        print(f"no registrations: start-up {med(e['startup']) * 1000:.0f} ms, RSS {med(e['rss']) / 1024:.1f} MiB")
+        print(f"no registrations: start-up {med(e['startup']) * 1000:.0f} ms "
+              f"(CPU {med(e['startup_cpu']) * 1000:.0f} ms), RSS {med(e['rss']) / 1024:.1f} MiB")
+        print(f"load average during the run: {os.getloadavg()}")
     finally:
         if fake_proc:
             fake_proc.terminate()

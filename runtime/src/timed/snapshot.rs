@@ -12,7 +12,7 @@ use bundle::Anchor;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::index::{Child, Fact, Index, Parent};
+use super::index::{Fact, Index, Parent};
 use super::plan::ChildPlan;
 
 /// Parents per chunk (about 150 KB of plain text).
@@ -32,24 +32,70 @@ pub struct ParentRow(String, i64, Vec<ChildRow>);
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ChildRow(String, Anchor, String, String, Vec<u16>, i64);
 
-/// The index as compaction writes it.
-#[derive(Debug, Default)]
-pub struct Snapshot {
+/// One line of a compacted journal, serialised as what it holds.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Line<'a> {
     /// Parents and children.
-    pub chunks: Vec<Chunk>,
-    /// Open sends, as `started` facts.
-    pub open: Vec<Fact>,
+    Chunk(&'a Chunk),
+    /// An open send.
+    Fact(&'a Fact),
+}
+
+/// What compaction dropped.
+#[derive(Debug, Default)]
+pub struct Pruned {
     /// The parents of the children dropped at school entry, one entry per child.
     pub ended: Vec<String>,
-    /// Records it stands for (consents, children, open sends).
-    pub records: usize,
 }
 
 impl Index {
-    /// The index minus children whose programme ended before `today` and parents left with
-    /// nothing to send for a day.
-    pub fn snapshot(&self, today: Date, now_ms: i64) -> Snapshot {
-        let mut out = Snapshot::default();
+    /// Drops, in place, children whose programme ended before `today`, parents left with
+    /// nothing to send for a day, and what only mattered until the file is rewritten
+    /// (refused keys, the count of damaged lines).
+    pub fn prune(&mut self, today: Date, now_ms: i64) -> Pruned {
+        let mut out = Pruned::default();
+        let mut gone_children = Vec::new();
+        let mut gone_parents = Vec::new();
+        for (u, p) in &self.parents {
+            let mut live = 0;
+            for c in &p.children {
+                match self.children.get(c) {
+                    Some(ch) if ch.plan.end() > today => live += 1,
+                    Some(_) => {
+                        out.ended.push(u.clone());
+                        gone_children.push((u.clone(), c.clone()));
+                    }
+                    None => {}
+                }
+            }
+            if live == 0 && now_ms - p.ts > CONSENT_ONLY_KEEP_MS {
+                gone_parents.push(u.clone());
+            }
+        }
+        for (u, c) in gone_children {
+            self.children.remove(&c);
+            if let Some(p) = self.parents.get_mut(&u) {
+                p.children.retain(|x| *x != c);
+            }
+        }
+        for u in gone_parents {
+            self.parents.remove(&u);
+        }
+        self.refused.clear();
+        self.skipped = 0;
+        out.ended.sort();
+        out
+    }
+
+    /// The index as compaction writes it, chunk by chunk (each handed to `write` and dropped,
+    /// so the whole snapshot is never in memory), then the open sends as `started` facts;
+    /// returns the records written.
+    pub fn snapshot(
+        &self,
+        mut write: impl FnMut(Line<'_>) -> std::io::Result<()>,
+    ) -> std::io::Result<usize> {
+        let mut records = 0;
         let mut users: Vec<(&String, &Parent)> = self.parents.iter().collect();
         users.sort_by_key(|(u, _)| *u);
         for group in users.chunks(CHUNK_PARENTS) {
@@ -57,57 +103,57 @@ impl Index {
             let mut local: Vec<Option<u16>> = Vec::new();
             let mut rows = Vec::with_capacity(group.len());
             for (u, p) in group {
-                let (live, gone): (Vec<(&String, &Child)>, Vec<_>) = p
+                let kids: Vec<ChildRow> = p
                     .children
                     .iter()
                     .filter_map(|c| Some((c, self.children.get(c)?)))
-                    .partition(|(_, ch)| ch.plan.end() > today);
-                out.ended.extend(gone.iter().map(|_| (*u).clone()));
-                if live.is_empty() && now_ms - p.ts > CONSENT_ONLY_KEEP_MS {
-                    continue;
-                }
-                let kids: Vec<ChildRow> = live
-                    .into_iter()
                     .map(|(c, ch)| {
                         let done = ch
                             .done
                             .iter()
-                            .filter_map(|&g| {
-                                let slot = local.get(usize::from(g)).copied().flatten();
-                                slot.or_else(|| {
-                                    let name = self.step_name(g)?;
-                                    let i = u16::try_from(steps.len()).ok()?;
-                                    steps.push(name.to_string());
-                                    if local.len() <= usize::from(g) {
-                                        local.resize(usize::from(g) + 1, None);
-                                    }
-                                    local[usize::from(g)] = Some(i);
-                                    Some(i)
-                                })
-                            })
+                            .filter_map(|&g| self.local_step(g, &mut steps, &mut local))
                             .collect();
                         let (d, r) = (ch.plan.date.to_string(), ch.plan.registered.to_string());
                         ChildRow(c.clone(), ch.plan.anchor, d, r, done, ch.ts)
                     })
                     .collect();
-                out.records += 1 + kids.len();
+                records += 1 + kids.len();
                 rows.push(ParentRow((*u).clone(), p.ts, kids));
             }
             if !rows.is_empty() {
-                out.chunks.push(Chunk(steps, rows));
+                write(Line::Chunk(&Chunk(steps, rows)))?;
             }
         }
         for (key, b) in &self.open {
-            out.open.push(Fact::Started {
+            write(Line::Fact(&Fact::Started {
                 key: key.clone(),
                 s: b.step.clone(),
                 day: b.day.to_string(),
                 cs: b.children.clone(),
                 ts: b.ts,
-            });
+            }))?;
+            records += 1;
         }
-        out.records += out.open.len();
-        out
+        Ok(records)
+    }
+
+    /// The chunk-local index of interned step `g`, added to the chunk's table if new.
+    fn local_step(
+        &self,
+        g: u16,
+        steps: &mut Vec<String>,
+        local: &mut Vec<Option<u16>>,
+    ) -> Option<u16> {
+        if let Some(i) = local.get(usize::from(g)).copied().flatten() {
+            return Some(i);
+        }
+        let i = u16::try_from(steps.len()).ok()?;
+        steps.push(self.step_name(g)?.to_string());
+        if local.len() <= usize::from(g) {
+            local.resize(usize::from(g) + 1, None);
+        }
+        local[usize::from(g)] = Some(i);
+        Some(i)
     }
 
     /// Adds a chunk's parents and children; returns the records it stands for.

@@ -179,15 +179,10 @@ impl Store {
                 self.path.display()
             )));
         }
-        let snapshot = inner.index.snapshot(today, now_ms);
+        let pruned = inner.index.prune(today, now_ms);
         let tmp = self.path.with_extension(format!("tmp.{}", std::process::id()));
         let mut out = Vec::new();
-        for chunk in &snapshot.chunks {
-            self.seal_line(chunk, &mut out)?;
-        }
-        for fact in &snapshot.open {
-            self.seal_line(fact, &mut out)?;
-        }
+        let after = inner.index.snapshot(|line| self.seal_line(&line, &mut out))?;
         let mut file = OpenOptions::new().write(true).create(true).truncate(true).open(&tmp)?;
         file.write_all(&out)?;
         file.sync_all()?;
@@ -197,17 +192,12 @@ impl Store {
             File::open(dir)?.sync_all()?;
         }
         let (file, ino) = open_append(&self.path)?;
-        let mut index = Index::default();
-        for chunk in snapshot.chunks {
-            index.apply_chunk(chunk);
-        }
-        for fact in snapshot.open {
-            index.apply(fact);
-        }
-        let after = snapshot.records;
-        *inner = Inner { file, ino, offset: out.len() as u64, records: after, index };
+        inner.file = file;
+        inner.ino = ino;
+        inner.offset = out.len() as u64;
+        inner.records = after;
         drop(lock);
-        Ok(Compacted { before, after, ended: snapshot.ended })
+        Ok(Compacted { before, after, ended: pruned.ended })
     }
 
     /// Appends `value` as one sealed line to `out`.
