@@ -29,7 +29,7 @@ mod survey;
 mod validate;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use pipeline::{BuildOptions, BuildReport, Output, build, check, compile};
+pub use pipeline::{BuildOptions, BuildReport, Output, build, check, compile, write};
 pub use preview::{FLEX_CSS, FLEX_JS};
 pub use richmenu::limits::{
     check_image as check_richmenu_image, check_request as check_richmenu_request,

@@ -8,6 +8,8 @@ mod fake_line;
 /// Shared helpers: fixture bundle, server start-up, signed webhooks, metrics.
 mod util;
 
+/// `oyako check` / `oyako build`: warnings shown, `--strict` fails on them.
+mod check;
 /// Reply delivery: slow, failing, refusing and dead APIs; the full queue.
 mod delivery;
 /// One test per event type and its reply; dedupe; group chats.

@@ -16,6 +16,8 @@ pub(super) struct FileCx<'a> {
     /// Front matter and body.
     pub(super) split: Split<'a>,
     pub(super) diags: Diagnostics,
+    /// Top-level front matter keys whose value could not be read (already reported).
+    pub(super) failed_keys: Vec<String>,
 }
 
 impl FileCx<'_> {
@@ -42,6 +44,11 @@ impl FileCx<'_> {
             .position(|l| l.split_once(':').is_some_and(|(k, _)| k.trim() == key))
             .unwrap_or(0);
         (self.split.yaml_line + line, 1)
+    }
+
+    /// True when `key` was written but its value could not be read (and was reported).
+    pub(super) fn failed(&self, key: &str) -> bool {
+        self.failed_keys.iter().any(|k| k == key)
     }
 
     pub(super) fn body_pos(&self, offset: usize) -> (usize, usize) {

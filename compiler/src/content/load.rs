@@ -122,7 +122,12 @@ fn list_files(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                diags.push(Diagnostic::error(dir, (1, 1), format!("読み込めません: {e}")));
+                let reason = e.io_error().map_or("読み込めません", crate::diagnostics::io_reason);
+                diags.push(Diagnostic::error(
+                    dir,
+                    (1, 1),
+                    format!("フォルダを読み込めません（{reason}）"),
+                ));
                 continue;
             }
         };
@@ -182,8 +187,12 @@ fn parse_file(
     let text = fs::read_to_string(&file).map_err(|e| {
         let mut d = Diagnostics::default();
         d.push(
-            Diagnostic::error(&file, (1, 1), format!("ファイルを読めません: {e}"))
-                .with_hint("文字コードは UTF-8 で保存してください"),
+            Diagnostic::error(
+                &file,
+                (1, 1),
+                format!("ファイルを読めません（{}）", crate::diagnostics::io_reason(&e)),
+            )
+            .with_hint("文字コードは UTF-8 で保存してください"),
         );
         d
     })?;
@@ -211,6 +220,7 @@ fn parse_file(
         map: SourceMap::new(&text),
         split,
         diags: Diagnostics::default(),
+        failed_keys: Vec::new(),
     };
     check_file_name(&mut cx, rel);
     for (line, key) in front_matter::unknown_keys(split.yaml) {
@@ -222,17 +232,15 @@ fn parse_file(
             hint.as_deref(),
         );
     }
-    let fm = match front_matter::parse(split.yaml, split.yaml_line) {
-        Ok(fm) => fm,
-        Err(e) => {
-            cx.error(
-                (e.line, e.column),
-                format!("front matter の YAML が正しくありません: {}", e.message),
-                Some("「キー: 値」の形で書き、値に : や # を含むときは \"…\" で囲んでください"),
-            );
-            return Err(cx.diags);
-        }
-    };
+    let parsed = front_matter::parse(split.yaml, split.yaml_line);
+    for e in &parsed.errors {
+        cx.error((e.line, e.column), e.message.clone(), Some(&e.hint));
+    }
+    cx.failed_keys = parsed.failed_keys;
+    let fm = parsed.front_matter;
+    if !cx.failed_keys.is_empty() && cx.diags.has_errors() {
+        return Err(cx.diags);
+    }
     let source = Source { file: file.clone(), text: text.clone(), body_offset: split.body_offset };
     let parsed = match section_path(rel) {
         Some(path) if path.is_empty() => Parsed::Account(Box::new(account(&mut cx, fm, source))),
@@ -275,6 +283,7 @@ fn required_title(cx: &mut FileCx<'_>, fm: &FrontMatter) -> String {
             }
             t.value.trim().to_string()
         }
+        _ if cx.failed("title") => String::new(),
         _ => {
             cx.error(
                 (1, 1),
@@ -318,7 +327,7 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
         "アカウント設定（content/_index.md）",
     );
     let fallback = fm.fallback.unwrap_or_default();
-    if fallback.trim().is_empty() {
+    if fallback.trim().is_empty() && !cx.failed("fallback") {
         cx.error(
             (1, 1),
             "fallback がありません",

@@ -9,6 +9,7 @@ mod file;
 pub mod front_matter;
 mod load;
 mod tree;
+mod yaml_error;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -343,12 +343,9 @@ fn stamp(mut bundle: Bundle, assets: &[(String, PathBuf)]) -> (Bundle, Vec<u8>) 
 }
 
 fn template_diag(diags: &mut Diagnostics, e: TemplateError) -> Diagnostics {
-    diags.push(
-        Diagnostic::error(&e.file, (e.line, 1), format!("テンプレートのエラー: {}", e.message))
-            .with_hint(
-                "content/_templates/ のテンプレートを直すか、削除して標準のものに戻してください",
-            ),
-    );
+    diags.push(Diagnostic::error(&e.file, (e.line, 1), e.message).with_hint(
+        "content/_templates/ のテンプレートを直すか、削除して標準のものに戻してください",
+    ));
     std::mem::take(diags)
 }
 

@@ -47,12 +47,24 @@ pub struct BuildReport {
 /// Builds the bundle and writes it to `opts.out_dir`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let (out, report) = compile(opts)?;
-    out.write(&opts.out_dir).map_err(|e| {
-        let mut d = Diagnostics::default();
-        d.push(Diagnostic::error(&opts.out_dir, (1, 1), format!("出力を書き込めません: {e}")));
-        d
-    })?;
+    write(&out, &opts.out_dir)?;
     Ok(report)
+}
+
+/// Writes a compiled bundle to `dir` atomically, with a Japanese diagnostic on failure.
+pub fn write(out: &Output, dir: &std::path::Path) -> Result<(), Diagnostics> {
+    out.write(dir).map_err(|e| {
+        let mut d = Diagnostics::default();
+        let reason = match &e {
+            bundle::BundleError::Io { source, .. } => crate::diagnostics::io_reason(source),
+            _ => "書き込みに失敗しました",
+        };
+        d.push(
+            Diagnostic::error(dir, (1, 1), format!("出力を書き込めません（{reason}）"))
+                .with_hint("--out のフォルダが書き込めるか、ディスクの空きを確かめてください"),
+        );
+        d
+    })
 }
 
 /// Checks the content without writing anything.

@@ -1,0 +1,67 @@
+//! Fixture sites under `tests/fixtures/<name>/`, each a whole `content/` directory with one
+//! kind of mistake (and `many_mistakes` with many kinds in many files): the exact diagnostics
+//! staff see — file, line, column, Japanese text and hint — are snapshotted, followed by
+//! whether the build failed.
+//!
+//! A fixture directory without a test here fails `every_fixture_has_a_test`, so a new fixture
+//! cannot be forgotten.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+/// The fixtures, one test each.
+macro_rules! fixtures {
+    ($($name:ident),* $(,)?) => {
+        const NAMES: &[&str] = &[$(stringify!($name)),*];
+        $(
+            #[test]
+            fn $name() {
+                insta::assert_snapshot!(stringify!($name), check(stringify!($name)));
+            }
+        )*
+    };
+}
+
+fixtures! {
+    yaml_unknown_nested_key,
+    yaml_wrong_kind_of_value,
+    yaml_missing_required_key,
+    yaml_unclosed_bracket,
+    yaml_key_written_twice,
+}
+
+fn dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// Every diagnostic of checking fixture `name` (shown as `content/…`), then the outcome.
+fn check(name: &str) -> String {
+    let content = dir(name);
+    let opts = compiler::BuildOptions {
+        content_dir: content.clone(),
+        out_dir: std::env::temp_dir().join("oyako-fixture-unused"),
+        today: common::TODAY.parse().expect("date"),
+    };
+    let (diags, outcome) = match compiler::check(&opts) {
+        Ok(report) => (report.warnings, "ビルド成功"),
+        Err(d) => (d, "ビルド失敗"),
+    };
+    let text = diags.to_string().replace(&format!("{}/", content.display()), "content/");
+    format!("{text}（{outcome}）\n")
+}
+
+#[test]
+fn every_fixture_has_a_test() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut on_disk: Vec<String> = std::fs::read_dir(root)
+        .expect("fixtures dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = NAMES.iter().map(|s| s.to_string()).collect();
+    listed.sort();
+    assert_eq!(on_disk, listed, "every fixture directory needs a line in fixtures! {{ … }}");
+}
