@@ -24,6 +24,7 @@ macro_rules! fixtures {
 }
 
 fixtures! {
+    many_mistakes,
     yaml_unknown_nested_key,
     yaml_wrong_kind_of_value,
     yaml_missing_required_key,

@@ -11,9 +11,10 @@ use walkdir::WalkDir;
 use super::fields::{date, event, image, link};
 use super::file::FileCx;
 use super::front_matter::{self, FrontMatter};
+use super::placeholder;
 use super::tree::{link_tree, report_empty_sections};
 use super::{Account, MAX_SECTION_DEPTH, Page, Section, Site, Source};
-use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceMap};
 use crate::markdown;
 
 /// Settings that change what is loaded.
@@ -23,8 +24,15 @@ pub struct LoadOptions {
     pub today: Date,
 }
 
-/// Loads and checks the content directory; on success also returns the warnings.
-pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagnostics> {
+/// Loads and checks the content directory: the site as far as it could be read, and every
+/// problem found.
+///
+/// A file with mistakes is kept as far as it is readable, and a file that cannot be read at
+/// all is replaced by a placeholder (see [`super::placeholder`]), so the checks that need the
+/// whole site — links, images, the three-tap rule, LINE's limits — still run on everything
+/// else: one run reports every mistake instead of one round at a time. The caller must not
+/// write a bundle while the diagnostics hold an error.
+pub fn load(dir: &Path, opts: &LoadOptions) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::default();
     let files = list_files(dir, &mut diags);
     let assets = list_assets(dir);
@@ -50,22 +58,31 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagn
                 pages.insert(p.path.clone(), *p);
                 diags.extend(w);
             }
-            Ok((Parsed::Skipped, _)) => {}
+            // A left-out page (draft, expired) still reports its errors, not its warnings.
+            Ok((Parsed::Skipped, w)) => w
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .for_each(|d| diags.push(d.clone())),
             Err(d) => {
                 diags.extend(d);
                 failed
                     .insert(rel.rsplit_once('/').map_or(String::new(), |(dir, _)| dir.to_string()));
-                // Keep a placeholder so children of a broken section are not reported twice.
-                if let Some(path) = section_path(&rel) {
-                    sections.insert(path.clone(), placeholder_section(dir, &rel, path));
+                // A placeholder keeps links to the file and its folder's pages from being
+                // reported as a second, misleading mistake.
+                match section_path(&rel) {
+                    Some(path) if path.is_empty() => account = Some(placeholder::account(dir)),
+                    Some(path) => {
+                        sections.insert(path.clone(), placeholder::section(dir, &rel, path));
+                    }
+                    None => {
+                        let p = placeholder::page(dir, &rel);
+                        pages.insert(p.path.clone(), p);
+                    }
                 }
             }
         }
     }
-    let Some(account) = account else {
-        if diags.has_errors() && files.iter().any(|f| f == "_index.md") {
-            return Err(diags); // `_index.md` exists; its own errors say what is wrong.
-        }
+    let account = account.unwrap_or_else(|| {
         diags.push(
             Diagnostic::error(
                 &dir.join("_index.md"),
@@ -76,8 +93,8 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagn
                 "content/_index.md を作り、title と fallback、本文にあいさつを書いてください",
             ),
         );
-        return Err(diags);
-    };
+        placeholder::account(dir)
+    });
     sections.insert(
         String::new(),
         Section {
@@ -99,7 +116,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagn
     };
     link_tree(&mut site, dir, &mut diags);
     report_empty_sections(&site, &failed, &mut diags);
-    if diags.has_errors() { Err(diags) } else { Ok((site, diags)) }
+    (site, diags)
 }
 
 enum Parsed {
@@ -165,18 +182,6 @@ fn section_path(rel: &str) -> Option<String> {
     }
 }
 
-fn placeholder_section(dir: &Path, rel: &str, path: String) -> Section {
-    Section {
-        title: path.clone(),
-        path,
-        summary: None,
-        order: None,
-        image: None,
-        children: Vec::new(),
-        source: Source { file: dir.join(rel), text: String::new(), body_offset: 0 },
-    }
-}
-
 fn parse_file(
     dir: &Path,
     rel: &str,
@@ -238,16 +243,13 @@ fn parse_file(
     }
     cx.failed_keys = parsed.failed_keys;
     let fm = parsed.front_matter;
-    if !cx.failed_keys.is_empty() && cx.diags.has_errors() {
-        return Err(cx.diags);
-    }
     let source = Source { file: file.clone(), text: text.clone(), body_offset: split.body_offset };
     let parsed = match section_path(rel) {
         Some(path) if path.is_empty() => Parsed::Account(Box::new(account(&mut cx, fm, source))),
         Some(path) => Parsed::Section(section(&mut cx, fm, path, assets, source)),
         None => page(&mut cx, fm, rel, assets, opts, source),
     };
-    if cx.diags.has_errors() { Err(cx.diags) } else { Ok((parsed, cx.diags)) }
+    Ok((parsed, cx.diags))
 }
 
 fn check_file_name(cx: &mut FileCx<'_>, rel: &str) {
@@ -283,14 +285,15 @@ fn required_title(cx: &mut FileCx<'_>, fm: &FrontMatter) -> String {
             }
             t.value.trim().to_string()
         }
-        _ if cx.failed("title") => String::new(),
+        // Reported already, or now; the file's path stands in so nothing else trips on it.
+        _ if cx.failed("title") => placeholder::title(cx.dir, &cx.file),
         _ => {
             cx.error(
                 (1, 1),
                 "title がありません",
                 Some("front matter に「title: ページの題名」を書いてください"),
             );
-            String::new()
+            placeholder::title(cx.dir, &cx.file)
         }
     }
 }
@@ -326,13 +329,16 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
         ],
         "アカウント設定（content/_index.md）",
     );
-    let fallback = fm.fallback.unwrap_or_default();
-    if fallback.trim().is_empty() && !cx.failed("fallback") {
-        cx.error(
-            (1, 1),
-            "fallback がありません",
-            Some("質問に答えが見つからないときの返事を「fallback: …」に書いてください"),
-        );
+    let mut fallback = fm.fallback.unwrap_or_default();
+    if fallback.trim().is_empty() {
+        if !cx.failed("fallback") {
+            cx.error(
+                (1, 1),
+                "fallback がありません",
+                Some("質問に答えが見つからないときの返事を「fallback: …」に書いてください"),
+            );
+        }
+        fallback = placeholder::FALLBACK.to_string();
     }
     let welcome = body_blocks(cx, true);
     let richmenu = fm.richmenu.map(|m| crate::spec::richmenu::Spec::new(m, cx.split.yaml_line));

@@ -8,6 +8,7 @@ mod fields;
 mod file;
 pub mod front_matter;
 mod load;
+mod placeholder;
 mod tree;
 mod yaml_error;
 

@@ -57,11 +57,27 @@ struct Compiled {
     taps: Vec<String>,
 }
 
-/// Builds the bundle for a loaded, resolved site.
-pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Output, Diagnostics> {
-    let r = Renderer::new(site.templates_dir.as_deref()).map_err(|e| template_diag(diags, e))?;
+/// Builds the bundle for a loaded, resolved site; `None` when a check failed.
+///
+/// Every check runs whatever the others found, so one run reports everything: replies,
+/// surveys, notices, the rich menu and the three-tap rule. A check is skipped only where an
+/// earlier failure would make it report the same mistake again (the three-tap rule when a
+/// template could not be used).
+pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Option<Output> {
+    let richmenu = crate::richmenu::compile(site, diags);
+    crate::survey::check_site(site, diags);
+    let notices = crate::notices::compile(site, dir, diags);
+    let r = match Renderer::new(site.templates_dir.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            let taken = template_diag(diags, e);
+            diags.extend(taken);
+            return None;
+        }
+    };
     let mut replies = BTreeMap::new();
     let mut cards = BTreeMap::new();
+    let mut templates_ok = true;
     let qr: QuickReplies =
         site.sections.keys().map(|k| (k.clone(), lookup::quick_reply(site, k))).collect();
     for result in render_all(&r, site, dir, &qr) {
@@ -73,29 +89,30 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
             Ok(Rendered::Card(path, card)) => {
                 cards.insert(path, card);
             }
-            Err(e) => lookup_diag(diags, e),
+            Err(e) => {
+                templates_ok &= !matches!(e, LookupError::Template(_));
+                lookup_diag(diags, e);
+            }
         }
     }
-    let richmenu = crate::richmenu::compile(site, diags);
-    crate::survey::check_site(site, diags);
-    let notices = crate::notices::compile(site, dir, diags);
-    if diags.has_errors() {
-        return Err(std::mem::take(diags));
-    }
-    let welcome = lookup::welcome(&r, site).map_err(|e| {
+    let welcome = lookup::welcome(&r, site).unwrap_or_else(|e| {
+        templates_ok &= !matches!(e, LookupError::Template(_));
         lookup_diag(diags, e);
-        std::mem::take(diags)
-    })?;
+        vec![flex::text_message(&site.account.title)]
+    });
     let specials = special_replies(site, welcome, &replies, &qr, diags);
     // The rich menu is always on screen: each of its taps counts as one tap, like the
     // welcome message's buttons.
     let mut start = specials[0].taps.clone();
-    if let Some(m) = &richmenu {
-        start.extend(m.bundle.menus.iter().flat_map(|e| postbacks(&e.request)));
+    match &richmenu {
+        Some(m) => start.extend(m.bundle.menus.iter().flat_map(|e| postbacks(&e.request))),
+        None => start.extend(crate::richmenu::planned_actions(site).iter().flat_map(postbacks)),
     }
-    check_reachability(site, &start, &replies, diags);
+    if templates_ok {
+        check_reachability(site, &start, &replies, diags);
+    }
     if diags.has_errors() {
-        return Err(std::mem::take(diags));
+        return None;
     }
     let mut bundle = to_bundle(site, replies, specials, cards);
     let (richmenu, mut extra) = richmenu.map_or((None, Vec::new()), |m| (Some(m.bundle), m.files));
@@ -104,7 +121,7 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
     let assets = site.assets.clone();
     let (bundle, manifest) = stamp(bundle, &assets);
     extra.extend(crate::preview::files(site, &bundle));
-    Ok(Output { bundle, manifest, assets, extra })
+    Some(Output { bundle, manifest, assets, extra })
 }
 
 enum Rendered {
@@ -137,8 +154,12 @@ fn render_all(
             [reply, card]
         })
         .collect();
+    // An empty section is reported as such; its menu (no cards) would only repeat it.
     out.par_extend(
-        sections.par_iter().map(|s| lookup::menu_replies(r, site, dir, s).map(|d| finish(qr, d))),
+        sections
+            .par_iter()
+            .filter(|s| !s.children.is_empty())
+            .map(|s| lookup::menu_replies(r, site, dir, s).map(|d| finish(qr, d))),
     );
     out
 }

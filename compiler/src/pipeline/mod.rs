@@ -73,14 +73,19 @@ pub fn check(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 }
 
 /// Runs every stage and returns the bundle in memory.
+///
+/// Every check runs on whatever could be loaded, so one run reports every mistake it can
+/// find (see [`content::load`]); the bundle is only assembled when there is no error.
 pub fn compile(opts: &BuildOptions) -> Result<(Output, BuildReport), Diagnostics> {
     let dir = &opts.content_dir;
-    let (mut site, mut diags) = content::load(dir, &LoadOptions { today: opts.today })?;
+    let (mut site, mut diags) = content::load(dir, &LoadOptions { today: opts.today });
     crate::resolve::resolve_site(&mut site, dir, &mut diags);
+    let Some(out) = assemble::assemble(&site, dir, &mut diags) else {
+        return Err(diags);
+    };
     if diags.has_errors() {
         return Err(diags);
     }
-    let out = assemble::assemble(&site, dir, &mut diags)?;
     let warnings = diags;
     let report = BuildReport {
         pages: site.pages.len(),
