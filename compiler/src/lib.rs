@@ -17,6 +17,7 @@
 mod content;
 mod diagnostics;
 mod flex;
+mod locate;
 mod lookup;
 mod markdown;
 mod notices;

@@ -98,8 +98,8 @@ impl Cx<'_> {
             match block {
                 Block::List { children, .. }
                 | Block::ListItem { children, .. }
-                | Block::Quote { children } => self.blocks(children, diags),
-                Block::Links { links } => {
+                | Block::Quote { children, .. } => self.blocks(children, diags),
+                Block::Links { links, .. } => {
                     for link in links {
                         match self.inline_action(&link.label, &link.dest) {
                             Ok(a) => link.action = Some(a),

@@ -30,6 +30,14 @@ fixtures! {
     yaml_missing_required_key,
     yaml_unclosed_bracket,
     yaml_key_written_twice,
+    limit_table_too_large,
+    limit_paragraph_too_large,
+    limit_list_too_deep,
+    limit_link_url_too_long,
+    limit_front_link_url_too_long,
+    limit_image_url_too_long,
+    limit_page_too_long,
+    limit_summary_too_long_for_the_menu,
 }
 
 fn dir(name: &str) -> PathBuf {

@@ -453,10 +453,21 @@ fn page(
 }
 
 fn body_blocks(cx: &mut FileCx<'_>, allow_empty: bool) -> Vec<markdown::Block> {
-    let (blocks, notes) = markdown::parse(cx.split.body);
+    let (mut blocks, notes) = markdown::parse(cx.split.body);
     for note in notes {
         let pos = cx.body_pos(note.offset);
         cx.diags.push(Diagnostic::warning(&cx.file, pos, note.message));
+    }
+    for (offset, depth) in markdown::cap_nesting(&mut blocks) {
+        let pos = cx.body_pos(offset);
+        cx.error(
+            pos,
+            format!(
+                "リストや引用の入れ子が深すぎます（{depth}段、{}段まで）",
+                markdown::MAX_NESTING
+            ),
+            Some("字下げを浅くしてください。LINE の吹き出しの中で、深い入れ子は表示できません"),
+        );
     }
     if blocks.is_empty() && !allow_empty {
         let pos = cx.body_pos(0);

@@ -20,15 +20,12 @@ use super::reach::{MAX_TAPS, postbacks, tap_distances};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::flex::{self, Renderer, TemplateError};
+use crate::locate::{self, Origin};
 use crate::lookup::{self, Draft, LookupError};
-use crate::validate;
+use crate::validate::{self, VALIDATION_ASSET_BASE};
 
 /// Results shown for one search.
 pub const SEARCH_RESULTS: usize = 5;
-
-/// Stand-in for `{OYAKO_PUBLIC_URL}/assets/` during validation: a typical-length https host,
-/// so the https and length rules are checked on what LINE will see.
-pub const VALIDATION_ASSET_BASE: &str = "https://line.city-asahi.example.jp/assets/";
 
 /// A compiled bundle, ready to be written.
 #[derive(Debug)]
@@ -145,8 +142,10 @@ fn render_all(
         .flat_map_iter(|p| {
             let key = postback::page(&p.path);
             let reply = match &p.survey {
-                Some(s) => crate::survey::drafts(r, dir, p, s).map(|d| finish(qr, d)),
-                None => lookup::page_reply(r, site, dir, p).map(|d| finish(qr, vec![(key, d)])),
+                Some(s) => crate::survey::drafts(r, dir, p, s).map(|d| finish(site, qr, d)),
+                None => {
+                    lookup::page_reply(r, site, dir, p).map(|d| finish(site, qr, vec![(key, d)]))
+                }
             };
             let card = lookup::card(r, site, p)
                 .map(|c| Rendered::Card(p.path.clone(), c.to_string().into_bytes()))
@@ -159,42 +158,38 @@ fn render_all(
         sections
             .par_iter()
             .filter(|s| !s.children.is_empty())
-            .map(|s| lookup::menu_replies(r, site, dir, s).map(|d| finish(qr, d))),
+            .map(|s| lookup::menu_replies(r, site, dir, s).map(|d| finish(site, qr, d))),
     );
     out
 }
 
 /// Validates and serialises rendered drafts.
-fn finish(qr: &QuickReplies, drafts: Vec<(String, Draft)>) -> Rendered {
+fn finish(site: &Site, qr: &QuickReplies, drafts: Vec<(String, Draft)>) -> Rendered {
     let mut diags = Diagnostics::default();
     let list = drafts
         .into_iter()
-        .map(|(key, d)| (key.clone(), compile(qr, &key, d, &mut diags)))
+        .map(|(key, d)| (key.clone(), compile(site, qr, &key, d, &mut diags)))
         .collect();
     Rendered::Replies(list, diags)
 }
 
 /// Splices the quick reply into the last message, checks LINE's limits and serialises.
-fn compile(qr: &QuickReplies, key: &str, mut d: Draft, diags: &mut Diagnostics) -> Compiled {
+fn compile(
+    site: &Site,
+    qr: &QuickReplies,
+    key: &str,
+    mut d: Draft,
+    diags: &mut Diagnostics,
+) -> Compiled {
     if let Some(Value::Object(last)) = d.messages.last_mut() {
         last.insert("quickReply".into(), qr.get(&d.quick_reply).cloned().unwrap_or_default());
     }
     let json = serde_json::to_vec(&d.messages).unwrap_or_default();
     let text = std::str::from_utf8(&json).unwrap_or_default();
-    let violations = if text.contains(bundle::ASSET_URL_PREFIX) {
-        validate::check_messages(&as_served(text))
-    } else {
-        validate::check_messages(&d.messages)
-    };
-    for v in violations {
-        diags.push(
-            Diagnostic::error(
-                &d.file,
-                (1, 1),
-                format!("LINE の制限を超えています（{key} {}）: {}", v.pointer, v.message),
-            )
-            .with_hint("文章を短くするか、ページを分けてください"),
-        );
+    let served = text.contains(bundle::ASSET_URL_PREFIX).then(|| as_served(text));
+    let checked = served.as_deref().unwrap_or(&d.messages);
+    for v in validate::check_messages(checked) {
+        diags.push(locate::over_limit(site, &d.origin, checked, key, &v));
     }
     if key.len() > bundle::limits::MAX_POSTBACK_DATA_LEN {
         diags.push(Diagnostic::error(&d.file, (1, 1), "ファイルのパスが長すぎます（300文字まで）"));
@@ -236,8 +231,13 @@ fn special_replies(
         .zip(["follow", "fallback", "unknown_postback", "unsupported_message"])
         .map(|(mut messages, key)| {
             messages.extend(root_menu.iter().cloned());
-            let draft = Draft { messages, quick_reply: String::new(), file: file.clone() };
-            compile(qr, key, draft, diags)
+            let draft = Draft {
+                messages,
+                quick_reply: String::new(),
+                file: file.clone(),
+                origin: Origin::Account,
+            };
+            compile(site, qr, key, draft, diags)
         })
         .collect()
 }
@@ -376,9 +376,8 @@ fn lookup_diag(diags: &mut Diagnostics, e: LookupError) {
             let taken = template_diag(diags, t);
             diags.extend(taken);
         }
-        LookupError::TooLong { file, pos, message } => diags.push(
-            Diagnostic::error(&file, pos, message)
-                .with_hint("ページを2つに分けるか、内容を短くしてください"),
-        ),
+        LookupError::TooLong { file, pos, message, hint } => {
+            diags.push(Diagnostic::error(&file, pos, message).with_hint(hint))
+        }
     }
 }
