@@ -10,7 +10,7 @@
 //!   generated message against LINE's limits;
 //! - `resolve` turns links and images into LINE actions and URLs; `lookup` assigns postback
 //!   data and builds the reply and keyword tables;
-//! - `survey`, `notices` and `richmenu` build those features from the site; `preview` writes
+//! - `survey`, `notices`, `timed` and `richmenu` build those features from the site; `preview` writes
 //!   `dist/preview/`, every reply viewable in a browser;
 //! - `pipeline` runs the stages, collects the diagnostics and writes the bundle atomically.
 
@@ -27,6 +27,7 @@ mod resolve;
 mod richmenu;
 mod spec;
 mod survey;
+mod timed;
 mod validate;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

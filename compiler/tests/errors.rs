@@ -484,3 +484,47 @@ fn survey_only_on_pages() {
         ("t/q.md", &page("", "本文\n")),
     ]));
 }
+
+#[test]
+fn timed_entries_are_checked_one_by_one() {
+    insta::assert_snapshot!(errors(&[
+        ("s/a.md", &page("timed: {from: mother, at: 4m}\n", "本文\n")),
+        (
+            "s/b.md",
+            &page(
+                "timed:\n  - {from: birth, at: 4x}\n  - {from: birth, at: 4m, until: 3m}\n",
+                "本文\n"
+            )
+        ),
+        (
+            "s/c.md",
+            &page(
+                "timed:\n  - {from: due, at: -50w}\n  - {from: due, at: 4w}\n  - {from: birth, at: 8y}\n",
+                "本文\n"
+            )
+        ),
+        (
+            "s/d.md",
+            &page(
+                "timed:\n  - {from: birth, at: 4m}\n  - {from: birth, at: 4m, label: もうすぐ}\n  - {from: birth, at: 5m, lable: x}\n",
+                "本文\n"
+            )
+        ),
+    ]));
+}
+
+#[test]
+fn timed_and_menu_only_on_pages() {
+    insta::assert_snapshot!(errors(&[
+        ("s/_index.md", "---\ntitle: S\ntimed: {from: birth, at: 4m}\nmenu: false\n---\n"),
+        ("s/p.md", &page("", "本文\n")),
+    ]));
+}
+
+#[test]
+fn timed_texts_with_bad_links() {
+    insta::assert_snapshot!(errors(&[
+        ("s/p.md", &page("timed: {from: birth, at: 4m}\n", "本文\n")),
+        ("_timed/consent.md", "---\ntitle: 確認\nlinks:\n  - {label: 電話, tel: 119}\n---\n本文\n"),
+    ]));
+}

@@ -85,6 +85,20 @@ pub fn plan_with(loaded: &Loaded, event: &Event, reply: &Blob, what: &'static st
     Plan::Reply { body, what }
 }
 
+/// Answers `event` with a messages array assembled elsewhere (timed registration).
+pub fn plan_raw(event: &Event, messages: &[u8], what: &'static str) -> Plan {
+    if event.is_standby() {
+        return Plan::Skip("standby");
+    }
+    let mut body = match body_start(event) {
+        Ok(body) => body,
+        Err(skip) => return skip,
+    };
+    body.extend_from_slice(messages);
+    body.push(b'}');
+    Plan::Reply { body, what }
+}
+
 /// `{"replyToken":"<token>","messages":` for the event's token, or why not to reply.
 fn body_start(event: &Event) -> Result<Vec<u8>, Plan> {
     let token = match event.reply_token.as_deref() {

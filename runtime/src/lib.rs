@@ -17,12 +17,16 @@
 //!   group commit); [`report`] sums the journals up for `oyako report`.
 //! - [`notices`] sends `notify:` pages to friends at their time, exactly once (journal + retry
 //!   keys), and implements `oyako notices` and `oyako send`.
+//! - [`timed`] sends messages timed to each registered child (encrypted journal, daily
+//!   delivery, exactly once per child and message); [`delivery`] sends them daily and
+//!   implements `oyako timeline` and `oyako deliver`.
 
 pub mod api;
 mod assets;
 pub mod clock;
 mod config;
 mod dedupe;
+pub mod delivery;
 mod dispatch;
 pub mod journal;
 pub mod kpi;
@@ -37,6 +41,7 @@ mod routes;
 mod server;
 mod signature;
 mod state;
+pub mod timed;
 pub mod tls;
 mod webhook;
 

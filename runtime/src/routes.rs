@@ -125,7 +125,7 @@ async fn accept_events(
         let plan = match plan_and_record(state, &loaded, &event).await {
             Ok(plan) => plan,
             Err(e) => {
-                tracing::error!(error = %e, kind = %event.kind, "cannot journal a survey answer");
+                tracing::error!(error = %e, kind = %event.kind, "cannot journal a survey answer or registration");
                 metrics.skipped.inc("journal_error");
                 if let Some(id) = id {
                     state.dedupe.forget(id);
@@ -167,6 +167,10 @@ async fn plan_and_record(
     loaded: &Loaded,
     event: &webhook::Event,
 ) -> std::io::Result<Plan> {
+    if let Some(plan) = timed_plan(state, loaded, event).await {
+        // A registration not on disk is answered 500, so LINE redelivers it.
+        return plan;
+    }
     let Some(kpi) = &state.kpi else {
         return Ok(dispatch::plan(loaded, &state.metrics, event));
     };
@@ -187,6 +191,55 @@ async fn plan_and_record(
         kpi.writer().record_durably(record).await?;
     }
     Ok(plan)
+}
+
+/// Registration for timed messages: a `timed:` postback or keyword is answered from the
+/// journal; an unfollow deletes the user's registration (and is then recorded as usual).
+async fn timed_plan(
+    state: &State,
+    loaded: &Loaded,
+    event: &webhook::Event,
+) -> Option<std::io::Result<Plan>> {
+    let service = state.timed()?;
+    let source = event.source.as_ref().filter(|s| s.kind == "user");
+    let user = source.and_then(|s| s.user_id.clone());
+    let now = state.clock().now();
+    if event.kind == "unfollow" {
+        if let Some(user) = user
+            && let Err(e) = service.unfollow(user, now.as_millisecond()).await
+        {
+            tracing::error!(error = %e, "cannot delete a timed registration on unfollow");
+        }
+        return None;
+    }
+    let (data, date) = match (event.kind.as_str(), &event.postback, &event.message) {
+        ("postback", Some(p), _) if crate::timed::is_timed(&p.data) => {
+            (p.data.clone(), p.date().map(str::to_owned))
+        }
+        ("message", _, Some(m)) if m.kind == "text" => {
+            let word = bundle::search::normalize(m.text.as_deref()?);
+            let data = loaded.bundle.keywords.get(&word)?;
+            if !crate::timed::is_timed(data) {
+                return None;
+            }
+            (data.clone(), None)
+        }
+        _ => return None,
+    };
+    if loaded.bundle.timed.is_empty() {
+        let unknown = &loaded.bundle.special.unknown_postback;
+        return Some(Ok(dispatch::plan_with(loaded, event, unknown, "unknown_postback")));
+    }
+    let Some(user) = user else { return Some(Ok(Plan::Skip("timed_without_user"))) };
+    state.metrics.taps.inc("timed");
+    let today = bundle::japan::date_of(now);
+    let (service, current) = (service.clone(), state.current());
+    let work = move || {
+        let timed = &current.bundle.timed;
+        service.answer(timed, &user, &data, date.as_deref(), today, now.as_millisecond())
+    };
+    let answer = tokio::task::spawn_blocking(work).await.map_err(std::io::Error::other);
+    Some(answer.and_then(|a| a).map(|m| dispatch::plan_raw(event, m.as_bytes(), "timed")))
 }
 
 fn readyz(state: &State) -> Reply {

@@ -76,6 +76,17 @@ pub struct Message {
 pub struct Postback {
     /// The tapped action's `data`.
     pub data: String,
+    /// What a date picker returned (`{"date": "2026-12-05"}`,
+    /// <https://developers.line.biz/en/reference/messaging-api/#postback-params-object>).
+    #[serde(default)]
+    pub params: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+impl Postback {
+    /// The date a `mode: date` picker returned, when it is text.
+    pub fn date(&self) -> Option<&str> {
+        self.params.as_ref()?.get("date")?.as_str()
+    }
 }
 
 /// The top level, with events left raw so each is parsed on its own.

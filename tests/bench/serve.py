@@ -1,15 +1,25 @@
 #!/usr/bin/env python3
-"""Serve benchmark (issue 3): webhooks/s with every reply delivered, answer latency, RSS
-with a 10,000-page bundle, start-up time, and the bare-hyper ceiling in the same run.
+"""Serve benchmark: `oyako serve` against a bare hyper "200" server and the hand-written
+minimum (`runtime/examples/minimal_server.rs`), side by side in one run, so every figure is
+read as a ratio on the same machine at the same moment.
 
-Everything runs on loopback on this machine: wrk, the fake LINE API and the server share
-its cores. Run from the repo root: python3 tests/bench/serve.py [DURATION_S] [CONNECTIONS]
+Method: each server is pinned to CPU 0 (`taskset -c 0`); wrk (1 thread) and the fake LINE
+API (`runtime/examples/bench_fake_line.rs`) share CPU 1. wrk replays unique signed postback
+webhooks (each its own `webhookEventId`, `gen_webhooks.py`) for DURATION seconds; a webhook
+counts only if its reply reached the fake API. The server's CPU time is read from
+/proc/<pid>/stat before and after, so "µs of server CPU per webhook" does not depend on how
+busy the other core was. Servers run in rotated order, RUNS times; medians are printed.
+Also: RSS after start-up (sample content and the 10,000-page bundle), RSS after the load,
+and the time from exec to the first answered webhook.
+
+Run from the repo root: python3 tests/bench/serve.py [DURATION_S] [CONNECTIONS] [RUNS]
 """
 import http.client
 import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -17,21 +27,22 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SECRET = "bench-secret"
-SERVER, API, BARE = ("127.0.0.1", 18080), ("127.0.0.1", 19090), ("127.0.0.1", 19091)
+SERVER, API = ("127.0.0.1", 18080), ("127.0.0.1", 19090)
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def run(*cmd, **kw):
     return subprocess.run(cmd, check=True, cwd=ROOT, **kw)
 
 
-def wait_port(addr, timeout=10):
+def wait_port(addr, timeout=20):
     end = time.time() + timeout
     while time.time() < end:
         try:
-            http.client.HTTPConnection(*addr, timeout=1).request("GET", "/healthz")
+            http.client.HTTPConnection(*addr, timeout=1).request("GET", "/")
             return
         except OSError:
-            time.sleep(0.01)
+            time.sleep(0.005)
     sys.exit(f"nothing listens on {addr}")
 
 
@@ -41,8 +52,8 @@ def get(addr, path):
     return c.getresponse().read().decode()
 
 
-def replies(addr):
-    return json.loads(get(addr, "/count"))["replies"]
+def replies():
+    return json.loads(get(API, "/count"))["replies"]
 
 
 def post_webhook(sig, body):
@@ -56,86 +67,136 @@ def rss_kib(pid):
         return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
 
 
-def wrk(addr, script, hooks, duration, conns):
-    out = subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{duration}s", "--latency", "-s", script,
-                          f"http://{addr[0]}:{addr[1]}/webhook", "--", hooks],
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+def wrk(script, hooks, duration, conns):
+    out = subprocess.run(["taskset", "-c", "1", "wrk", "-t1", f"-c{conns}", f"-d{duration}s", "--latency",
+                          "-s", script, f"http://{SERVER[0]}:{SERVER[1]}/webhook", "--", hooks],
                          check=True, capture_output=True, text=True).stdout
     reqs = int(re.search(r"(\d+) requests in", out).group(1))
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return reqs, rps, lat, int(errors.group(1)) if errors else 0
+    return reqs, lat, int(errors.group(1)) if errors else 0
+
+
+def start(cmd, env, first):
+    """Starts a server pinned to CPU 0; returns (process, ms to first answered webhook)."""
+    t0 = time.monotonic()
+    proc = subprocess.Popen(["taskset", "-c", "0", *cmd], env=env, stdout=subprocess.DEVNULL)
+    while True:
+        try:
+            if post_webhook(*first) == 200:
+                break
+        except OSError:
+            if proc.poll() is not None:
+                sys.exit(f"{cmd[0]} exited with {proc.returncode}")
+            time.sleep(0.001)
+    return proc, (time.monotonic() - t0) * 1000
+
+
+def stop(proc):
+    proc.terminate()
+    proc.wait()
+
+
+def measure(name, cmd, env, first, script, hooks, duration, conns):
+    proc, startup_ms = start(cmd, env, first)
+    try:
+        time.sleep(0.5)
+        rss_idle = rss_kib(proc.pid)
+        counts = name != "bare"
+        before = replies() if counts else 0
+        cpu0 = cpu_seconds(proc.pid)
+        reqs, lat, non2xx = wrk(script, hooks, duration, conns)
+        delivered = reqs
+        if counts:
+            deadline = time.time() + 60
+            while replies() - before < reqs - non2xx and time.time() < deadline:
+                time.sleep(0.05)
+            delivered = replies() - before
+        cpu = cpu_seconds(proc.pid) - cpu0
+        return {"name": name, "rps": reqs / duration, "delivered": delivered, "answered": reqs,
+                "non2xx": non2xx, "cpu_us": cpu * 1e6 / max(reqs, 1), "p50": lat.get("50"),
+                "p99": lat.get("99"), "rss_idle": rss_idle / 1024, "rss_load": rss_kib(proc.pid) / 1024,
+                "startup_ms": startup_ms}
+    finally:
+        stop(proc)
 
 
 def main():
     duration = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     conns = int(sys.argv[2]) if len(sys.argv) > 2 else 64
+    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     if not shutil.which("wrk"):
-        run("apt-get", "install", "-y", "-qq", "wrk")
-    run("cargo", "build", "--release", "--quiet", "--bin", "oyako", "--example", "bench_fake_line")
+        run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk")
+    run("cargo", "build", "--release", "--quiet", "--locked", "--bin", "oyako",
+        "--example", "bench_fake_line", "--example", "minimal_server")
     exe = os.path.join(ROOT, "target/release/oyako")
     fake = os.path.join(ROOT, "target/release/examples/bench_fake_line")
+    minimal = os.path.join(ROOT, "target/release/examples/minimal_server")
     work = tempfile.mkdtemp()
-    procs = []
+    api_proc = None
     try:
         run("python3", "tests/bench/gen_content.py", "10000", f"{work}/content", stdout=subprocess.DEVNULL)
-        run(exe, "build", "--content", f"{work}/content", "--out", f"{work}/dist", "--today", "2026-11-27",
-            stderr=subprocess.DEVNULL)
+        for src, out in ((f"{work}/content", "dist"), ("content", "sample")):
+            run(exe, "build", "--content", src, "--out", f"{work}/{out}", "--today", "2026-11-27",
+                stderr=subprocess.DEVNULL)
         hooks = f"{work}/hooks.txt"
-        run("python3", "tests/bench/gen_webhooks.py", str(max(200_000, duration * 20_000)), SECRET,
+        run("python3", "tests/bench/gen_webhooks.py", str(max(300_000, duration * 30_000)), SECRET,
             f"{work}/dist", hooks)
-        first_sig, first_body = open(hooks, encoding="utf-8").readline().rstrip("\n").split("\t", 1)
+        first = open(hooks, encoding="utf-8").readline().rstrip("\n").split("\t", 1)
         script = os.path.join(ROOT, "tests/bench/webhook.lua")
-
-        procs.append(subprocess.Popen([fake, f"{BARE[0]}:{BARE[1]}", "--bare"]))
-        procs.append(subprocess.Popen([fake, f"{API[0]}:{API[1]}"]))
-        wait_port(BARE)
+        api_proc = subprocess.Popen(["taskset", "-c", "1", fake, f"{API[0]}:{API[1]}"])
         wait_port(API)
         env = dict(os.environ, LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN="bench-token",
                    LINE_API_BASE=f"http://{API[0]}:{API[1]}", OYAKO_PUBLIC_URL="https://bench.example.jp",
                    OYAKO_LOG="warn")
-        t0 = time.monotonic()
-        server = subprocess.Popen([exe, "serve", "--bundle", f"{work}/dist", "--listen", f"{SERVER[0]}:{SERVER[1]}",
-                                   "--state-dir", f"{work}/state"], env=env)
-        procs.append(server)
-        while True:
-            try:
-                if post_webhook(first_sig, first_body) == 200:
-                    break
-            except OSError:
-                time.sleep(0.002)
-        startup_ms = (time.monotonic() - t0) * 1000
-        while replies(API) < 1:
-            time.sleep(0.001)
-        first_reply_ms = (time.monotonic() - t0) * 1000
-        rss_idle = rss_kib(server.pid)
+        listen = f"{SERVER[0]}:{SERVER[1]}"
+        servers = [
+            ("bare", [fake, listen, "--bare"]),
+            ("minimal", [minimal, f"{work}/dist", listen, f"http://{API[0]}:{API[1]}"]),
+            ("oyako", [exe, "serve", "--bundle", f"{work}/dist", "--listen", listen]),
+            ("oyako --state-dir", [exe, "serve", "--bundle", f"{work}/dist", "--listen", listen,
+                                   "--state-dir", f"{work}/state"]),
+        ]
+        results = {name: [] for name, _ in servers}
+        for r in range(runs):
+            for name, cmd in servers[r % len(servers):] + servers[:r % len(servers)]:
+                results[name].append(measure(name, cmd, env, first, script, hooks, duration, conns))
+        sample = [measure("oyako (sample content)", [exe, "serve", "--bundle", f"{work}/sample", "--listen", listen],
+                          env, first, script, hooks, 1, 4) for _ in range(runs)]
 
-        bare = wrk(BARE, script, hooks, duration, conns)
-        before = replies(API)
-        reqs, rps, lat, non2xx = wrk(SERVER, script, hooks, duration, conns)
-        deadline = time.time() + 60
-        while replies(API) - before < reqs - non2xx and time.time() < deadline:
-            time.sleep(0.1)
-        delivered = replies(API) - before
-        rss_load = rss_kib(server.pid)
-        metrics = get(SERVER, "/metrics")
-        dropped = re.search(r'replies_total\{outcome="dropped"\} (\d+)', metrics)
-
-        print(f"machine: {os.cpu_count()} cores; wrk -t1 -c{conns} -d{duration}s; fake API, server and wrk share them")
-        print(f"bundle: 10,000 pages ({os.path.getsize(work + '/dist/bundle.json') + os.path.getsize(work + '/dist/replies.lz4')} bytes)")
-        print(f"start-up to first answered webhook: {startup_ms:.0f} ms (reply delivered at {first_reply_ms:.0f} ms)")
-        print(f"bare hyper 200-only ceiling: {bare[1]:.0f} req/s (p50 {bare[2].get('50')}, p99 {bare[2].get('99')})")
-        print(f"oyako: {reqs} webhooks answered, {non2xx} non-2xx, {delivered} replies delivered, "
-              f"dropped {dropped.group(1) if dropped else 0}")
-        print(f"oyako: {rps:.0f} webhooks/s answered; {delivered / duration:.0f} replies/s delivered; "
-              f"answer latency p50 {lat.get('50')}, p99 {lat.get('99')}")
-        print(f"RSS: {rss_idle / 1024:.1f} MiB after start-up, {rss_load / 1024:.1f} MiB after load")
+        med = lambda rows, key: statistics.median(row[key] for row in rows)
+        print(f"machine: {os.cpu_count()} cores ({cpu_model()}); server on CPU 0, wrk -t1 -c{conns} -d{duration}s "
+              f"and the fake API on CPU 1; {runs} runs, medians; bundle: 10,000 pages")
+        print(f"{'server':<20}{'webhooks/s':>12}{'delivered':>11}{'µs CPU/webhook':>16}{'p50':>9}{'p99':>9}"
+              f"{'RSS start':>11}{'RSS load':>10}{'start ms':>10}")
+        for name, rows in results.items():
+            lost = sum(row["answered"] - row["non2xx"] - row["delivered"] for row in rows)
+            print(f"{name:<20}{med(rows, 'rps'):>12.0f}{'all' if lost <= 0 else f'{lost} lost':>11}"
+                  f"{med(rows, 'cpu_us'):>16.1f}{rows[len(rows) // 2]['p50'] or '':>9}{rows[len(rows) // 2]['p99'] or '':>9}"
+                  f"{med(rows, 'rss_idle'):>10.1f}M{med(rows, 'rss_load'):>9.1f}M{med(rows, 'startup_ms'):>10.0f}")
+        print(f"oyako with the sample content: RSS after start-up {med(sample, 'rss_idle'):.1f} MiB; "
+              f"exec → first answered webhook {med(sample, 'startup_ms'):.0f} ms")
+        base = med(results["minimal"], "cpu_us")
+        for name in ("oyako", "oyako --state-dir"):
+            print(f"{name}: {med(results[name], 'cpu_us') / base:.2f}× the minimum's CPU per webhook")
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait()
+        if api_proc:
+            stop(api_proc)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return re.search(r"model name\s*:\s*(.+)", f.read()).group(1).strip()
+    except (OSError, AttributeError):
+        return "unknown CPU"
 
 
 if __name__ == "__main__":

@@ -137,6 +137,19 @@ test('a quick reply chip opens its section', T, async () => {
   assert.match(await page.locator('.row.bot').last().textContent(), /児童手当/);
 });
 
+test('the date control moves the runtime clock and back', T, async () => {
+  await page.fill('#clock-date', '2027-04-01');
+  await page.click('#clock button[type=submit]');
+  await page.waitForSelector('#clock-now.moved');
+  assert.match(await page.textContent('#clock-now'), /2027-04-01T/);
+  const clock = await (await page.request.get(new URL('/_sim/clock', page.url()).href)).json();
+  assert.equal(clock.date, '2027-04-01');
+  const bad = await page.request.post(new URL('/_sim/clock', page.url()).href, { data: { date: '2027-02-30' } });
+  assert.equal(bad.status(), 400);
+  await page.click('#clock-reset');
+  await page.waitForSelector('#clock-now:not(.moved)');
+});
+
 test('editing content reloads within seconds; a broken file shows a Japanese error and the old version keeps working', T, async () => {
   const file = join(work, 'content', 'ninshin', 'boshi-techo.md');
   const original = await readFile(file, 'utf8');

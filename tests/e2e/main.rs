@@ -29,6 +29,8 @@ mod richmenu;
 mod routes;
 /// Reply bodies checked against LINE's OpenAPI schema.
 mod schema;
+/// Timed messages: registration in the chat and a simulated year of exactly-once delivery.
+mod timed;
 /// HTTPS termination and certificate reload.
 mod tls;
 /// Webhook HTTP handling: signatures, body limits, malformed JSON, verification requests.

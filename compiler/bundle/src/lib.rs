@@ -4,7 +4,8 @@
 //!
 //! `dist/` layout (format [`FORMAT_VERSION`]):
 //! - `bundle.json` — [`Bundle`]: the reply table (postback data → [`Blob`]), keyword table,
-//!   search index and page list, surveys, notices and rich menus, stamped with a content hash;
+//!   search index and page list, surveys, notices, timed messages ([`timed`]) and rich menus,
+//!   stamped with a content hash;
 //! - `replies.lz4` — every reply's messages as compact JSON text, each compressed as one LZ4
 //!   block against a shared dictionary (also stored there);
 //! - `assets/` — images copied from `content/assets/`, served by the runtime at `/assets/…`;
@@ -31,6 +32,7 @@ pub mod postback;
 mod richmenu;
 pub mod search;
 mod survey;
+pub mod timed;
 
 pub use blob::{Blob, BlobBuilder, BlobError};
 pub use io::{BundleError, DIST_README, load, write};
@@ -41,3 +43,4 @@ pub use manifest::{
 pub use notice::Notice;
 pub use richmenu::{RichMenuBundle, RichMenuEntry};
 pub use survey::{SurveyChoice, SurveyEntry};
+pub use timed::{Anchor, Offset, Timed, TimedStep, TimedTexts};

@@ -9,6 +9,7 @@ use crate::notice::Notice;
 use crate::richmenu::RichMenuBundle;
 use crate::search::SearchIndex;
 use crate::survey::SurveyEntry;
+use crate::timed::Timed;
 
 /// Version of the on-disk format; the runtime refuses a bundle with another version.
 pub const FORMAT_VERSION: u32 = 1;
@@ -59,6 +60,9 @@ pub struct Bundle {
     /// Pages also sent to friends as notices, by id (see [`crate::Notice`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<Notice>,
+    /// Messages timed to each registered child's due date or birthday (see [`crate::timed`]).
+    #[serde(default, skip_serializing_if = "Timed::is_empty")]
+    pub timed: Timed,
     /// Contents of `replies.lz4`.
     #[serde(skip)]
     pub replies: Vec<u8>,

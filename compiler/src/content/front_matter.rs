@@ -23,6 +23,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "survey",
     "notify",
     "audiences",
+    "timed",
+    "menu",
 ];
 
 /// A content file cut into its YAML and Markdown parts.
@@ -106,6 +108,10 @@ pub struct FrontMatter {
     /// Account only: named narrowcast filters for `notify.audience` (see [`crate::notices`]).
     pub audiences:
         Option<std::collections::BTreeMap<String, Spanned<crate::spec::notify::FilterSpec>>>,
+    /// Page only: also sent to each registered child at its age (see [`crate::timed`]).
+    pub timed: Option<Spanned<crate::spec::timed::TimedField>>,
+    /// Page only: `false` leaves the page out of menus (it is still searchable).
+    pub menu: Option<bool>,
 }
 
 /// A `links:` item as written: exactly one of `url`, `tel` or `page` must be set.

@@ -13,7 +13,7 @@ use super::file::FileCx;
 use super::front_matter::{self, FrontMatter};
 use super::placeholder;
 use super::tree::{link_tree, report_empty_sections};
-use super::{Account, MAX_SECTION_DEPTH, Page, Section, Site, Source};
+use super::{Account, MAX_SECTION_DEPTH, Page, Section, Site, Source, TIMED_TEXTS_DIR};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceMap};
 use crate::markdown;
 
@@ -133,7 +133,8 @@ fn list_files(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
         let name = e.file_name().to_string_lossy();
         e.depth() == 0
             || !(name.starts_with('.')
-                || (e.depth() == 1 && (name == "assets" || name == "_templates")))
+                || (e.depth() == 1
+                    && (name == "assets" || name == "_templates" || name == TIMED_TEXTS_DIR)))
     });
     for entry in walker {
         let entry = match entry {
@@ -326,6 +327,8 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
             ("event", fm.event.is_some()),
             ("survey", fm.survey.is_some()),
             ("notify", fm.notify.is_some()),
+            ("timed", fm.timed.is_some()),
+            ("menu", fm.menu.is_some()),
         ],
         "アカウント設定（content/_index.md）",
     );
@@ -376,6 +379,8 @@ fn section(
             ("survey", fm.survey.is_some()),
             ("notify", fm.notify.is_some()),
             ("audiences", fm.audiences.is_some()),
+            ("timed", fm.timed.is_some()),
+            ("menu", fm.menu.is_some()),
         ],
         "セクション（_index.md）",
     );
@@ -422,6 +427,9 @@ fn page(
     let notify = fm.notify.as_ref().and_then(|n| {
         crate::spec::notify::load_notify(&cx.file, cx.split.yaml_line, n, expires, &mut cx.diags)
     });
+    let timed = fm.timed.as_ref().map_or_else(Vec::new, |t| {
+        crate::spec::timed::load(&cx.file, cx.split.yaml_line, t, &mut cx.diags)
+    });
     let links = fm.links.iter().flatten().filter_map(|l| link(cx, l)).collect();
     let image = fm.image.as_ref().and_then(|i| image(cx, i, assets));
     let survey = fm.survey.as_ref().and_then(|s| {
@@ -447,6 +455,8 @@ fn page(
         event,
         survey,
         notify,
+        timed,
+        in_menu: fm.menu.unwrap_or(true),
         body,
         source,
     }))

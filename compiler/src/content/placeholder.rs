@@ -66,6 +66,8 @@ pub fn page(dir: &Path, rel: &str) -> Page {
         event: None,
         survey: None,
         notify: None,
+        timed: Vec::new(),
+        in_menu: true,
         body: Vec::new(),
         text: String::new(),
         source: source(&dir.join(rel)),

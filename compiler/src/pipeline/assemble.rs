@@ -64,6 +64,7 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Option<Outp
     let richmenu = crate::richmenu::compile(site, diags);
     crate::survey::check_site(site, diags);
     let notices = crate::notices::compile(site, dir, diags);
+    let timed = crate::timed::compile(site, dir, diags);
     let r = match Renderer::new(site.templates_dir.as_deref()) {
         Ok(r) => r,
         Err(e) => {
@@ -115,6 +116,15 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Option<Outp
     let (richmenu, mut extra) = richmenu.map_or((None, Vec::new()), |m| (Some(m.bundle), m.files));
     bundle.richmenu = richmenu;
     bundle.notices = notices;
+    if !timed.is_empty() {
+        // Typed words that open the registration or stop it (see `bundle::postback::TIMED`).
+        for (word, action) in crate::timed::KEYWORDS {
+            bundle
+                .keywords
+                .insert(bundle::search::normalize(word), bundle::postback::timed(*action));
+        }
+    }
+    bundle.timed = timed;
     let assets = site.assets.clone();
     let (bundle, manifest) = stamp(bundle, &assets);
     extra.extend(crate::preview::files(site, &bundle));
@@ -253,7 +263,8 @@ fn check_reachability(
     let taps: BTreeMap<String, Vec<String>> =
         replies.iter().map(|(k, c)| (k.clone(), c.taps.clone())).collect();
     let dist = tap_distances(start, &taps);
-    for page in site.pages.values() {
+    // `menu: false` pages are reached from their own timed message or notice, not the menus.
+    for page in site.pages.values().filter(|p| p.in_menu) {
         let taps = dist.get(&postback::page(&page.path)).copied();
         if taps.is_none_or(|t| t > MAX_TAPS) {
             let n = taps.map_or("届かない".to_string(), |t| format!("{t}タップ"));
@@ -322,6 +333,7 @@ fn to_bundle(
         richmenu: None,
         surveys: surveys.finish(&all),
         notices: Vec::new(),
+        timed: Default::default(),
         replies: file,
     }
 }

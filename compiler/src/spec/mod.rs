@@ -1,5 +1,5 @@
 //! What staff write in front matter for the features beyond plain pages — `richmenu:`,
-//! `survey:`, `notify:` and `audiences:` — as typed YAML, and its checks with located
+//! `survey:`, `notify:`, `audiences:` and `timed:` — as typed YAML, and its checks with located
 //! Japanese diagnostics.
 //!
 //! These sit below [`crate::content`], which parses them while loading a file, and below the
@@ -9,6 +9,7 @@
 pub mod notify;
 pub mod richmenu;
 pub mod survey;
+pub mod timed;
 
 use serde::Deserialize;
 use serde_saphyr::Spanned;

@@ -181,7 +181,38 @@
     richmenu.hidden = !richmenu.hidden;
     chatbar.classList.toggle("open", !richmenu.hidden);
   });
+  // The date control: the runtime answers as on the chosen day (its clock moves; the time of
+  // day keeps running), so date-dependent replies and timed messages can be tried out.
+  var clockDate = document.getElementById("clock-date");
+  var clockNow = document.getElementById("clock-now");
+  function showClock(c) {
+    if (!c || c.error) { clockNow.textContent = c && c.error ? c.error : ""; return; }
+    clockNow.textContent = (c.moved ? "ランタイムの時刻: " : "現在の時刻: ") + c.now;
+    clockNow.classList.toggle("moved", !!c.moved);
+    if (document.activeElement !== clockDate) clockDate.value = c.date;
+  }
+  function setClock(body) {
+    return fetch("/_sim/clock", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body)
+    }).then(function (r) { return r.json(); }).then(function (c) {
+      showClock(c);
+      if (!c.error) note((c.moved ? "日付を " + c.date + " にしました" : "今日に戻しました"));
+    });
+  }
+  document.getElementById("clock").addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (clockDate.value) setClock({ date: clockDate.value });
+  });
+  document.getElementById("clock-reset").addEventListener("click", function () { setClock({ reset: true }); });
+  function refreshClock() {
+    fetch("/_sim/clock").then(function (r) { return r.json(); }).then(showClock).catch(function () {});
+  }
+
   richmenu.hidden = false;
+  refreshClock();
+  setInterval(refreshClock, 5000);
   refreshState();
   setInterval(refreshState, 1000);
   poll();

@@ -29,6 +29,7 @@ use crate::webhook::Event;
 
 pub use followups::WINDOW as COMMENT_WINDOW;
 pub use record::Record;
+pub(crate) use salt::load_or_create as load_or_create_secret;
 pub use salt::{SALT_FILE, Salt};
 pub use writer::{JOURNAL_DIR, Writer, WriterStats};
 

@@ -280,15 +280,20 @@ pub fn test_requests(
 /// The messages with asset URLs below `OYAKO_PUBLIC_URL`; without one, the hero image is
 /// left out (LINE only shows https images, and the card works without it).
 pub fn served_messages(n: &Notice, public_url: Option<&str>) -> Value {
-    let text = n.messages.to_string();
+    served(&n.messages, public_url)
+}
+
+/// [`served_messages`] of any stored messages array (also timed messages).
+pub fn served(stored: &Value, public_url: Option<&str>) -> Value {
+    let text = stored.to_string();
     if !text.contains(ASSET_URL_PREFIX) {
-        return n.messages.clone();
+        return stored.clone();
     }
     if let Some(base) = public_url {
         let text = text.replace(ASSET_URL_PREFIX, &format!("{base}/assets/"));
-        return serde_json::from_str(&text).unwrap_or_else(|_| n.messages.clone());
+        return serde_json::from_str(&text).unwrap_or_else(|_| stored.clone());
     }
-    let mut messages = n.messages.clone();
+    let mut messages = stored.clone();
     for m in messages.as_array_mut().into_iter().flatten() {
         let hero = &m["contents"]["hero"]["url"];
         if hero.as_str().is_some_and(|u| u.starts_with(ASSET_URL_PREFIX))

@@ -31,6 +31,7 @@ pub use api::{Api, ApiConfig, ApiError};
 pub use cmd::{ListOptions, SendOptions, list, send};
 pub use schedule::{JOURNAL_FILE, Policy, QuietHours, Record, RecordKind, Status, retry_key};
 pub use send::{Attempt, Scheduler, Tick};
+pub(crate) use send::{Outcome, classify};
 
 /// Starts the scheduler of `oyako serve`: every notice of the current bundle (re-read at each
 /// look, so reloads apply) is sent when due. Returns `None`, with a warning, when there is no

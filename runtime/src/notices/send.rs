@@ -63,8 +63,8 @@ pub struct Tick {
     pub next: Option<Timestamp>,
 }
 
-/// What LINE's answer means.
-enum Outcome {
+/// What LINE's answer means (shared with [`crate::timed`]).
+pub(crate) enum Outcome {
     Accepted { status: u16, request_id: Option<String>, detail: Option<String> },
     Refused { status: Option<u16>, request_id: Option<String>, detail: String },
     Later { wait: Option<Duration>, why: String },
@@ -317,7 +317,7 @@ pub fn journal_path(state_dir: &Path) -> PathBuf {
     state_dir.join(JOURNAL_FILE)
 }
 
-fn classify(answer: Result<Answer, String>, now: Timestamp) -> Outcome {
+pub(crate) fn classify(answer: Result<Answer, String>, now: Timestamp) -> Outcome {
     let a = match answer {
         Ok(a) => a,
         Err(why) => return Outcome::Later { wait: None, why: format!("no answer: {why}") },

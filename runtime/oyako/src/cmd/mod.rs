@@ -7,4 +7,5 @@ pub mod notices;
 pub mod report;
 pub mod richmenu;
 pub mod serve;
+pub mod timed;
 pub mod verify;

@@ -62,6 +62,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let env = |name: &str| std::env::var(name).ok();
     let config = Config::from_env(args.bundle.clone(), args.state_dir.clone(), env)?;
     let notice_policy = notices::Policy::from_env(env).map_err(anyhow::Error::msg)?;
+    let timed_policy = runtime::delivery::Policy::from_env(env).map_err(anyhow::Error::msg)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -73,6 +74,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
         };
         let state = State::start(config)?;
         notices::spawn(state.clone(), notice_policy);
+        runtime::delivery::spawn(state.clone(), timed_policy);
         let listener = TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;

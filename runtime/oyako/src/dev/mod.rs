@@ -14,6 +14,7 @@ use anyhow::Context as _;
 use compiler::BuildOptions;
 use tokio::net::TcpListener;
 
+use runtime::clock::OffsetClock;
 use runtime::{Config, State};
 
 pub use platform::Platform;
@@ -40,6 +41,8 @@ pub struct Dev {
     pub runtime_addr: SocketAddr,
     /// The bundle directory.
     pub bundle_dir: PathBuf,
+    /// The runtime's clock, which the simulator's date control moves.
+    pub clock: Arc<OffsetClock>,
 }
 
 impl Dev {
@@ -77,6 +80,7 @@ pub fn run(opts: &DevOptions) -> anyhow::Result<()> {
             runtime: Mutex::new(None),
             runtime_addr,
             bundle_dir: opts.build.out_dir.clone(),
+            clock: OffsetClock::new(),
         });
         let config = runtime_config(&dev, sim_addr)?;
         let first = rebuild(&dev, &opts.build).await;
@@ -87,7 +91,7 @@ pub fn run(opts: &DevOptions) -> anyhow::Result<()> {
             else {
                 return Ok(());
             };
-            let state = State::start(config.clone())?;
+            let state = State::start_with_clock(config.clone(), dev.clock.clone())?;
             tokio::spawn(runtime::serve(listener, state.clone(), std::future::pending()));
             *dev.runtime.lock().unwrap_or_else(|p| p.into_inner()) = Some(state);
             Ok(())

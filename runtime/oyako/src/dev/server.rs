@@ -12,6 +12,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use runtime::clock::Clock as _;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
@@ -59,6 +60,8 @@ async fn handle(dev: &Dev, req: Request<Incoming>) -> Reply {
             json_reply(200, json!({ "items": items }))
         }
         (&Method::POST, "/_sim/send") => send(dev, req).await,
+        (&Method::GET, "/_sim/clock") => json_reply(200, clock(dev)),
+        (&Method::POST, "/_sim/clock") => set_clock(dev, req).await,
         (&Method::POST, "/v2/bot/message/reply") => {
             let auth =
                 req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -90,6 +93,66 @@ fn state(dev: &Dev) -> Value {
         "assetBase": format!("http://{}/assets/", dev.runtime_addr),
         "richmenu": richmenu,
     })
+}
+
+/// The runtime's clock as the simulator shows it.
+fn clock(dev: &Dev) -> Value {
+    let now = dev.clock.now();
+    json!({
+        "now": bundle::japan::format(now),
+        "date": bundle::japan::date_of(now).to_string(),
+        "moved": dev.clock.is_moved(),
+    })
+}
+
+/// What the date control asks for: a day (the time of day keeps running), an instant, or the
+/// real time again.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ClockRequest {
+    date: Option<String>,
+    at: Option<String>,
+    #[serde(default)]
+    reset: bool,
+}
+
+/// Moves the runtime's clock (`{"date": "2027-04-01"}`, `{"at": RFC 3339}` or
+/// `{"reset": true}`): replies that depend on the date, notices and timed messages then behave
+/// as on that day, without a rebuild.
+async fn set_clock(dev: &Dev, req: Request<Incoming>) -> Reply {
+    let body = read_body(req.into_body()).await;
+    let request: ClockRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return json_reply(400, json!({ "error": format!("日付を読めません: {e}") })),
+    };
+    let bad =
+        |e: jiff::Error| json_reply(400, json!({ "error": format!("日付を読めません: {e}") }));
+    match (request.reset, request.date, request.at) {
+        (true, None, None) => dev.clock.reset(),
+        (false, Some(date), None) => {
+            let date: jiff::civil::Date = match date.parse() {
+                Ok(d) => d,
+                Err(e) => return bad(e),
+            };
+            let now = dev.clock.now().to_zoned_datetime(bundle::japan::zone());
+            let moved = date.to_datetime(now.time()).to_zoned_datetime(bundle::japan::zone());
+            match moved {
+                Ok(z) => dev.clock.set(z.timestamp()),
+                Err(e) => return bad(e),
+            }
+        }
+        (false, None, Some(at)) => match at.parse() {
+            Ok(at) => dev.clock.set(at),
+            Err(e) => return bad(e),
+        },
+        _ => {
+            return json_reply(
+                400,
+                json!({ "error": "date・at・reset のどれか一つを指定してください" }),
+            );
+        }
+    }
+    json_reply(200, clock(dev))
 }
 
 async fn send(dev: &Dev, req: Request<Incoming>) -> Reply {
