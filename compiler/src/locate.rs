@@ -327,6 +327,7 @@ fn candidates(site: &Site, origin: &Origin) -> Vec<Candidate> {
                     }
                 }
                 front(&mut out, &section.source, &section.title, section.summary.as_deref());
+                blocks(&mut out, &section.source, &section.intro, 1);
             }
         }
         Origin::Account => {

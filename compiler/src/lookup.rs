@@ -243,13 +243,17 @@ pub fn menu_replies(
     };
     let title = if section.path.is_empty() { "メニュー" } else { section.title.as_str() };
     let pages = flex::menu_pages(r, title, &items, next)?;
+    let intro = intro_messages(r, section)?;
     Ok(pages
         .into_iter()
         .map(|p| {
             let alt = format!("{title}（{}件）", items.len());
             let msg = flex::flex_message(&alt, p.carousel);
+            // The introduction comes first, above the cards, on the menu's first page only.
+            let mut messages = if p.number == 1 { intro.clone() } else { Vec::new() };
+            messages.push(msg);
             let draft = Draft {
-                messages: vec![msg],
+                messages,
                 quick_reply: section.path.clone(),
                 file: section.source.file.clone(),
                 origin: Origin::Section(section.path.clone()),
@@ -258,6 +262,41 @@ pub fn menu_replies(
         })
         .collect())
 }
+
+/// A section's introduction (the body of its `_index.md`) as messages, rendered like a page
+/// under the section's title; none for the top menu, whose `_index.md` body is the welcome.
+fn intro_messages(r: &Renderer, section: &Section) -> Result<Vec<Value>, LookupError> {
+    if section.intro.is_empty() || section.path.is_empty() {
+        return Ok(Vec::new());
+    }
+    let view =
+        PageView { title: section.title.clone(), image: None, event: None, buttons: Vec::new() };
+    let (bubbles, parts) = flex::page_bubbles(r, &view, &section.intro)
+        .map_err(|e| page_error(e, &section.source, &section.intro))?;
+    // What it says, without the link buttons that repeat the linked words.
+    let said: Vec<Block> =
+        section.intro.iter().filter(|b| !matches!(b, Block::Links { .. })).cloned().collect();
+    let text = crate::markdown::plain_text(&said).replace('\n', " ");
+    let alt = format!("{}｜{}", section.title, flex::clip(&text, INTRO_ALT_CHARS));
+    let messages = carousel_messages(&alt, bubbles)
+        .map_err(|first| too_long(&section.source, &section.intro, &parts, first))?;
+    if messages.len() >= MAX_MESSAGES {
+        // The menu's cards need the last message of the reply.
+        let at = locate::block(&section.source, &section.intro[0]);
+        return Err(LookupError::TooLong {
+            file: at.file,
+            pos: at.pos,
+            message: format!(
+                "セクションの紹介が長すぎて、メニューと合わせて LINE の1回の返信（吹き出し{MAX_MESSAGES}個まで）に入りません"
+            ),
+            hint: "紹介は数行にして、くわしいことはページに書いてください".into(),
+        });
+    }
+    Ok(messages)
+}
+
+/// Characters of a section's introduction in its altText (after the section's title).
+const INTRO_ALT_CHARS: usize = 100;
 
 fn menu_item(site: &Site, dir: &Path, child: &Child) -> MenuItem {
     match child {

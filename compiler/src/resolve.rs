@@ -27,6 +27,17 @@ pub fn resolve_site(site: &mut Site, content_dir: &Path, diags: &mut Diagnostics
         }
         site.pages.get_mut(path).expect("listed above").body = body;
     }
+    let sections: Vec<String> =
+        site.sections.iter().filter(|(_, s)| !s.intro.is_empty()).map(|(k, _)| k.clone()).collect();
+    for path in &sections {
+        let mut intro =
+            std::mem::take(&mut site.sections.get_mut(path).expect("listed above").intro);
+        let section = &site.sections[path];
+        // `a/b/_index.md` sits in folder `a/b`: relative links start there.
+        let cx = Cx { site, content_dir, source: &section.source, dir: path };
+        cx.blocks(&mut intro, diags);
+        site.sections.get_mut(path).expect("listed above").intro = intro;
+    }
     let mut welcome = std::mem::take(&mut site.account.welcome);
     let cx = Cx { site, content_dir, source: &site.account.source, dir: "" };
     cx.blocks(&mut welcome, diags);

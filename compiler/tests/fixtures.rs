@@ -38,6 +38,7 @@ fixtures! {
     limit_image_url_too_long,
     limit_page_too_long,
     limit_summary_too_long_for_the_menu,
+    intro_broken_link,
 }
 
 fn dir(name: &str) -> PathBuf {

@@ -103,6 +103,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> (Site, Diagnostics) {
             summary: None,
             order: None,
             image: None,
+            intro: Vec::new(),
             children: Vec::new(),
             source: account.source.clone(),
         },
@@ -384,14 +385,8 @@ fn section(
         ],
         "セクション（_index.md）",
     );
-    if !cx.split.body.trim().is_empty() {
-        let pos = cx.body_pos(cx.split.body.len() - cx.split.body.trim_start().len());
-        cx.error(
-            pos,
-            "セクション（_index.md）には本文を書けません",
-            Some("説明は summary に書くか、ページ（別の .md）にしてください"),
-        );
-    }
+    // The body, if any, introduces the section above its menu's cards.
+    let intro = body_blocks(cx, true);
     let image = fm.image.as_ref().and_then(|i| image(cx, i, assets));
     Section {
         path,
@@ -399,6 +394,7 @@ fn section(
         summary: fm.summary,
         order: fm.order,
         image,
+        intro,
         children: Vec::new(),
         source,
     }

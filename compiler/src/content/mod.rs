@@ -83,6 +83,8 @@ pub struct Section {
     pub order: Option<i64>,
     /// Card image.
     pub image: Option<Image>,
+    /// The introduction: the body of `_index.md`, shown above the menu's cards.
+    pub intro: Vec<Block>,
     /// Children in menu order.
     pub children: Vec<Child>,
     /// Where it was written.

@@ -45,6 +45,7 @@ pub fn section(dir: &Path, rel: &str, path: String) -> Section {
         summary: None,
         order: None,
         image: None,
+        intro: Vec::new(),
         children: Vec::new(),
         source: source(&dir.join(rel)),
     }
