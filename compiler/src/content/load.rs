@@ -51,7 +51,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> (Site, Diagnostics) {
                 diags.extend(w);
             }
             Ok((Parsed::Section(s), w)) => {
-                sections.insert(s.path.clone(), s);
+                sections.insert(s.path.clone(), *s);
                 diags.extend(w);
             }
             Ok((Parsed::Page(p), w)) => {
@@ -122,7 +122,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> (Site, Diagnostics) {
 
 enum Parsed {
     Account(Box<Account>),
-    Section(Section),
+    Section(Box<Section>),
     Page(Box<Page>),
     Skipped,
 }
@@ -248,7 +248,7 @@ fn parse_file(
     let source = Source { file: file.clone(), text: text.clone(), body_offset: split.body_offset };
     let parsed = match section_path(rel) {
         Some(path) if path.is_empty() => Parsed::Account(Box::new(account(&mut cx, fm, source))),
-        Some(path) => Parsed::Section(section(&mut cx, fm, path, assets, source)),
+        Some(path) => Parsed::Section(Box::new(section(&mut cx, fm, path, assets, source))),
         None => page(&mut cx, fm, rel, assets, opts, source),
     };
     Ok((parsed, cx.diags))
