@@ -14,6 +14,7 @@
 //!   `dist/preview/`, every reply viewable in a browser;
 //! - `pipeline` runs the stages, collects the diagnostics and writes the bundle atomically.
 
+mod access;
 mod content;
 mod diagnostics;
 mod flex;

@@ -74,7 +74,7 @@ pub fn page_reply(
 ) -> Result<Draft, LookupError> {
     let view = PageView {
         title: page.title.clone(),
-        image: page.image.as_ref().map(|i| image_view(dir, i)),
+        image: page.image.as_ref().map(|i| hero_view(dir, i, page.image_alt.as_deref())),
         event: page
             .event
             .as_ref()
@@ -184,6 +184,16 @@ fn carousel_messages(alt: &str, bubbles: Vec<Value>) -> Result<Vec<Value>, usize
     Ok(groups.into_iter().map(|g| flex::flex_message(alt, flex::carousel(g))).collect())
 }
 
+/// A page's hero image for the template, with its alt text when it says something (an empty
+/// `image_alt` marks an image that only decorates).
+pub fn hero_view(dir: &Path, image: &crate::content::Image, alt: Option<&str>) -> Value {
+    let mut view = image_view(dir, image);
+    if let Some(alt) = alt.filter(|a| !a.is_empty()) {
+        view["alt"] = json!(alt);
+    }
+    view
+}
+
 /// Footer buttons of a page: its own links, the next page in its section, and the menu.
 fn page_buttons(site: &Site, page: &Page) -> Vec<Value> {
     let mut buttons: Vec<Value> = page
@@ -247,7 +257,11 @@ pub fn menu_replies(
     Ok(pages
         .into_iter()
         .map(|p| {
-            let alt = format!("{title}（{}件）", items.len());
+            // Each page of a long menu says which it is: notifications tell them apart.
+            let alt = match p.number {
+                1 => format!("{title}（{}件）", items.len()),
+                n => format!("{title}（{}件・{n}ページ目）", items.len()),
+            };
             let msg = flex::flex_message(&alt, p.carousel);
             // The introduction comes first, above the cards, on the menu's first page only.
             let mut messages = if p.number == 1 { intro.clone() } else { Vec::new() };

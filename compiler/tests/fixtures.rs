@@ -39,6 +39,20 @@ fixtures! {
     limit_page_too_long,
     limit_summary_too_long_for_the_menu,
     intro_broken_link,
+    intro_too_long,
+    a11y_image_without_alt,
+    a11y_image_with_a_word_that_says_nothing,
+    a11y_page_image_without_image_alt,
+    a11y_link_text_says_not_where,
+    a11y_link_text_is_an_address,
+    a11y_link_text_cut_on_its_button,
+    a11y_alt_text_says_nothing,
+    a11y_alt_text_shared_by_two_pages,
+    a11y_richmenu_label_says_not_where,
+    a11y_low_contrast_in_a_template_override,
+    plain_long_sentence,
+    plain_date_without_weekday,
+    plain_wrong_weekday,
 }
 
 fn dir(name: &str) -> PathBuf {

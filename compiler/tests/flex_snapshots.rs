@@ -51,8 +51,10 @@ fn external_relative_and_tel_links() {
 
 #[test]
 fn image_in_body_and_hero() {
-    let site =
-        Site::new(&[("s/p.md", &page("image: assets/a.png\n", "![説明の文](../assets/a.png)\n"))]);
+    let site = Site::new(&[(
+        "s/p.md",
+        &page("image: assets/a.png\nimage_alt: 上の画像の説明\n", "![説明の文](../assets/a.png)\n"),
+    )]);
     site.write_bytes("assets/a.png", &tiny_png(4, 3));
     let bundle = site.bundle();
     insta::assert_snapshot!(

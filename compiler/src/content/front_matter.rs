@@ -14,6 +14,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "keywords",
     "order",
     "image",
+    "image_alt",
     "links",
     "draft",
     "expires",
@@ -89,6 +90,9 @@ pub struct FrontMatter {
     pub order: Option<i64>,
     /// `assets/<file>` or an https URL.
     pub image: Option<Spanned<String>>,
+    /// Page only: what `image` shows, in words (shown under it and read aloud); `""` when it
+    /// only decorates.
+    pub image_alt: Option<Spanned<String>>,
     /// Buttons at the bottom of the page.
     pub links: Option<Vec<Spanned<LinkSpec>>>,
     /// A draft is left out of the build.

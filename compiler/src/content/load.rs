@@ -322,6 +322,7 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
             ("keywords", fm.keywords.is_some()),
             ("order", fm.order.is_some()),
             ("image", fm.image.is_some()),
+            ("image_alt", fm.image_alt.is_some()),
             ("links", fm.links.is_some()),
             ("draft", fm.draft.is_some()),
             ("expires", fm.expires.is_some()),
@@ -371,6 +372,7 @@ fn section(
         cx,
         &[
             ("keywords", fm.keywords.is_some()),
+            ("image_alt", fm.image_alt.is_some()),
             ("links", fm.links.is_some()),
             ("draft", fm.draft.is_some()),
             ("expires", fm.expires.is_some()),
@@ -447,6 +449,7 @@ fn page(
         keywords: fm.keywords.unwrap_or_default(),
         order: fm.order,
         image,
+        image_alt: fm.image_alt.map(|a| a.value.trim().to_string()),
         links,
         event,
         survey,

@@ -117,6 +117,9 @@ pub struct Page {
     pub order: Option<i64>,
     /// Hero image.
     pub image: Option<Image>,
+    /// `image_alt:` as written (trimmed): what the hero image shows; empty when it only
+    /// decorates; `None` when not written (an error when there is an image).
+    pub image_alt: Option<String>,
     /// Footer buttons.
     pub links: Vec<Link>,
     /// Set for event pages.

@@ -63,6 +63,7 @@ pub fn page(dir: &Path, rel: &str) -> Page {
         keywords: Vec::new(),
         order: None,
         image: None,
+        image_alt: None,
         links: Vec::new(),
         event: None,
         survey: None,

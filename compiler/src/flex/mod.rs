@@ -91,6 +91,17 @@ impl Renderer {
         })
     }
 
+    /// Every template's text with the file it came from, to find a value written in one.
+    pub fn sources(&self) -> Vec<(PathBuf, String)> {
+        self.origins
+            .iter()
+            .filter_map(|(name, path)| {
+                let t = self.env.get_template(name).ok()?;
+                Some((path.clone(), t.source().to_string()))
+            })
+            .collect()
+    }
+
     fn origin(&self, name: &str) -> PathBuf {
         self.origins
             .iter()

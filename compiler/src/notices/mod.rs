@@ -89,7 +89,7 @@ fn unknown_audience(site: &Site, page: &Page, notify: &Notify) -> Diagnostic {
 fn card_message(site: &Site, dir: &Path, page: &Page) -> Value {
     let mut body = vec![
         json!({"type": "text", "text": if page.event.is_some() { "イベントのお知らせ" } else { "お知らせ" },
-               "size": "xs", "weight": "bold", "color": "#D9690F"}),
+               "size": "xs", "weight": "bold", "color": "#B8560B"}),
         json!({"type": "text", "text": page.title, "weight": "bold", "size": "lg",
                "color": "#333333", "wrap": true}),
     ];
@@ -124,7 +124,7 @@ fn card_message(site: &Site, dir: &Path, page: &Page) -> Value {
         "size": "mega",
         "body": {"type": "box", "layout": "vertical", "spacing": "md", "contents": body},
         "footer": {"type": "box", "layout": "vertical", "contents": [
-            {"type": "button", "style": "primary", "height": "sm", "color": "#D9690F",
+            {"type": "button", "style": "primary", "height": "sm", "color": "#B8560B",
              "action": action}]},
     });
     if let Some(image) = &page.image {

@@ -52,6 +52,10 @@ impl Output {
 struct Compiled {
     json: Vec<u8>,
     taps: Vec<String>,
+    /// What it is made from.
+    origin: Origin,
+    /// For the accessibility checks across replies.
+    facts: crate::access::ReplyFacts,
 }
 
 /// Builds the bundle for a loaded, resolved site; `None` when a check failed.
@@ -98,6 +102,11 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Option<Outp
         lookup_diag(diags, e);
         vec![flex::text_message(&site.account.title)]
     });
+    check_access(site, &r, &replies, &welcome, &notices, &timed, diags);
+    if let Some(m) = &richmenu {
+        let requests: Vec<&Value> = m.bundle.menus.iter().map(|e| &e.request).collect();
+        crate::access::check_richmenu_requests(site, &requests, diags);
+    }
     let specials = special_replies(site, welcome, &replies, &qr, diags);
     // The rich menu is always on screen: each of its taps counts as one tap, like the
     // welcome message's buttons.
@@ -134,6 +143,46 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Option<Outp
 enum Rendered {
     Replies(Vec<(String, Compiled)>, Diagnostics),
     Card(String, Vec<u8>),
+}
+
+/// Accessibility across every reply: altTexts and colours (see [`crate::access`]).
+fn check_access(
+    site: &Site,
+    r: &Renderer,
+    replies: &BTreeMap<String, Compiled>,
+    welcome: &[Value],
+    notices: &[bundle::Notice],
+    timed: &bundle::Timed,
+    diags: &mut Diagnostics,
+) {
+    let welcome_facts = crate::access::facts(welcome);
+    let notice_facts: Vec<(String, Origin, crate::access::ReplyFacts)> = notices
+        .iter()
+        .map(|n| {
+            let messages = n.messages.as_array().map_or(&[][..], Vec::as_slice);
+            (format!("notice:{}", n.id), Origin::Page(n.id.clone()), crate::access::facts(messages))
+        })
+        .chain(timed.steps.iter().map(|s| {
+            let messages = s.messages.as_array().map_or(&[][..], Vec::as_slice);
+            let page = s.id.split('#').next().unwrap_or(&s.id).to_string();
+            (format!("timed:{}", s.id), Origin::Page(page), crate::access::facts(messages))
+        }))
+        .collect();
+    let mut all: Vec<crate::access::Reply<'_>> = replies
+        .iter()
+        .map(|(key, c)| crate::access::Reply { key, origin: &c.origin, facts: &c.facts })
+        .collect();
+    all.push(crate::access::Reply {
+        key: "follow",
+        origin: &Origin::Account,
+        facts: &welcome_facts,
+    });
+    all.extend(notice_facts.iter().map(|(key, origin, facts)| crate::access::Reply {
+        key,
+        origin,
+        facts,
+    }));
+    crate::access::check_replies(site, &r.sources(), &all, diags);
 }
 
 /// Quick replies by section, built once (every reply of a section carries the same one).
@@ -201,11 +250,12 @@ fn compile(
     for v in validate::check_messages(checked) {
         diags.push(locate::over_limit(site, &d.origin, checked, key, &v));
     }
+    let facts = crate::access::facts(checked);
     if key.len() > bundle::limits::MAX_POSTBACK_DATA_LEN {
         diags.push(Diagnostic::error(&d.file, (1, 1), "ファイルのパスが長すぎます（300文字まで）"));
     }
     let taps = d.messages.iter().flat_map(postbacks).collect();
-    Compiled { json, taps }
+    Compiled { json, taps, origin: d.origin, facts }
 }
 
 /// Messages with asset URLs as the runtime will serve them.

@@ -80,6 +80,7 @@ pub fn compile(opts: &BuildOptions) -> Result<(Output, BuildReport), Diagnostics
     let dir = &opts.content_dir;
     let (mut site, mut diags) = content::load(dir, &LoadOptions { today: opts.today });
     crate::resolve::resolve_site(&mut site, dir, &mut diags);
+    crate::access::check_content(&site, &mut diags);
     let Some(out) = assemble::assemble(&site, dir, &mut diags) else {
         return Err(diags);
     };

@@ -220,3 +220,22 @@ pub fn encode_png(pm: &Pixmap) -> Vec<u8> {
     debug_assert!(written.is_ok(), "{written:?}");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::contrast::{AA_NORMAL, Rgb as C, ratio};
+
+    /// The drawn labels meet WCAG AA on every card, the current tab's included (the same
+    /// rule the build applies to the Flex messages' colours).
+    #[test]
+    fn labels_reach_aa_contrast_on_every_card() {
+        let c = |x: Rgb| C(x.0, x.1, x.2);
+        for (fill, _) in CARDS {
+            let r = ratio(c(INK), c(fill));
+            assert!(r >= AA_NORMAL, "{fill:?}: {r}");
+        }
+        let (fill, label) = ACTIVE;
+        assert!(ratio(c(label), c(fill)) >= AA_NORMAL);
+    }
+}

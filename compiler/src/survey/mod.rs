@@ -28,7 +28,6 @@ use crate::flex::actions;
 use crate::flex::{self, PageView, Renderer};
 use crate::lookup::{self, Draft, LookupError};
 use crate::markdown::{Block, Span};
-use crate::resolve::image_view;
 use crate::spec::survey::Survey;
 
 /// The first message of the reply to an answer.
@@ -79,7 +78,7 @@ pub fn drafts(
         .collect();
     let view = PageView {
         title: page.title.clone(),
-        image: page.image.as_ref().map(|i| image_view(dir, i)),
+        image: page.image.as_ref().map(|i| lookup::hero_view(dir, i, page.image_alt.as_deref())),
         event: page.event.as_ref().map(
             |e| json!({ "date": lookup::japanese_date(e.date), "time": e.time, "place": e.place }),
         ),

@@ -323,13 +323,13 @@ fn confirm_message(t: &Text) -> Value {
 
 fn row_json() -> String {
     let row = json!({"type": "box", "layout": "vertical", "contents": [
-        {"type": "text", "text": placeholder("WHEN"), "size": "xs", "color": "#888888", "wrap": true},
+        {"type": "text", "text": placeholder("WHEN"), "size": "xs", "color": "#666666", "wrap": true},
         {"type": "text", "text": placeholder("TITLE"), "size": "sm", "color": "#333333", "wrap": true}]});
     row.to_string()
 }
 
 fn none_row_json() -> String {
-    json!({"type": "text", "text": "これから届く予定はありません。", "size": "sm", "color": "#888888", "wrap": true})
+    json!({"type": "text", "text": "これから届く予定はありません。", "size": "sm", "color": "#666666", "wrap": true})
         .to_string()
 }
 
