@@ -50,6 +50,7 @@ fixtures! {
     a11y_alt_text_shared_by_two_pages,
     a11y_richmenu_label_says_not_where,
     a11y_low_contrast_in_a_template_override,
+    a11y_low_contrast_in_the_search_card,
     plain_long_sentence,
     plain_date_without_weekday,
     plain_wrong_weekday,

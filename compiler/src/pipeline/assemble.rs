@@ -102,7 +102,14 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Option<Outp
         lookup_diag(diags, e);
         vec![flex::text_message(&site.account.title)]
     });
-    check_access(site, &r, &replies, &welcome, &notices, &timed, diags);
+    let generated = Generated {
+        replies: &replies,
+        cards: &cards,
+        welcome: &welcome,
+        notices: &notices,
+        timed: &timed,
+    };
+    check_access(site, &r, &generated, diags);
     if let Some(m) = &richmenu {
         let requests: Vec<&Value> = m.bundle.menus.iter().map(|e| &e.request).collect();
         crate::access::check_richmenu_requests(site, &requests, diags);
@@ -145,16 +152,18 @@ enum Rendered {
     Card(String, Vec<u8>),
 }
 
+/// Every message the build generated, for the checks across them.
+struct Generated<'a> {
+    replies: &'a BTreeMap<String, Compiled>,
+    cards: &'a BTreeMap<String, Vec<u8>>,
+    welcome: &'a [Value],
+    notices: &'a [bundle::Notice],
+    timed: &'a bundle::Timed,
+}
+
 /// Accessibility across every reply: altTexts and colours (see [`crate::access`]).
-fn check_access(
-    site: &Site,
-    r: &Renderer,
-    replies: &BTreeMap<String, Compiled>,
-    welcome: &[Value],
-    notices: &[bundle::Notice],
-    timed: &bundle::Timed,
-    diags: &mut Diagnostics,
-) {
+fn check_access(site: &Site, r: &Renderer, g: &Generated<'_>, diags: &mut Diagnostics) {
+    let Generated { replies, cards, welcome, notices, timed } = *g;
     let welcome_facts = crate::access::facts(welcome);
     let notice_facts: Vec<(String, Origin, crate::access::ReplyFacts)> = notices
         .iter()
@@ -162,6 +171,15 @@ fn check_access(
             let messages = n.messages.as_array().map_or(&[][..], Vec::as_slice);
             (format!("notice:{}", n.id), Origin::Page(n.id.clone()), crate::access::facts(messages))
         })
+        // Search results: each page's card (colours only; the search reply's altText is fixed).
+        .chain(cards.iter().map(|(path, bytes)| {
+            let card: Value = serde_json::from_slice(bytes).unwrap_or_default();
+            let facts = crate::access::ReplyFacts {
+                alts: Vec::new(),
+                contrast: crate::access::facts(&[card]).contrast,
+            };
+            (format!("card:{path}"), Origin::Page(path.clone()), facts)
+        }))
         .chain(timed.steps.iter().map(|s| {
             let messages = s.messages.as_array().map_or(&[][..], Vec::as_slice);
             let page = s.id.split('#').next().unwrap_or(&s.id).to_string();
