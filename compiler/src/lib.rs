@@ -9,9 +9,11 @@
 //!   blocks and menus to LINE Flex JSON through minijinja templates; `validate` checks every
 //!   generated message against LINE's limits;
 //! - `resolve` turns links and images into LINE actions and URLs; `lookup` assigns postback
-//!   data and builds the reply and keyword tables;
+//!   data and builds the reply and keyword tables; `locate` traces a problem in a generated
+//!   message back to the Markdown line it came from;
 //! - `survey`, `notices`, `timed` and `richmenu` build those features from the site; `preview` writes
-//!   `dist/preview/`, every reply viewable in a browser;
+//!   `dist/preview/`, every reply viewable in a browser; `access` checks accessibility and
+//!   plain language (alt texts, link texts, contrast, long sentences, weekdays);
 //! - `pipeline` runs the stages, collects the diagnostics and writes the bundle atomically.
 
 mod access;
