@@ -146,12 +146,11 @@ fn manage_sample(t: &TimedTexts) -> String {
 fn check(name: &str, json: &str, file: &Path, diags: &mut Diagnostics) {
     let messages: Vec<Value> = match serde_json::from_str(json) {
         Ok(m) => m,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                file,
-                (1, 1),
-                format!("登録の文面（{name}）を作れません: {e}"),
-            ));
+        Err(_) => {
+            diags.push(
+                Diagnostic::error(file, (1, 1), format!("登録の文面（{name}）を作れません"))
+                    .with_hint("oyako の不具合です。開発者に知らせてください"),
+            );
             return;
         }
     };
