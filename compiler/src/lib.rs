@@ -3,7 +3,8 @@
 //!
 //! Modules, bottom layer first (see `docs/architecture.md`; none uses a module above it):
 //! - `diagnostics` are the Japanese `file:line:col` messages every stage reports into;
-//!   `markdown` turns a page body into a small block IR with source positions;
+//!   `markdown` turns a page body into a small block IR with source positions; `paint` is
+//!   the embedded font, its line breaking and the shapes the drawn images share;
 //! - `spec` is the typed front matter of the features (`richmenu:`, `survey:`, `notify:`);
 //! - `content` walks `content/` into a site of typed pages and sections; `flex` renders
 //!   blocks and menus to LINE Flex JSON through minijinja templates; `validate` checks every
@@ -24,8 +25,10 @@ mod locate;
 mod lookup;
 mod markdown;
 mod notices;
+mod paint;
 mod pipeline;
 mod preview;
+mod promo;
 mod resolve;
 mod richmenu;
 mod spec;

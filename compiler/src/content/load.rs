@@ -241,7 +241,11 @@ fn parse_file(
     }
     let parsed = front_matter::parse(split.yaml, split.yaml_line);
     for e in &parsed.errors {
-        cx.error((e.line, e.column), e.message.clone(), Some(&e.hint));
+        let hint = match unquoted_at_sign(split.yaml, e.line.saturating_sub(split.yaml_line)) {
+            true => "@ で始まる値は line_id: \"@216ruxyz\" のように \"…\" で囲んでください",
+            false => e.hint.as_str(),
+        };
+        cx.error((e.line, e.column), e.message.clone(), Some(hint));
     }
     cx.failed_keys = parsed.failed_keys;
     let fm = parsed.front_matter;
@@ -252,6 +256,15 @@ fn parse_file(
         None => page(&mut cx, fm, rel, assets, opts, source),
     };
     Ok((parsed, cx.diags))
+}
+
+/// Whether line `index` of the YAML has a value starting with `@`, which YAML reserves: a
+/// LINE ID written without quotes (`line_id: @216ruxyz`) is the likely mistake.
+fn unquoted_at_sign(yaml: &str, index: usize) -> bool {
+    yaml.lines()
+        .nth(index)
+        .and_then(|l| l.split_once(':'))
+        .is_some_and(|(_, v)| v.trim_start().starts_with('@'))
 }
 
 fn check_file_name(cx: &mut FileCx<'_>, rel: &str) {
@@ -318,7 +331,6 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
     forbid(
         cx,
         &[
-            ("summary", fm.summary.is_some()),
             ("keywords", fm.keywords.is_some()),
             ("order", fm.order.is_some()),
             ("image", fm.image.is_some()),
@@ -350,7 +362,48 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
     let audiences = fm.audiences.as_ref().map_or_else(Default::default, |a| {
         crate::spec::notify::load_audiences(&cx.file, cx.split.yaml_line, a, &mut cx.diags)
     });
-    Account { title, fallback: fallback.trim().to_string(), welcome, richmenu, audiences, source }
+    let promo = crate::spec::promo::check(
+        fm.line_id.as_ref(),
+        fm.promo.as_ref(),
+        cx.split.yaml_line,
+        &cx.file,
+        &mut cx.diags,
+    );
+    let summary = fm.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    if let Some(p) = promo.as_ref().filter(|p| !p.channels.is_empty()) {
+        account_summary(cx, summary.as_deref(), p.pos);
+    }
+    Account {
+        title,
+        fallback: fallback.trim().to_string(),
+        welcome,
+        richmenu,
+        audiences,
+        summary,
+        promo,
+        source,
+    }
+}
+
+/// The account's `summary` is printed on every poster and card: it must be there, and short.
+fn account_summary(cx: &mut FileCx<'_>, summary: Option<&str>, promo_pos: (usize, usize)) {
+    use crate::spec::promo::MAX_SUMMARY_LEN;
+    match summary.map(|s| s.chars().count()) {
+        None => cx.error(
+            promo_pos,
+            "promo を使うときは summary（ポスターに載せる1行）も書いてください",
+            Some("例: summary: 妊娠・出産・子育ての情報が LINE に届きます"),
+        ),
+        Some(len) if len > MAX_SUMMARY_LEN => {
+            let pos = cx.key_pos("summary");
+            cx.error(
+                pos,
+                format!("summary が長すぎます（{len}文字、{MAX_SUMMARY_LEN}文字まで）"),
+                Some("ポスターと名刺サイズのカードに大きく載せるため、短い1行にしてください"),
+            );
+        }
+        Some(_) => {}
+    }
 }
 
 fn section(
@@ -382,6 +435,8 @@ fn section(
             ("survey", fm.survey.is_some()),
             ("notify", fm.notify.is_some()),
             ("audiences", fm.audiences.is_some()),
+            ("line_id", fm.line_id.is_some()),
+            ("promo", fm.promo.is_some()),
             ("timed", fm.timed.is_some()),
             ("menu", fm.menu.is_some()),
         ],
@@ -417,6 +472,8 @@ fn page(
             ("fallback", fm.fallback.is_some()),
             ("richmenu", fm.richmenu.is_some()),
             ("audiences", fm.audiences.is_some()),
+            ("line_id", fm.line_id.is_some()),
+            ("promo", fm.promo.is_some()),
         ],
         "ページ",
     );

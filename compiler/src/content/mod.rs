@@ -66,6 +66,10 @@ pub struct Account {
     pub richmenu: Option<crate::spec::richmenu::Spec>,
     /// `audiences:`: checked narrowcast filters by name (see [`crate::notices`]).
     pub audiences: BTreeMap<String, crate::spec::notify::Audience>,
+    /// `summary:`: one line on why to add the account, printed on posters.
+    pub summary: Option<String>,
+    /// `line_id:` and `promo:`, checked (see [`crate::promo`]).
+    pub promo: Option<crate::spec::promo::Promo>,
     /// Where it was written.
     pub source: Source,
 }

@@ -33,6 +33,8 @@ pub fn account(dir: &Path) -> Account {
         welcome: Vec::new(),
         richmenu: None,
         audiences: Default::default(),
+        summary: None,
+        promo: None,
         source: source(&file),
     }
 }

@@ -148,6 +148,11 @@ fn scanner(msg: &str) -> Explained {
             "字下げ（行の先頭の空白）がそろっていません",
             "同じまとまりの行は、同じ数の空白で字下げしてください",
         )
+    } else if m.contains("unexpected character") {
+        (
+            "値が、そのままでは使えない文字で始まっています",
+            "@ や ` や % で始まる値は、\"@216ruxyz\" のように \"…\" で囲んでください",
+        )
     } else if m.contains("comment") {
         (
             "# の前に空白がありません",

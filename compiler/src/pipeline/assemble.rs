@@ -64,10 +64,16 @@ struct Compiled {
 /// surveys, notices, the rich menu and the three-tap rule. A check is skipped only where an
 /// earlier failure would make it report the same mistake again (the three-tap rule when a
 /// template could not be used).
-pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Option<Output> {
+pub fn assemble(
+    site: &Site,
+    dir: &Path,
+    files: super::Files,
+    diags: &mut Diagnostics,
+) -> Option<Output> {
     let richmenu = crate::richmenu::compile(site, diags);
     crate::survey::check_site(site, diags);
     let notices = crate::notices::compile(site, dir, diags);
+    let promo = crate::promo::compile(site, files == super::Files::Make, diags);
     let timed = crate::timed::compile(site, dir, diags);
     let r = match Renderer::new(site.templates_dir.as_deref()) {
         Ok(r) => r,
@@ -102,6 +108,11 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Option<Outp
         lookup_diag(diags, e);
         vec![flex::text_message(&site.account.title)]
     });
+    let promo = promo.unwrap_or_default();
+    if let Rendered::Replies(list, d) = finish(site, &qr, promo.answers) {
+        replies.extend(list);
+        diags.extend(d);
+    }
     let generated = Generated {
         replies: &replies,
         cards: &cards,
@@ -114,7 +125,7 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Option<Outp
         let requests: Vec<&Value> = m.bundle.menus.iter().map(|e| &e.request).collect();
         crate::access::check_richmenu_requests(site, &requests, diags);
     }
-    let specials = special_replies(site, welcome, &replies, &qr, diags);
+    let specials = special_replies(site, welcome, promo.question, &replies, &qr, diags);
     // The rich menu is always on screen: each of its taps counts as one tap, like the
     // welcome message's buttons.
     let mut start = specials[0].taps.clone();
@@ -141,8 +152,11 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Option<Outp
         }
     }
     bundle.timed = timed;
+    // Channel codes typed as messages count as answers (see `crate::promo::chat`).
+    bundle.keywords.extend(promo.keywords);
     let assets = site.assets.clone();
     let (bundle, manifest) = stamp(bundle, &assets);
+    extra.extend(promo.files);
     extra.extend(crate::preview::files(site, &bundle));
     Some(Output { bundle, manifest, assets, extra })
 }
@@ -259,7 +273,9 @@ fn compile(
     diags: &mut Diagnostics,
 ) -> Compiled {
     if let Some(Value::Object(last)) = d.messages.last_mut() {
-        last.insert("quickReply".into(), qr.get(&d.quick_reply).cloned().unwrap_or_default());
+        // A message with buttons of its own (the promotion question) keeps them.
+        last.entry("quickReply")
+            .or_insert_with(|| qr.get(&d.quick_reply).cloned().unwrap_or_default());
     }
     let json = serde_json::to_vec(&d.messages).unwrap_or_default();
     let text = std::str::from_utf8(&json).unwrap_or_default();
@@ -284,9 +300,13 @@ fn as_served(json: &str) -> Vec<Value> {
 
 /// Follow, fallback, unknown-tap and sticker replies: a short text (or the welcome) and the
 /// top menu, so a parent is never left without a next step.
+///
+/// With a promotion `question`, the follow reply ends with it and a fifth reply, `unblocked`,
+/// is the follow reply without it (a friend who unblocks already knows the account).
 fn special_replies(
     site: &Site,
     welcome: Vec<Value>,
+    question: Option<Value>,
     replies: &BTreeMap<String, Compiled>,
     qr: &QuickReplies,
     diags: &mut Diagnostics,
@@ -298,17 +318,34 @@ fn special_replies(
     root_menu.iter_mut().filter_map(Value::as_object_mut).for_each(|m| {
         m.remove("quickReply");
     });
+    let welcome_with_menu = |mut messages: Vec<Value>| {
+        messages.extend(root_menu.iter().cloned());
+        // The welcome has its own share button: the menu's card would repeat it.
+        if !site.account.welcome.is_empty() {
+            crate::promo::chat::drop_share_card(&mut messages, site);
+        }
+        messages
+    };
+    let mut follow = welcome_with_menu(welcome);
+    let unblocked = question.map(|q| {
+        let without = follow.clone();
+        follow.push(q);
+        without
+    });
     let file = site.account.source.file.clone();
     let texts = [
         site.account.fallback.as_str(),
         "このボタンの案内は新しくなりました。お手数ですが、メニューからもう一度お選びください。",
         "スタンプや画像にはお返事できません。知りたいことを文字で送るか、メニューから選んでください。",
     ];
-    let firsts = std::iter::once(welcome).chain(texts.iter().map(|t| vec![flex::text_message(t)]));
-    firsts
-        .zip(["follow", "fallback", "unknown_postback", "unsupported_message"])
-        .map(|(mut messages, key)| {
-            messages.extend(root_menu.iter().cloned());
+    let others = texts.iter().map(|t| {
+        let mut messages = vec![flex::text_message(t)];
+        messages.extend(root_menu.iter().cloned());
+        messages
+    });
+    let all = std::iter::once(follow).chain(others).chain(unblocked);
+    all.zip(["follow", "fallback", "unknown_postback", "unsupported_message", "unblocked"])
+        .map(|(messages, key)| {
             let draft = Draft {
                 messages,
                 quick_reply: String::new(),
@@ -368,6 +405,7 @@ fn to_bundle(
         fallback: all[special_ids[1]],
         unknown_postback: all[special_ids[2]],
         unsupported_message: all[special_ids[3]],
+        unblocked: special_ids.get(4).map(|&id| all[id]),
     };
     // `site.pages` and `cards` are both keyed by page path, so they zip in order.
     let pages: Vec<PageEntry> = site
@@ -401,6 +439,7 @@ fn to_bundle(
         richmenu: None,
         surveys: surveys.finish(&all),
         notices: Vec::new(),
+        promo: site.account.promo.as_ref().map(crate::spec::promo::Promo::to_bundle),
         timed: Default::default(),
         replies: file,
     }

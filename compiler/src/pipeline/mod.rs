@@ -67,9 +67,10 @@ pub fn write(out: &Output, dir: &std::path::Path) -> Result<(), Diagnostics> {
     })
 }
 
-/// Checks the content without writing anything.
+/// Checks the content without writing anything (printables are laid out, so text that does
+/// not fit is still reported, but not drawn).
 pub fn check(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    compile(opts).map(|(_, report)| report)
+    compile_as(opts, Files::Skip).map(|(_, report)| report)
 }
 
 /// Runs every stage and returns the bundle in memory.
@@ -77,11 +78,24 @@ pub fn check(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 /// Every check runs on whatever could be loaded, so one run reports every mistake it can
 /// find (see [`content::load`]); the bundle is only assembled when there is no error.
 pub fn compile(opts: &BuildOptions) -> Result<(Output, BuildReport), Diagnostics> {
+    compile_as(opts, Files::Make)
+}
+
+/// Whether build output that only people look at (the printables' PDFs and PNGs) is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Files {
+    /// Made (a build).
+    Make,
+    /// Skipped (a check: the same diagnostics, less work).
+    Skip,
+}
+
+fn compile_as(opts: &BuildOptions, files: Files) -> Result<(Output, BuildReport), Diagnostics> {
     let dir = &opts.content_dir;
     let (mut site, mut diags) = content::load(dir, &LoadOptions { today: opts.today });
     crate::resolve::resolve_site(&mut site, dir, &mut diags);
     crate::access::check_content(&site, &mut diags);
-    let Some(out) = assemble::assemble(&site, dir, &mut diags) else {
+    let Some(out) = assemble::assemble(&site, dir, files, &mut diags) else {
         return Err(diags);
     };
     if diags.has_errors() {

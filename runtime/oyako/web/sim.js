@@ -124,6 +124,7 @@
       document.getElementById("title").textContent = s.title || "oyako";
       document.getElementById("chat-list-name").textContent = s.title || "oyako";
       showBuild(s.build || {});
+      document.getElementById("promo-link").hidden = !s.promo;
       var key = JSON.stringify(s.richmenu);
       if (key !== state.richmenuKey) {
         state.richmenuKey = key;
