@@ -357,7 +357,7 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
         }
         fallback = placeholder::FALLBACK.to_string();
     }
-    let welcome = body_blocks(cx, true);
+    let welcome = cx.body_blocks(true);
     let richmenu = fm.richmenu.map(|m| crate::spec::richmenu::Spec::new(m, cx.split.yaml_line));
     let audiences = fm.audiences.as_ref().map_or_else(Default::default, |a| {
         crate::spec::notify::load_audiences(&cx.file, cx.split.yaml_line, a, &mut cx.diags)
@@ -443,7 +443,7 @@ fn section(
         "セクション（_index.md）",
     );
     // The body, if any, introduces the section above its menu's cards.
-    let intro = body_blocks(cx, true);
+    let intro = cx.body_blocks(true);
     let image = fm.image.as_ref().and_then(|i| image(cx, i, assets));
     Section {
         path,
@@ -491,7 +491,7 @@ fn page(
         crate::spec::survey::check(&s.value, cx.split.yaml_line, &cx.file, &mut cx.diags)
     });
     // A survey page may have no body: the question is its content.
-    let body = body_blocks(cx, fm.survey.is_some());
+    let body = cx.body_blocks(fm.survey.is_some());
     if fm.draft == Some(true) || expires.is_some_and(|d| d < opts.today) {
         return Parsed::Skipped;
     }
@@ -516,32 +516,4 @@ fn page(
         body,
         source,
     }))
-}
-
-fn body_blocks(cx: &mut FileCx<'_>, allow_empty: bool) -> Vec<markdown::Block> {
-    let (mut blocks, notes) = markdown::parse(cx.split.body);
-    for note in notes {
-        let pos = cx.body_pos(note.offset);
-        cx.diags.push(Diagnostic::warning(&cx.file, pos, note.message));
-    }
-    for (offset, depth) in markdown::cap_nesting(&mut blocks) {
-        let pos = cx.body_pos(offset);
-        cx.error(
-            pos,
-            format!(
-                "リストや引用の入れ子が深すぎます（{depth}段、{}段まで）",
-                markdown::MAX_NESTING
-            ),
-            Some("字下げを浅くしてください。LINE の吹き出しの中で、深い入れ子は表示できません"),
-        );
-    }
-    if blocks.is_empty() && !allow_empty {
-        let pos = cx.body_pos(0);
-        cx.error(
-            pos,
-            "本文が空です",
-            Some("front matter の --- の下に、お知らせする内容を書いてください"),
-        );
-    }
-    blocks
 }
