@@ -3,25 +3,32 @@
 //!
 //! Modules, bottom layer first (see `docs/architecture.md`; none uses a module above it):
 //! - `diagnostics` are the Japanese `file:line:col` messages every stage reports into;
-//!   `markdown` turns a page body into a small block IR with source positions;
+//!   `markdown` turns a page body into a small block IR with source positions; `paint` is
+//!   the embedded font, its line breaking and the shapes the drawn images share;
 //! - `spec` is the typed front matter of the features (`richmenu:`, `survey:`, `notify:`);
 //! - `content` walks `content/` into a site of typed pages and sections; `flex` renders
 //!   blocks and menus to LINE Flex JSON through minijinja templates; `validate` checks every
 //!   generated message against LINE's limits;
 //! - `resolve` turns links and images into LINE actions and URLs; `lookup` assigns postback
-//!   data and builds the reply and keyword tables;
+//!   data and builds the reply and keyword tables; `locate` traces a problem in a generated
+//!   message back to the Markdown line it came from;
 //! - `survey`, `notices`, `timed` and `richmenu` build those features from the site; `preview` writes
-//!   `dist/preview/`, every reply viewable in a browser;
+//!   `dist/preview/`, every reply viewable in a browser; `access` checks accessibility and
+//!   plain language (alt texts, link texts, contrast, long sentences, weekdays);
 //! - `pipeline` runs the stages, collects the diagnostics and writes the bundle atomically.
 
+mod access;
 mod content;
 mod diagnostics;
 mod flex;
+mod locate;
 mod lookup;
 mod markdown;
 mod notices;
+mod paint;
 mod pipeline;
 mod preview;
+mod promo;
 mod resolve;
 mod richmenu;
 mod spec;
@@ -30,7 +37,7 @@ mod timed;
 mod validate;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use pipeline::{BuildOptions, BuildReport, Output, build, check, compile};
+pub use pipeline::{BuildOptions, BuildReport, Output, build, check, compile, write};
 pub use preview::{FLEX_CSS, FLEX_JS};
 pub use richmenu::limits::{
     check_image as check_richmenu_image, check_request as check_richmenu_request,

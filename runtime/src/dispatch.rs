@@ -39,6 +39,7 @@ pub enum Plan {
 /// The kinds of answer, chosen from the event type before any work is done.
 enum Answer<'e> {
     Follow,
+    Unblocked,
     Postback(&'e str),
     Text(&'e str),
     Unsupported,
@@ -50,6 +51,7 @@ pub fn plan(loaded: &Loaded, metrics: &Metrics, event: &Event) -> Plan {
         return Plan::Skip("standby");
     }
     let answer = match (event.kind.as_str(), &event.postback, &event.message) {
+        ("follow", _, _) if event.is_unblock() => Answer::Unblocked,
         ("follow", _, _) => Answer::Follow,
         // A rich-menu tab switch: LINE has already switched the menu; nothing to say.
         ("postback", Some(p), _) if p.data.starts_with(bundle::postback::TAB) => {
@@ -124,6 +126,11 @@ fn write_answer(
     let special = &bundle.special;
     let (reply, what): (&Blob, _) = match answer {
         Answer::Follow => (&special.follow, "follow"),
+        // An unblock gets the welcome without the question for new friends, when there is one.
+        Answer::Unblocked => match &special.unblocked {
+            Some(reply) => (reply, "unblocked"),
+            None => (&special.follow, "follow"),
+        },
         Answer::Unsupported => (&special.unsupported_message, "unsupported"),
         Answer::Postback(data) => match bundle.postbacks.get(data) {
             Some(reply) => {

@@ -2,7 +2,8 @@
 //!
 //! Layout, in the order a webhook meets it:
 //! - [`server`](serve) accepts connections (hyper HTTP/1, connection cap, graceful shutdown);
-//! - `routes` is the one router ([`handle`]): webhook, assets, health, metrics;
+//! - `routes` is the one router ([`handle`]): webhook and assets for the public listener,
+//!   health, readiness and metrics for the admin one ([`Routes`]);
 //! - `signature` checks `x-line-signature`, `webhook` parses events tolerantly;
 //! - `dedupe` drops redelivered events, `dispatch` turns an event into Reply API bytes;
 //! - `queue` sends them from a bounded set of workers through `line_api` (pool + retries);
@@ -47,7 +48,7 @@ mod webhook;
 
 pub use config::{Config, ConfigError, Limits, ReplyPolicy, Secret};
 pub use metrics::Metrics;
-pub use routes::handle;
-pub use server::{serve, serve_tls};
+pub use routes::{Routes, handle, handle_on};
+pub use server::{Listeners, serve, serve_on, serve_tls};
 pub use signature::{sign, verify};
 pub use state::{LoadError, Loaded, StartError, State, load};

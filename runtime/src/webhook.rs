@@ -46,6 +46,20 @@ pub struct Event {
     /// The postback of a `postback` event.
     #[serde(default)]
     pub postback: Option<Postback>,
+    /// The details of a `follow` event.
+    #[serde(default)]
+    pub follow: Option<Follow>,
+}
+
+/// The details of a `follow` event.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Follow {
+    /// True when a friend unblocked the account, false for a new friend; LINE does not
+    /// guarantee its accuracy
+    /// (<https://developers.line.biz/en/reference/messaging-api/#follow-event>).
+    #[serde(default)]
+    pub is_unblocked: Option<bool>,
 }
 
 /// The chat an event came from.
@@ -132,6 +146,11 @@ impl Event {
         self.mode.as_deref() == Some("standby")
     }
 
+    /// Whether this is a `follow` that LINE marks as an unblock.
+    pub fn is_unblock(&self) -> bool {
+        self.kind == "follow" && self.follow.as_ref().and_then(|f| f.is_unblocked) == Some(true)
+    }
+
     /// The event type as a bounded metrics label.
     pub fn type_label(&self) -> &'static str {
         KNOWN_TYPES.iter().find(|t| **t == self.kind).copied().unwrap_or("other")
@@ -174,5 +193,20 @@ mod tests {
         assert!(events[1].is_err());
         let new = events[2].as_ref().unwrap();
         assert_eq!(new.type_label(), "other");
+    }
+
+    #[test]
+    fn follows_tell_unblocks_from_new_friends() {
+        let body = r#"{"events":[
+            {"type":"follow","follow":{"isUnblocked":true},"replyToken":"a"},
+            {"type":"follow","follow":{"isUnblocked":false},"replyToken":"b"},
+            {"type":"follow","replyToken":"c"},
+            {"type":"follow","follow":{"isUnblocked":"yes"}},
+            {"type":"message","follow":{"isUnblocked":true}}
+        ]}"#;
+        let events = parse(body.as_bytes()).unwrap();
+        let unblock: Vec<Option<bool>> =
+            events.iter().map(|e| e.as_ref().ok().map(Event::is_unblock)).collect();
+        assert_eq!(unblock, [Some(true), Some(false), Some(false), None, Some(false)]);
     }
 }

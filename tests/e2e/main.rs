@@ -8,8 +8,12 @@ mod fake_line;
 /// Shared helpers: fixture bundle, server start-up, signed webhooks, metrics.
 mod util;
 
+/// `oyako check` / `oyako build`: warnings shown, `--strict` fails on them.
+mod check;
 /// Reply delivery: slow, failing, refusing and dead APIs; the full queue.
 mod delivery;
+/// Deployment files (Kubernetes, systemd, Docker, nginx) agree with the binary's listeners.
+mod deploy;
 /// One test per event type and its reply; dedupe; group chats.
 mod events;
 /// KPIs: survey answers, follows, taps and failed searches → journal → `oyako report`;
@@ -21,6 +25,8 @@ mod lifecycle;
 mod notices;
 /// The `oyako serve` process: start-up refusals, SIGHUP, SIGTERM, log contents.
 mod process;
+/// Promotion: the question after a follow, channel answers and codes, unblocks, the report.
+mod promo;
 /// `oyako richmenu deploy` against a stateful fake rich-menu API.
 mod richmenu;
 /// Assets, health, readiness, metrics and routing.

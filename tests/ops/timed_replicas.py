@@ -14,6 +14,7 @@ import hmac
 import json
 import http.client
 import os
+import ssl
 import subprocess
 import time
 from datetime import date, datetime, timedelta, timezone
@@ -99,9 +100,11 @@ def webhook(secret, user, n, data, params=None):
     return body, sig
 
 
-def post(port, body, signature):
-    """POSTs a webhook to nginx on `port`; returns the status."""
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def post(port, body, signature, tls=False):
+    """POSTs a webhook to nginx on `port` (over TLS with its test certificate); returns the
+    status."""
+    c = (http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=ssl._create_unverified_context())
+         if tls else http.client.HTTPConnection("127.0.0.1", port, timeout=10))
     c.request("POST", "/webhook", body=body.encode(),
               headers={"content-type": "application/json", "x-line-signature": signature})
     r = c.getresponse()

@@ -11,7 +11,9 @@
 //! - `assets/` — images copied from `content/assets/`, served by the runtime at `/assets/…`;
 //! - `preview/` — the HTML preview for reviewers (not read by the runtime);
 //! - `richmenu/` — each rich menu's create request (`<alias>.json`) and image (`<alias>.png`),
-//!   listed in [`Bundle::richmenu`] for a deploy step (not read by the runtime).
+//!   listed in [`Bundle::richmenu`] for a deploy step (not read by the runtime);
+//! - `promo/` — posters, cards and a web snippet with the add-friend QR code, per promotion
+//!   channel of [`Bundle::promo`] (for printing; not read by the runtime).
 //!
 //! Why compressed: a real page is 3–6 KB of Flex JSON, and a large account (10,000 pages) would
 //! not fit a small VM's memory as plain text. Flex JSON is so repetitive that a 64 KB shared
@@ -29,6 +31,7 @@ pub mod limits;
 mod manifest;
 mod notice;
 pub mod postback;
+pub mod promo;
 mod richmenu;
 pub mod search;
 mod survey;
@@ -41,6 +44,7 @@ pub use manifest::{
     SearchReply, SpecialReplies,
 };
 pub use notice::Notice;
+pub use promo::Promo;
 pub use richmenu::{RichMenuBundle, RichMenuEntry};
 pub use survey::{SurveyChoice, SurveyEntry};
 pub use timed::{Anchor, Offset, Timed, TimedStep, TimedTexts};

@@ -13,6 +13,9 @@ pub const SURVEY: &str = "survey:";
 /// A rich-menu tab switch: a tap on a `richmenuswitch` area sends `tab:<name>`, which needs no
 /// reply (LINE has already switched the menu).
 pub const TAB: &str = "tab:";
+/// An answer to 「この LINE をどこで知りましたか？」: `promo:<channel id>`, `promo:other` or
+/// `promo:none` (see [`crate::promo`]).
+pub const PROMO: &str = "promo:";
 
 /// Registration for timed messages: `timed:<action>[:<argument>]` (see [`TimedAction`]).
 pub const TIMED: &str = "timed:";
@@ -110,6 +113,17 @@ pub fn parse_survey_answer(data: &str) -> Option<(&str, usize)> {
     Some((id, index.parse().ok()?))
 }
 
+/// The postback data of the answer `id` (a channel id, [`crate::promo::OTHER`] or
+/// [`crate::promo::NONE`]) to where the parent heard of the account.
+pub fn promo_answer(id: &str) -> String {
+    format!("{PROMO}{id}")
+}
+
+/// The answer id of promo answer postback data, when `data` is one.
+pub fn parse_promo_answer(data: &str) -> Option<&str> {
+    data.strip_prefix(PROMO).filter(|id| !id.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +137,14 @@ mod tests {
         {
             assert_eq!(parse_survey_answer(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn promo_answers_round_trip() {
+        assert_eq!(promo_answer("boshi-techo"), "promo:boshi-techo");
+        assert_eq!(parse_promo_answer("promo:boshi-techo"), Some("boshi-techo"));
+        assert_eq!(parse_promo_answer("promo:"), None);
+        assert_eq!(parse_promo_answer("page:promo:x"), None);
     }
 
     #[test]

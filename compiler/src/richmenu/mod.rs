@@ -5,8 +5,8 @@
 //! - [`spec`] is the front matter as written;
 //! - `plan` checks it against the site and LINE's limits, and `target` decides each
 //!   button's action;
-//! - `geometry` cuts the image into tap areas; `text` breaks and sizes labels with the
-//!   embedded font; `draw` paints the PNG;
+//! - `geometry` cuts the image into tap areas; [`crate::paint::text`] breaks and sizes labels
+//!   with the embedded font; `draw` paints the PNG;
 //! - [`limits`] re-checks the finished request JSON and image;
 //! - [`format`](mod@format) is what goes into the bundle (`bundle.json` → `richmenu`) for
 //!   a deploy step.
@@ -21,7 +21,6 @@ mod geometry;
 pub mod limits;
 mod plan;
 mod target;
-mod text;
 
 #[cfg(test)]
 mod tests;
@@ -36,6 +35,7 @@ use bundle::{RichMenuBundle, RichMenuEntry};
 
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::paint::text;
 use crate::spec::richmenu::Spec;
 
 /// Tab name of the main menu (`tab:main` switches back to it).
@@ -126,6 +126,16 @@ pub fn compile(site: &Site, diags: &mut Diagnostics) -> Option<Compiled> {
     let content_hash = hex(&h.finalize());
     let default_alias = alias(MAIN_TAB);
     Some(Compiled { bundle: RichMenuBundle { content_hash, default_alias, menus }, files })
+}
+
+/// The actions of every button that could be planned, even when the menu has errors: the
+/// three-tap rule then still runs on the rest of the site (the menu's own mistakes are
+/// reported by [`compile`]).
+pub fn planned_actions(site: &Site) -> Vec<Value> {
+    let Some(spec) = site.account.richmenu.as_ref() else { return Vec::new() };
+    let file = site.account.source.file.as_path();
+    let mut cx = Cx { file, spec, site, diags: Diagnostics::default() };
+    plan::plan(&mut cx).into_iter().flat_map(|p| p.cells).map(|c| c.action).collect()
 }
 
 struct Built {
@@ -242,7 +252,7 @@ fn render(
             active: c.active,
         })
         .collect();
-    Ok(draw::encode_png(&draw::draw(p.size, &cells, px)))
+    Ok(crate::paint::encode_png(&draw::draw(p.size, &cells, px)))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -172,12 +172,11 @@ fn manage_sample(t: &TimedTexts) -> String {
 fn check(name: &str, json: &str, file: &Path, diags: &mut Diagnostics) {
     let messages: Vec<Value> = match serde_json::from_str(json) {
         Ok(m) => m,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                file,
-                (1, 1),
-                format!("登録の文面（{name}）を作れません: {e}"),
-            ));
+        Err(_) => {
+            diags.push(
+                Diagnostic::error(file, (1, 1), format!("登録の文面（{name}）を作れません"))
+                    .with_hint("oyako の不具合です。開発者に知らせてください"),
+            );
             return;
         }
     };
@@ -210,13 +209,14 @@ fn load(content_dir: &Path, name: &str, diags: &mut Diagnostics) -> Text {
         );
         return default;
     };
-    let fm = match front_matter::parse(split.yaml, split.yaml_line) {
-        Ok(fm) => fm,
-        Err(e) => {
-            diags.push(Diagnostic::error(&file, (e.line, e.column), e.message));
-            return default;
+    let parsed = front_matter::parse(split.yaml, split.yaml_line);
+    if !parsed.errors.is_empty() {
+        for e in parsed.errors {
+            diags.push(Diagnostic::error(&file, (e.line, e.column), e.message).with_hint(e.hint));
         }
-    };
+        return default;
+    }
+    let fm = parsed.front_matter;
     let mut links = Vec::new();
     for l in fm.links.iter().flatten() {
         match &l.value.url {
@@ -348,13 +348,13 @@ fn confirm_message(t: &Text) -> Value {
 
 fn row_json() -> String {
     let row = json!({"type": "box", "layout": "vertical", "contents": [
-        {"type": "text", "text": placeholder("WHEN"), "size": "xs", "color": "#888888", "wrap": true},
+        {"type": "text", "text": placeholder("WHEN"), "size": "xs", "color": "#666666", "wrap": true},
         {"type": "text", "text": placeholder("TITLE"), "size": "sm", "color": "#333333", "wrap": true}]});
     row.to_string()
 }
 
 fn none_row_json() -> String {
-    json!({"type": "text", "text": "これから届く予定はありません。", "size": "sm", "color": "#888888", "wrap": true})
+    json!({"type": "text", "text": "これから届く予定はありません。", "size": "sm", "color": "#666666", "wrap": true})
         .to_string()
 }
 

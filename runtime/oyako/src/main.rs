@@ -48,6 +48,8 @@ enum Command {
     Timeline(cmd::timed::TimelineArgs),
     /// Run one day's delivery of timed messages by hand (env: LINE_CHANNEL_ACCESS_TOKEN).
     Deliver(cmd::timed::DeliverArgs),
+    /// Ask the admin listener of `oyako serve` whether it is ready (for systemd and containers).
+    Probe(cmd::probe::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         Command::Send(args) => cmd::notices::send(args),
         Command::Timeline(args) => cmd::timed::timeline(args),
         Command::Deliver(args) => cmd::timed::deliver(args),
+        Command::Probe(args) => cmd::probe::execute(&args),
     }
 }
 

@@ -11,7 +11,7 @@
   var richmenu = document.getElementById("richmenu");
   var richmenuImage = document.getElementById("richmenu-image");
   var chatbar = document.getElementById("chatbar");
-  var state = { after: 0, assetBase: "", richmenuKey: "", tab: null };
+  var state = { after: 0, assetBase: "", richmenuKey: "", tab: null, buildKey: "" };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -159,10 +159,8 @@
       state.assetBase = s.assetBase;
       document.getElementById("title").textContent = s.title || "oyako";
       document.getElementById("chat-list-name").textContent = s.title || "oyako";
-      var b = s.build || {};
-      statusBox.classList.toggle("error", !b.ok);
-      statusBox.textContent = (b.ok ? "ビルド成功（" + (b.hash || "").slice(0, 12) + "）" : "ビルドエラー") +
-        (b.message ? "\n" + b.message : "");
+      showBuild(s.build || {});
+      document.getElementById("promo-link").hidden = !s.promo;
       var key = JSON.stringify(s.richmenu);
       if (key !== state.richmenuKey) {
         state.richmenuKey = key;
@@ -173,6 +171,34 @@
       statusBox.classList.add("error");
       statusBox.textContent = "oyako dev に接続できません";
     });
+  }
+
+  // The last build: a summary line, then every error and warning, sorted by file and line as
+  // `oyako check` prints them (the list is already sorted by the server).
+  function showBuild(b) {
+    var list = b.diagnostics || [];
+    var errors = list.filter(function (d) { return d.severity === "error"; }).length;
+    var warnings = list.length - errors;
+    var key = JSON.stringify([b.ok, b.hash, b.builds]);
+    if (key === state.buildKey) return;
+    state.buildKey = key;
+    statusBox.classList.toggle("error", !b.ok);
+    statusBox.classList.toggle("warning", !!b.ok && warnings > 0);
+    statusBox.textContent = "";
+    var head = b.ok ? "ビルド成功（" + (b.hash || "").slice(0, 12) + "）" : "ビルドエラー（前の版を表示しています）";
+    if (errors || warnings) head += "　エラー " + errors + " 件・警告 " + warnings + " 件";
+    statusBox.appendChild(el("div", "status-head", head));
+    if (!list.length) return;
+    var ol = el("ol", "diagnostics");
+    list.forEach(function (d) {
+      var li = el("li", "diagnostic " + d.severity);
+      li.appendChild(el("span", "place", d.place + ": "));
+      li.appendChild(el("span", "label", d.label + ": "));
+      li.appendChild(el("span", "message", d.message));
+      if (d.hint) li.appendChild(el("div", "hint", "ヒント: " + d.hint));
+      ol.appendChild(li);
+    });
+    statusBox.appendChild(ol);
   }
 
   document.getElementById("follow").addEventListener("click", function () { send({ type: "follow" }); });

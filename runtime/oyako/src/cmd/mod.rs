@@ -4,6 +4,7 @@
 pub mod build;
 pub mod dev;
 pub mod notices;
+pub mod probe;
 pub mod report;
 pub mod richmenu;
 pub mod serve;

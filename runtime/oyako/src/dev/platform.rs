@@ -73,6 +73,8 @@ struct Inner {
     /// Retry keys of accepted pushes and multicasts (a repeat gets 409, as on LINE).
     retry_keys: HashSet<String>,
     next_event: u64,
+    /// The parent blocked the account (their next follow is an unblock).
+    blocked: bool,
 }
 
 /// The fake platform's state.
@@ -185,11 +187,14 @@ impl Platform {
         let text = |t: &str| Some(json!([{ "type": "text", "text": t }]));
         let shown = match action {
             Action::Follow => {
+                // Like LINE: a follow after a block is an unblock.
+                let unblocked = std::mem::take(&mut self.lock().blocked);
                 event["type"] = json!("follow");
-                event["follow"] = json!({ "isUnblocked": false });
+                event["follow"] = json!({ "isUnblocked": unblocked });
                 None
             }
             Action::Unfollow => {
+                self.lock().blocked = true;
                 event["type"] = json!("unfollow");
                 None
             }
@@ -437,6 +442,15 @@ mod tests {
         assert_eq!(event["postback"]["params"]["date"], "2026-05-01");
         assert_eq!(event["source"]["userId"], user_id());
         assert!(shown.is_none());
+    }
+
+    #[test]
+    fn a_follow_after_a_block_is_an_unblock() {
+        let p = platform();
+        assert_eq!(p.event(&Action::Follow).0["follow"]["isUnblocked"], false);
+        p.event(&Action::Unfollow);
+        assert_eq!(p.event(&Action::Follow).0["follow"]["isUnblocked"], true);
+        assert_eq!(p.event(&Action::Follow).0["follow"]["isUnblocked"], false);
     }
 
     #[test]
