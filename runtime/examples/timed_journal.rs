@@ -47,12 +47,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         parent += 1;
         let user = format!("U{parent:032x}");
         facts.push(Fact::Consent { u: user.clone(), ts: 0 });
-        let kids = if parent % 4 == 0 { 2 } else { 1 };
+        let kids = if parent.is_multiple_of(4) { 2 } else { 1 };
         for _ in 0..kids.min(n - children) {
             children += 1;
             let (anchor, date) = match same {
                 true => (Anchor::Birth, same_birth),
-                false if next() % 7 == 0 => {
+                false if next().is_multiple_of(7) => {
                     (Anchor::Due, day.checked_add(((next() % 280) as i64).days())?)
                 }
                 false => (Anchor::Birth, day.checked_sub(((next() % 2190) as i64).days())?),
