@@ -375,7 +375,7 @@ fn timed(out: &mut String, r: &Report) {
     row("期間中の新しい登録（お子さん）", t.new_children.to_string());
     row("期間中の新しい登録（保護者）", t.new_parents.to_string());
     for (why, n) in &t.left {
-        row(&format!("期間中に終わった登録: {}", super::text::why_text(why)), n.to_string());
+        row(&format!("期間中に終わった登録: {}", super::why_text(why)), n.to_string());
     }
     out.push_str("</table>\n");
     if !t.weeks.is_empty() {

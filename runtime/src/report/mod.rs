@@ -153,6 +153,18 @@ impl Report {
     }
 }
 
+/// Why timed registrations ended, in words for staff.
+fn why_text(why: &str) -> &str {
+    match why {
+        "stop" => "配信停止",
+        "unfollow" => "ブロック",
+        "delete" => "登録の削除",
+        "quiet" => "予定日後の確認で「配信を止める」",
+        "end" => "小学校入学で終了",
+        other => other,
+    }
+}
+
 /// `85.0%`.
 fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)

@@ -97,18 +97,6 @@ fn friends(out: &mut String, r: &Report) {
     let _ = writeln!(out, "  {line}");
 }
 
-/// Words for why registrations ended.
-pub fn why_text(why: &str) -> &str {
-    match why {
-        "stop" => "配信停止",
-        "unfollow" => "ブロック",
-        "delete" => "登録の削除",
-        "quiet" => "予定日後の確認で「配信を止める」",
-        "end" => "小学校入学で終了",
-        other => other,
-    }
-}
-
 fn timed(out: &mut String, r: &Report) {
     let t = &r.timed;
     if t.is_empty() {
@@ -143,7 +131,7 @@ fn timed(out: &mut String, r: &Report) {
     }
     if !t.left.is_empty() {
         let parts: Vec<String> =
-            t.left.iter().map(|(why, n)| format!("{} {n} 人", why_text(why))).collect();
+            t.left.iter().map(|(why, n)| format!("{} {n} 人", super::why_text(why))).collect();
         let _ = writeln!(out, "  期間中に登録が終わったお子さん: {}", parts.join("、"));
     }
     if !t.steps.is_empty() {
