@@ -30,6 +30,7 @@ use bundle::postback::{self, DayView};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::flex::{Renderer, actions};
+use crate::locate::Origin;
 use crate::lookup::{Draft, LookupError};
 use crate::spec::schedule::weekday_name;
 
@@ -167,12 +168,14 @@ pub fn plan(
         }
         varying.push((key, out));
     }
+    // Problems in a view are reported at the first centre (views draw on every centre).
     let file = cal.centres.first().map_or(&site.account.source.file, |c| &c.source.file).clone();
+    let origin = cal.centres.first().map_or(Origin::Account, |c| origin_of(site, c.path));
     let mut docs = Vec::new();
     let mut keywords = Vec::new();
     let mut files = Vec::new();
     if !cal.is_empty() {
-        varying.extend(view_variants(r, &cal, &window, &file, finish, &mut store)?);
+        varying.extend(view_variants(r, &cal, &window, (&file, &origin), finish, &mut store)?);
         (docs, keywords) = search_entries(&cal);
         files = ics::files(&cal, &window, &site.account.title);
     }
@@ -180,6 +183,7 @@ pub fn plan(
         messages: vec![views::ended(window.last())],
         quick_reply: String::new(),
         file: file.clone(),
+        origin,
     };
     let ended = store.add(finish("cal:ended", ended));
     Ok(Some(Plan { window, replies: store, varying, ended, docs, keywords, until, files }))
@@ -290,7 +294,7 @@ fn view_variants(
     r: &Renderer,
     cal: &Calendar<'_>,
     window: &Window,
-    file: &Path,
+    (file, origin): (&Path, &Origin),
     finish: Finish<'_>,
     store: &mut Store,
 ) -> Result<Vec<(String, Vec<(u32, u32)>)>, LookupError> {
@@ -342,10 +346,16 @@ fn view_variants(
                 file: file.to_path_buf(),
                 pos: (1, 1),
                 message: format!("予定の案内を作れません: {e}"),
+                hint: "oyako の不具合です。開発者に知らせてください".into(),
             };
             let view: views::View = serde_json::from_str(text).map_err(bad)?;
             let messages = view.render(r)?;
-            let draft = Draft { messages, quick_reply: String::new(), file: file.to_path_buf() };
+            let draft = Draft {
+                messages,
+                quick_reply: String::new(),
+                file: file.to_path_buf(),
+                origin: origin.clone(),
+            };
             Ok(finish(key, draft))
         })
         .collect::<Result<_, LookupError>>()?;
@@ -362,6 +372,15 @@ fn view_variants(
             (key.clone(), runs)
         })
         .collect())
+}
+
+/// What a centre's views are traced back to: its page, or its section.
+fn origin_of(site: &Site, path: &str) -> Origin {
+    if site.pages.contains_key(path) {
+        Origin::Page(path.to_string())
+    } else {
+        Origin::Section(path.to_string())
+    }
 }
 
 /// Search documents and keywords of the views.
