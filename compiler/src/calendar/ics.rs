@@ -326,8 +326,8 @@ fn index_page(account: &str, feeds: &[(String, String, String)]) -> String {
 }
 
 const STYLE: &str = "body{font-family:sans-serif;margin:16px;line-height:1.6;color:#333}\
-h1{font-size:22px}h2{font-size:18px;color:#D9690F;margin-top:28px}\
-.button{display:inline-block;background:#D9690F;color:#fff;padding:10px 16px;border-radius:8px;text-decoration:none}\
+h1{font-size:22px}h2{font-size:18px;color:#B8560B;margin-top:28px}\
+.button{display:inline-block;background:#B8560B;color:#fff;padding:10px 16px;border-radius:8px;text-decoration:none}\
 code{word-break:break-all;background:#f4f4f4;padding:2px 4px}.note{color:#666;font-size:14px}";
 
 fn html_escape(s: &str) -> String {

@@ -69,6 +69,8 @@ pub fn page(dir: &Path, rel: &str) -> Page {
         image_alt: None,
         links: Vec::new(),
         event: None,
+        until: None,
+        schedule: None,
         survey: None,
         notify: None,
         timed: Vec::new(),
