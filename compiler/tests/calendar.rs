@@ -213,6 +213,17 @@ fn the_holiday_table_limits_the_window_with_a_warning() {
     // The table ends on 2027-12-31: a centre closed on holidays gets replies up to then.
     let b = bundle();
     assert_eq!(b.calendar.as_ref().unwrap().last_day(), d("2027-12-31"));
+    let warnings = |today: &str| {
+        let site = Site::new(&[("s/center.md", CENTRE)]);
+        let opts = compiler::BuildOptions { today: d(today), ..site.options() };
+        let (_, report) = compiler::compile(&opts).expect("builds");
+        report.warnings.to_string()
+    };
+    // A year and more ahead (the usual case until the next table is out): no warning.
+    assert!(!warnings(TODAY).contains("祝日の表"), "{}", warnings(TODAY));
+    // Under four months left: staff see it at every build, well before `/readyz` warns.
+    let late = warnings("2027-10-01");
+    assert!(late.contains("祝日の表が2027-12-31までなので、予定の案内は2027-12-31までの92日分です"), "{late}");
 }
 
 #[test]

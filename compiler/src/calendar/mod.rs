@@ -39,6 +39,10 @@ pub use days::Calendar;
 /// Days computed ahead from the build's day.
 pub const WINDOW_DAYS: u32 = 400;
 
+/// A window cut shorter than this by the end of the holiday table is a build warning (the
+/// runtime's `/readyz` warns [`bundle::WARN_DAYS`] days before the end).
+pub const HOLIDAY_TABLE_WARN_DAYS: u32 = 120;
+
 /// The days a build computes replies for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
@@ -215,6 +219,12 @@ fn window(site: &Site, cal: &Calendar<'_>, diags: &mut Diagnostics) -> Option<Wi
     }
     if window.last() > last {
         let days = window.offset(last).map_or(window.days, |o| o + 1);
+        window.days = days;
+        // The Cabinet Office publishes the next year's holidays about February, so for a few
+        // months every year the table ends within the window: only a short window is news.
+        if days >= HOLIDAY_TABLE_WARN_DAYS {
+            return Some(window);
+        }
         diags.push(
             Diagnostic::warning(
                 &centre.source.file,
@@ -223,7 +233,6 @@ fn window(site: &Site, cal: &Calendar<'_>, diags: &mut Diagnostics) -> Option<Wi
             )
             .with_hint(hint),
         );
-        window.days = days;
     }
     Some(window)
 }
