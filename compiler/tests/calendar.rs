@@ -92,35 +92,35 @@ fn a_weekly_programme_shows_on_its_weekdays_not_on_holidays_or_closures() {
     let b = bundle();
     // Monday 2026-11-30 and Thursday 2026-12-03: ひろば.
     for day in ["2026-11-30", "2026-12-03", "2027-01-07"] {
-        let today = text_on(&b, "cal:today", day);
+        let today = text_on(b, "cal:today", day);
         assert!(
             today.contains("ひろば（プレイルーム）") && today.contains("開館 8:30〜17:15"),
             "{day}: {today}"
         );
     }
     // Tuesday: open, no programme.
-    let tuesday = text_on(&b, "cal:today", "2026-12-01");
+    let tuesday = text_on(b, "cal:today", "2026-12-01");
     assert!(tuesday.contains("開館") && !tuesday.contains("ひろば"), "{tuesday}");
     // 成人の日 (Monday 2027-01-11): closed, no ひろば.
-    let holiday = text_on(&b, "cal:today", "2027-01-11");
+    let holiday = text_on(b, "cal:today", "2027-01-11");
     assert!(
         holiday.contains("休館日（祝日: 成人の日）") && !holiday.contains("ひろば"),
         "{holiday}"
     );
     // Year-end closure (Thursday 2026-12-31).
-    let closed = text_on(&b, "cal:today", "2026-12-31");
+    let closed = text_on(b, "cal:today", "2026-12-31");
     assert!(closed.contains("休館日（年末年始）") && !closed.contains("ひろば"), "{closed}");
     // Sunday is not an opening day.
-    assert!(text_on(&b, "cal:today", "2026-12-06").contains("休館日"));
+    assert!(text_on(b, "cal:today", "2026-12-06").contains("休館日"));
     // The cancelled session is shown struck through with its reason.
-    let cancelled = text_on(&b, "cal:today", "2026-12-10");
+    let cancelled = text_on(b, "cal:today", "2026-12-10");
     assert!(cancelled.contains("中止: 職員研修のため"), "{cancelled}");
     // Second Wednesday: 身体測定.
-    assert!(text_on(&b, "cal:today", "2026-12-09").contains("身体測定"));
+    assert!(text_on(b, "cal:today", "2026-12-09").contains("身体測定"));
     // 明日 on Sunday is Monday's ひろば.
-    assert!(text_on(&b, "cal:tomorrow", "2026-12-06").contains("ひろば"));
+    assert!(text_on(b, "cal:tomorrow", "2026-12-06").contains("ひろば"));
     // The weekday views: next Thursday from Friday 2026-11-27 is 2026-12-03.
-    let thursday = text_on(&b, "cal:thu", TODAY);
+    let thursday = text_on(b, "cal:thu", TODAY);
     assert!(thursday.contains("12月3日（木）") && thursday.contains("ひろば"), "{thursday}");
 }
 
@@ -161,7 +161,7 @@ fn mentions(b: &Bundle, day: &str, data: &str) -> Vec<String> {
 fn an_event_leaves_every_menu_and_search_result_the_day_after() {
     let b = bundle();
     let data = "page:events/christmas";
-    let on_the_day = mentions(&b, "2026-12-19", data);
+    let on_the_day = mentions(b, "2026-12-19", data);
     for key in ["menu:events", "menu:", "follow", "cal:today", "cal:week"] {
         assert!(on_the_day.iter().any(|k| k == key), "{key} lists it on its day: {on_the_day:?}");
     }
@@ -169,14 +169,14 @@ fn an_event_leaves_every_menu_and_search_result_the_day_after() {
     assert!(hits("2026-12-19").iter().any(|&i| b.pages[i as usize].postback == data));
     assert!(b.shows_on(data, d("2026-12-19")));
     // The day after: in no menu, view or special reply, and not found by search.
-    assert_eq!(mentions(&b, "2026-12-20", data), Vec::<String>::new());
+    assert_eq!(mentions(b, "2026-12-20", data), Vec::<String>::new());
     assert!(!hits("2026-12-20").iter().any(|&i| b.pages[i as usize].postback == data));
     assert!(!b.shows_on(data, d("2026-12-20")));
     // The other event is still listed; the page itself still opens from an old message.
-    assert!(mentions(&b, "2026-12-20", "page:events/setsubun").iter().any(|k| k == "menu:events"));
+    assert!(mentions(b, "2026-12-20", "page:events/setsubun").iter().any(|k| k == "menu:events"));
     assert!(b.reply_on(data, d("2027-06-01")).is_some());
     // Once every event is over, the events menu says so instead of an empty carousel.
-    let empty = text_on(&b, "menu:events", "2027-02-04");
+    let empty = text_on(b, "menu:events", "2027-02-04");
     assert!(empty.contains("いまご案内できるものはありません"), "{empty}");
 }
 
@@ -202,10 +202,10 @@ fn past_the_window_views_say_a_rebuild_is_needed() {
     let b = bundle();
     let c = b.calendar.as_ref().unwrap();
     let after = c.last_day().tomorrow().unwrap().to_string();
-    let text = text_on(&b, "cal:today", &after);
+    let text = text_on(b, "cal:today", &after);
     assert!(text.contains("までしか用意されていません"), "{text}");
     // Menus keep their last day's form.
-    assert!(text_on(&b, "menu:events", &after).contains("いまご案内"));
+    assert!(text_on(b, "menu:events", &after).contains("いまご案内"));
 }
 
 #[test]
@@ -223,7 +223,10 @@ fn the_holiday_table_limits_the_window_with_a_warning() {
     assert!(!warnings(TODAY).contains("祝日の表"), "{}", warnings(TODAY));
     // Under four months left: staff see it at every build, well before `/readyz` warns.
     let late = warnings("2027-10-01");
-    assert!(late.contains("祝日の表が2027-12-31までなので、予定の案内は2027-12-31までの92日分です"), "{late}");
+    assert!(
+        late.contains("祝日の表が2027-12-31までなので、予定の案内は2027-12-31までの92日分です"),
+        "{late}"
+    );
 }
 
 #[test]

@@ -85,6 +85,9 @@ pub struct Doc {
     pub body: String,
 }
 
+/// Per day offset (ascending), what a key shows from that day on.
+type Runs<T> = Vec<(u32, T)>;
+
 /// Turns a rendered reply into the JSON the bundle stores and checks it against LINE's rules:
 /// the pipeline's own steps, handed down so that each distinct reply is serialised once and
 /// only its bytes are kept.
@@ -158,7 +161,7 @@ pub fn plan(
     let mut store = Store::default();
     let mut varying = Vec::new();
     // Each menu variant is checked in parallel; the store keeps one copy of equal ones.
-    let menus: Vec<(String, Vec<(u32, Vec<u8>)>)> = menus::menu_variants(r, site, dir, &window)?
+    let menus: Vec<(String, Runs<Vec<u8>>)> = menus::menu_variants(r, site, dir, &window)?
         .into_par_iter()
         .map(|(key, runs)| {
             let runs = runs.into_iter().map(|(o, d)| (o, finish(&key, d))).collect();
@@ -306,7 +309,7 @@ fn view_variants(
     (file, origin): (&Path, &Origin),
     finish: Finish<'_>,
     store: &mut Store,
-) -> Result<Vec<(String, Vec<(u32, u32)>)>, LookupError> {
+) -> Result<Vec<(String, Runs<u32>)>, LookupError> {
     let keys = view_keys(cal);
     // Per key and day, the view as JSON text (equal text, equal reply), interned at once so
     // that only the distinct ones are kept.

@@ -158,8 +158,7 @@ pub fn assemble(
         crate::access::check_richmenu_requests(site, &requests, diags);
     }
     let question = promo.question.as_ref();
-    let root_menu =
-        replies.get(&postback::menu("", 1)).map(|c| c.json.clone()).unwrap_or_default();
+    let root_menu = replies.get(&postback::menu("", 1)).map(|c| c.json.clone()).unwrap_or_default();
     let specials = special_replies(site, &welcome, question, &root_menu, &qr, diags);
     // The rich menu is always on screen: each of its taps counts as one tap, like the
     // welcome message's buttons.
@@ -180,7 +179,7 @@ pub fn assemble(
     });
     let calendar_cards: Vec<Vec<u8>> = calendar
         .iter()
-        .flat_map(|c| days::docs(c))
+        .flat_map(days::docs)
         .map(|doc| {
             crate::calendar::card(&r, doc).map(|v| v.to_string().into_bytes()).unwrap_or_else(|e| {
                 let taken = template_diag(diags, e);
@@ -298,11 +297,9 @@ fn render_all(
         })
         .collect();
     // An empty section is reported as such; its menu (no cards) would only repeat it.
-    out.par_extend(
-        sections.par_iter().filter(|s| !s.children.is_empty()).map(|s| {
-            lookup::menu_replies(r, site, dir, s, Some(site.today)).map(|d| finish(site, qr, d))
-        }),
-    );
+    out.par_extend(sections.par_iter().filter(|s| !s.children.is_empty()).map(|s| {
+        lookup::menu_replies(r, site, dir, s, Some(site.today)).map(|d| finish(site, qr, d))
+    }));
     out
 }
 

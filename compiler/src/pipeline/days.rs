@@ -35,12 +35,11 @@ pub fn first_days(plan: &Plan) -> impl Iterator<Item = (&String, &[u8])> {
     })
 }
 
+/// Builds the special replies (follow, fallback, …) around one variant of the top menu.
+pub type Specials<'a> = &'a dyn Fn(&[u8], &mut Diagnostics) -> Vec<Vec<u8>>;
+
 /// Adds the special replies, built by `specials` around each variant of the top menu.
-pub fn compile(
-    mut plan: Plan,
-    specials: &dyn Fn(&[u8], &mut Diagnostics) -> Vec<Vec<u8>>,
-    diags: &mut Diagnostics,
-) -> Compiled {
+pub fn compile(mut plan: Plan, specials: Specials<'_>, diags: &mut Diagnostics) -> Compiled {
     let mut runs: BTreeMap<String, Vec<(u32, u32)>> =
         std::mem::take(&mut plan.varying).into_iter().collect();
     if let Some(menu) = runs.get(&bundle::postback::menu("", 1)).cloned() {
@@ -54,11 +53,11 @@ pub fn compile(
             Special::Unblocked,
         ];
         for (offset, menu_id) in menu {
-            if !built.contains_key(&menu_id) {
+            let ids = built.entry(menu_id).or_insert_with(|| {
                 let jsons = specials(&plan.replies.jsons[menu_id as usize].clone(), diags);
-                built.insert(menu_id, jsons.into_iter().map(|j| plan.replies.add(j)).collect());
-            }
-            for (kind, id) in kinds.iter().zip(&built[&menu_id]) {
+                jsons.into_iter().map(|j| plan.replies.add(j)).collect()
+            });
+            for (kind, id) in kinds.iter().zip(ids.iter()) {
                 push_run(runs.entry(kind.key().to_string()).or_default(), offset, *id);
             }
         }

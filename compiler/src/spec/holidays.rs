@@ -146,7 +146,7 @@ mod tests {
             // 振替休日: the nearest non-holiday day after a Sunday holiday.
             let mut back = before;
             while h.name(back).is_some() && back.weekday() != Weekday::Sunday {
-                back = back - 1.day();
+                back -= 1.day();
             }
             let substitute = back.weekday() == Weekday::Sunday && named(back);
             assert!(citizens || substitute, "{day} {name}: neither 振替休日 nor 国民の休日");
@@ -154,7 +154,7 @@ mod tests {
         for (day, _) in h.iter().filter(|(d, n)| d.weekday() == Weekday::Sunday && *n != "休日") {
             let mut next = day + 1.day();
             while h.name(next).is_some_and(|n| n != "休日") {
-                next = next + 1.day();
+                next += 1.day();
             }
             assert_eq!(h.name(next), Some("休日"), "no 振替休日 after {day}");
         }

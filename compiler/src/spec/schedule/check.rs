@@ -213,16 +213,16 @@ fn programme(
     let note = cx.text(&p.note, "note", MAX_TEXT_LEN);
     let from = p.from.as_ref().and_then(|d| cx.date(d));
     let until = p.until.as_ref().and_then(|d| cx.date(d));
-    if let (Some(f), Some(u), Some(at)) = (from, until, p.until.as_ref().map(|u| cx.at(u))) {
-        if u < f {
-            cx.error(
-                at,
-                (
-                    format!("予定「{name}」の until（{u}）が from（{f}）より前です"),
-                    "until には最後の日を書いてください",
-                ),
-            );
-        }
+    if let (Some(f), Some(u), Some(at)) = (from, until, p.until.as_ref().map(|u| cx.at(u)))
+        && u < f
+    {
+        cx.error(
+            at,
+            (
+                format!("予定「{name}」の until（{u}）が from（{f}）より前です"),
+                "until には最後の日を書いてください",
+            ),
+        );
     }
     let rules = [("weekly", &p.weekly), ("monthly", &p.monthly), ("dates", &p.dates)];
     let written: Vec<_> = rules.iter().filter(|(_, r)| r.is_some()).collect();
