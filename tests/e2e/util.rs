@@ -251,3 +251,17 @@ pub fn text_event(token: &str, text: &str) -> Value {
 pub fn postback_event(token: &str, data: &str) -> Value {
     event("postback", Some(token), json!({"postback": {"data": data}}))
 }
+
+/// Copies a directory tree (a content folder to edit in a test).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
