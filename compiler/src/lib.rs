@@ -23,6 +23,7 @@ mod calendar;
 mod content;
 mod diagnostics;
 mod flex;
+mod html;
 mod locate;
 mod lookup;
 mod markdown;

@@ -138,8 +138,15 @@ fn loading_rejects_other_versions_and_broken_manifests() {
     build_sample(&out);
     let path = out.join(bundle::MANIFEST);
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replacen("\"format_version\":1", "\"format_version\":999", 1))
-        .unwrap();
+    std::fs::write(
+        &path,
+        text.replacen(
+            &format!("\"format_version\":{}", bundle::FORMAT_VERSION),
+            "\"format_version\":999",
+            1,
+        ),
+    )
+    .unwrap();
     let err = bundle::load(&out).unwrap_err().to_string();
     assert!(err.contains("format version 999 is not supported"), "{err}");
     std::fs::write(&path, "{not json").unwrap();

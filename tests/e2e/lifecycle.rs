@@ -53,7 +53,11 @@ async fn reload_keeps_the_old_bundle_when_the_new_one_is_broken() {
     let original = std::fs::read_to_string(&manifest).unwrap();
     let broken = [
         "{".to_owned(),
-        original.replacen("\"format_version\":1", "\"format_version\":999", 1),
+        original.replacen(
+            &format!("\"format_version\":{}", bundle::FORMAT_VERSION),
+            "\"format_version\":999",
+            1,
+        ),
         original.replacen("\"page:teate/jidou-teate\"", "\"page:gone\"", 1),
     ];
     for (i, text) in broken.iter().enumerate() {

@@ -16,7 +16,11 @@ use crate::survey::SurveyEntry;
 use crate::timed::Timed;
 
 /// Version of the on-disk format; the runtime refuses a bundle with another version.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// 2: day-dependent replies (`calendar`), timed steps and the promotion settings. A version-1
+/// runtime would ignore them and answer 「今日」 with the build day's reply for good, so it must
+/// refuse such a bundle rather than load it.
+pub const FORMAT_VERSION: u32 = 2;
 /// File name of the manifest inside the bundle directory.
 pub const MANIFEST: &str = "bundle.json";
 /// File name of the compressed replies inside the bundle directory.

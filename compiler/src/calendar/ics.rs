@@ -290,7 +290,7 @@ fn events_feed(cal: &Calendar<'_>, account: &str, stamp: &str) -> String {
 /// The page at `/calendar/`: each feed with how to subscribe on a phone.
 fn index_page(account: &str, feeds: &[(String, String, String)]) -> String {
     let mut html = String::new();
-    let account = html_escape(account);
+    let account = crate::html::esc(account);
     let _ = write!(
         html,
         "<!doctype html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -300,7 +300,8 @@ fn index_page(account: &str, feeds: &[(String, String, String)]) -> String {
          <p>スマートフォンのカレンダーに登録すると、{account}の予定がカレンダーに表示され、変更も自動で反映されます。</p>\n"
     );
     for (anchor, title, file) in feeds {
-        let (anchor, title, file) = (html_escape(anchor), html_escape(title), html_escape(file));
+        let (anchor, title, file) =
+            (crate::html::esc(anchor), crate::html::esc(title), crate::html::esc(file));
         let _ = write!(
             html,
             "<section id=\"{anchor}\">\n<h2>{title}</h2>\n\
@@ -329,21 +330,6 @@ const STYLE: &str = "body{font-family:sans-serif;margin:16px;line-height:1.6;col
 h1{font-size:22px}h2{font-size:18px;color:#B8560B;margin-top:28px}\
 .button{display:inline-block;background:#B8560B;color:#fff;padding:10px 16px;border-radius:8px;text-decoration:none}\
 code{word-break:break-all;background:#f4f4f4;padding:2px 4px}.note{color:#666;font-size:14px}";
-
-fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use jiff::ToSpan;
-use jiff::civil::{Date, Weekday};
+use jiff::civil::Date;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
@@ -32,7 +32,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::flex::{Renderer, actions};
 use crate::locate::Origin;
 use crate::lookup::{Draft, LookupError};
-use crate::spec::schedule::weekday_name;
+use crate::spec::schedule::{WEEKDAYS, weekday_name};
 
 pub use days::Calendar;
 
@@ -282,16 +282,6 @@ fn view_keys(cal: &Calendar<'_>) -> Vec<(String, ViewFn)> {
 }
 
 type ViewFn = Box<dyn Fn(&Calendar<'_>, Date) -> views::View + Send + Sync>;
-
-const WEEKDAYS: [Weekday; 7] = [
-    Weekday::Monday,
-    Weekday::Tuesday,
-    Weekday::Wednesday,
-    Weekday::Thursday,
-    Weekday::Friday,
-    Weekday::Saturday,
-    Weekday::Sunday,
-];
 
 fn tomorrow(d: Date) -> Date {
     d.tomorrow().unwrap_or(d)

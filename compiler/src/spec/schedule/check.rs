@@ -6,7 +6,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde_saphyr::Spanned;
 
-use super::parse::{self, Problem, weekday_name};
+use super::parse::{self, Problem, WEEKDAYS, weekday_name};
 use super::{
     Change, ChangeKind, ChangeSpec, Closure, Items, Nth, Programme, ProgrammeSpec, Rule, Schedule,
     ScheduleSpec, TimeRange, weekday_index,
@@ -375,11 +375,6 @@ fn never_happens(
         ),
     );
 }
-
-const WEEKDAYS: [jiff::civil::Weekday; 7] = {
-    use jiff::civil::Weekday::*;
-    [Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday]
-};
 
 fn change(
     cx: &mut Cx<'_>,

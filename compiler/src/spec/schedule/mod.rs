@@ -35,7 +35,7 @@ use serde_saphyr::Spanned;
 
 pub use check::check;
 pub use expand::{Closed, DayPlan, SessionStatus};
-pub use parse::{WEEKDAY_NAMES, time_range, weekday_name};
+pub use parse::{WEEKDAY_NAMES, WEEKDAYS, time_range, weekday_name};
 
 /// `schedule:` as written.
 #[derive(Debug, Clone, Deserialize)]

@@ -14,7 +14,8 @@ pub type Problem = (String, &'static str);
 /// Weekday names in Monday-first order, as shown to staff.
 pub const WEEKDAY_NAMES: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
 
-const WEEKDAYS: [Weekday; 7] = [
+/// The weekdays in the same order.
+pub const WEEKDAYS: [Weekday; 7] = [
     Weekday::Monday,
     Weekday::Tuesday,
     Weekday::Wednesday,
