@@ -8,6 +8,7 @@
 pub mod actions;
 pub mod menu;
 pub mod page;
+pub mod pushed;
 
 use std::path::{Path, PathBuf};
 
