@@ -236,6 +236,16 @@ pub fn resolve_relative(dir: &str, dest: &str) -> String {
     path
 }
 
+/// What a pushed card (a notice or a timed message) shows of `page`.
+pub fn pushed<'a>(dir: &Path, page: &'a Page) -> PushedPage<'a> {
+    PushedPage {
+        path: &page.path,
+        title: &page.title,
+        summary: page.summary.as_deref(),
+        hero: page.image.as_ref().map(|image| image_view(dir, image)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,15 +264,5 @@ mod tests {
     fn aspect_ratio_respects_line_bounds() {
         assert_eq!(aspect_ratio(1040, 680), "1040:680");
         assert_eq!(aspect_ratio(10, 100), "10:30");
-    }
-}
-
-/// What a pushed card (a notice or a timed message) shows of `page`.
-pub fn pushed<'a>(dir: &Path, page: &'a Page) -> PushedPage<'a> {
-    PushedPage {
-        path: &page.path,
-        title: &page.title,
-        summary: page.summary.as_deref(),
-        hero: page.image.as_ref().map(|image| image_view(dir, image)),
     }
 }
