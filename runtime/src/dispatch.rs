@@ -80,7 +80,7 @@ pub fn plan_with(loaded: &Loaded, event: &Event, reply: &Blob, what: &'static st
         Ok(body) => body,
         Err(skip) => return skip,
     };
-    loaded.bundle.write_messages(reply, &mut body);
+    write_reply(&loaded.bundle, reply, &mut body);
     body.push(b'}');
     Plan::Reply { body, what }
 }
@@ -93,7 +93,8 @@ fn body_start(event: &Event) -> Result<Vec<u8>, Plan> {
         Some(t) if !is_plain_token(t) => return Err(Plan::Skip("bad_reply_token")),
         Some(t) => t,
     };
-    let mut body = Vec::with_capacity(8 * 1024);
+    // Sized for the start only: the messages reserve exactly what they need (see `write_reply`).
+    let mut body = Vec::with_capacity(token.len() + 32);
     body.extend_from_slice(b"{\"replyToken\":\"");
     body.extend_from_slice(token.as_bytes());
     body.extend_from_slice(b"\",\"messages\":");
@@ -141,8 +142,16 @@ fn write_answer(
             }
         }
     };
-    bundle.write_messages(reply, out);
+    write_reply(bundle, reply, out);
     what
+}
+
+/// Appends the stored `reply` with room for exactly it and the closing brace: a body waiting
+/// in the reply queue holds no slack (a page is ~6 KB, and the queue holds up to
+/// `limits.queue_capacity` of them under load).
+fn write_reply(bundle: &Bundle, reply: &Blob, out: &mut Vec<u8>) {
+    out.reserve_exact(reply.plain_len as usize + 1);
+    bundle.write_messages(reply, out);
 }
 
 /// Whether `token` can be pasted into a JSON string as is: printable ASCII without `"` or `\`.

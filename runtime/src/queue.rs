@@ -22,7 +22,7 @@ use bytes::Bytes;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::line_api::{LineClient, Outcome};
+use crate::line_api::{Connection, LineClient, Outcome};
 use crate::metrics::Metrics;
 
 /// One reply to send.
@@ -111,16 +111,18 @@ impl Queue {
     }
 }
 
-/// One worker: takes jobs until the queue is closed and empty.
+/// One worker: takes jobs until the queue is closed and empty, sending them on its own
+/// keep-alive connection.
 async fn work(
     rx: Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>,
     client: Arc<LineClient>,
     metrics: Arc<Metrics>,
 ) {
+    let mut conn = Connection::default();
     loop {
         let job = rx.lock().await.recv().await;
         let Some(job) = job else { return };
-        let outcome = client.reply(job.body, job.received).await;
+        let outcome = client.reply(&mut conn, job.body, job.received).await;
         record(&metrics, job.what, job.received, &outcome);
     }
 }

@@ -73,9 +73,9 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
 
 
-def wrk(script, hooks, duration, conns):
+def wrk(script, hooks, duration, conns, start=0):
     out = subprocess.run(["taskset", "-c", "1", "wrk", "-t1", f"-c{conns}", f"-d{duration}s", "--latency",
-                          "-s", script, f"http://{SERVER[0]}:{SERVER[1]}/webhook", "--", hooks],
+                          "-s", script, f"http://{SERVER[0]}:{SERVER[1]}/webhook", "--", hooks, str(start)],
                          check=True, capture_output=True, text=True).stdout
     reqs = int(re.search(r"(\d+) requests in", out).group(1))
     lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))

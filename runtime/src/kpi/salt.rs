@@ -53,7 +53,7 @@ impl Salt {
             unreachable!("HMAC accepts keys of any length")
         };
         mac.update(user_id.as_bytes());
-        mac.finalize().into_bytes().iter().take(HASH_BYTES).map(|b| format!("{b:02x}")).collect()
+        crate::logging::hex(&mac.finalize().into_bytes()[..HASH_BYTES])
     }
 }
 
