@@ -1,7 +1,9 @@
 # Multi-stage build of the oyako runtime image: a static (musl) binary on an empty base
 # image, running as a non-root user.
 #   docker build -t oyako .
-#   docker run --env-file oyako.env -p 8080:8080 -v oyako-state:/state oyako
+#   docker run --env-file oyako.env -p 8080:8080 -p 127.0.0.1:9091:9091 -v oyako-state:/state oyako
+# Port 8080 is public (webhook, assets); 9091 is the admin port (/healthz, /readyz, /metrics):
+# publish it on the host's loopback only, never to the internet.
 # The bundle is built into the image (one image per content version); mount a volume at
 # /bundle instead to ship content separately. TLS roots are compiled into the binary
 # (webpki-roots), so the image needs no CA files.
@@ -21,7 +23,8 @@ COPY --from=build /src/target/release/oyako /oyako
 COPY --from=build /bundle /bundle
 USER 10001:10001
 ENV OYAKO_LOG_FORMAT=json
-EXPOSE 8080
+EXPOSE 8080 9091
 VOLUME ["/state"]
+HEALTHCHECK --interval=10s --timeout=5s CMD ["/oyako", "probe", "--admin", "127.0.0.1:9091"]
 ENTRYPOINT ["/oyako"]
-CMD ["serve", "--bundle", "/bundle", "--listen", "0.0.0.0:8080", "--state-dir", "/state"]
+CMD ["serve", "--bundle", "/bundle", "--listen", "0.0.0.0:8080", "--admin-listen", "0.0.0.0:9091", "--state-dir", "/state"]

@@ -3,14 +3,15 @@
 //!
 //! Modules, bottom layer first (see `docs/architecture.md`; none uses a module above it):
 //! - `diagnostics` are the Japanese `file:line:col` messages every stage reports into;
-//!   `markdown` turns a page body into a small block IR with source positions;
+//!   `markdown` turns a page body into a small block IR with source positions; `paint` is
+//!   the embedded font, its line breaking and the shapes the drawn images share;
 //! - `spec` is the typed front matter of the features (`richmenu:`, `survey:`, `notify:`);
 //! - `content` walks `content/` into a site of typed pages and sections; `flex` renders
 //!   blocks and menus to LINE Flex JSON through minijinja templates; `validate` checks every
 //!   generated message against LINE's limits;
 //! - `resolve` turns links and images into LINE actions and URLs; `lookup` assigns postback
 //!   data and builds the reply and keyword tables;
-//! - `survey`, `notices` and `richmenu` build those features from the site; `preview` writes
+//! - `survey`, `notices`, `timed` and `richmenu` build those features from the site; `preview` writes
 //!   `dist/preview/`, every reply viewable in a browser;
 //! - `pipeline` runs the stages, collects the diagnostics and writes the bundle atomically.
 
@@ -20,12 +21,15 @@ mod flex;
 mod lookup;
 mod markdown;
 mod notices;
+mod paint;
 mod pipeline;
 mod preview;
+mod promo;
 mod resolve;
 mod richmenu;
 mod spec;
 mod survey;
+mod timed;
 mod validate;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

@@ -101,8 +101,11 @@ pub fn welcome(r: &Renderer, site: &Site) -> Result<Vec<Value>, LookupError> {
         let text = format!("{}を友だち追加していただき、ありがとうございます。", account.title);
         return Ok(vec![flex::text_message(&text)]);
     }
-    let view =
-        PageView { title: account.title.clone(), image: None, event: None, buttons: Vec::new() };
+    let buttons = share_action(site)
+        .map(|action| json!({ "action": action, "secondary": true }))
+        .into_iter()
+        .collect();
+    let view = PageView { title: account.title.clone(), image: None, event: None, buttons };
     let bubbles = flex::page_bubbles(r, &view, &account.welcome).map_err(|e| match e {
         flex::page::PageError::Template(t) => LookupError::Template(t),
         flex::page::PageError::BlockTooLarge(_) => too_long(&account.source.file),
@@ -189,7 +192,11 @@ pub fn menu_replies(
     dir: &Path,
     section: &Section,
 ) -> Result<Vec<(String, Draft)>, LookupError> {
-    let items: Vec<MenuItem> = section.children.iter().map(|c| menu_item(site, dir, c)).collect();
+    let mut items: Vec<MenuItem> =
+        section.children.iter().map(|c| menu_item(site, dir, c)).collect();
+    if section.path.is_empty() {
+        items.extend(share_item(site));
+    }
     let path = section.path.clone();
     let next = |n: usize, remaining: usize| {
         let label = format!("次へ（残り{remaining}件）");
@@ -263,6 +270,28 @@ fn menu_item(site: &Site, dir: &Path, child: &Child) -> MenuItem {
             }
         }
     }
+}
+
+/// Label of the share button.
+pub const SHARE_LABEL: &str = "家族や友だちに教える";
+
+/// A tap that opens LINE's "share with" screen for the account (`recommendOA`), so a parent
+/// can forward it to a partner or grandparents; only when `content/_index.md` has `line_id`.
+pub fn share_action(site: &Site) -> Option<Value> {
+    let promo = site.account.promo.as_ref()?;
+    let url = bundle::promo::share_url(&promo.line_id);
+    Some(actions::uri(SHARE_LABEL, &url, MAX_FLEX_LABEL_LEN))
+}
+
+/// The top menu's last card: the share button.
+fn share_item(site: &Site) -> Option<MenuItem> {
+    Some(MenuItem {
+        title: SHARE_LABEL.to_string(),
+        summary: Some("この LINE を、パートナーやおじいちゃん・おばあちゃんに送れます".into()),
+        image: None,
+        action: share_action(site)?,
+        shortcuts: Vec::new(),
+    })
 }
 
 /// Quick-reply set shown under replies in `section`: the top menu, the section itself and

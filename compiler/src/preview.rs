@@ -39,6 +39,8 @@ struct Data<'a> {
     tree: Vec<NavItem>,
     /// The rich menus (image path under the bundle, request with tap areas), if any.
     richmenu: Option<&'a bundle::RichMenuBundle>,
+    /// The printables' overview page, relative to the preview, when the account has `line_id`.
+    promo: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -53,7 +55,8 @@ struct NavItem {
 pub fn data_js(site: &Site, bundle: &Bundle) -> String {
     let mut tree = Vec::new();
     nav(site, "", 0, &mut tree);
-    let data = Data { title: &bundle.title, tree, richmenu: bundle.richmenu.as_ref() };
+    let promo = bundle.promo.as_ref().map(|_| "../promo/index.html");
+    let data = Data { title: &bundle.title, tree, richmenu: bundle.richmenu.as_ref(), promo };
     let head = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into());
     let mut out = String::from("window.OYAKO_PREVIEW = ");
     escape_into(head.strip_suffix('}').unwrap_or("{"), &mut out);

@@ -114,10 +114,14 @@ impl Cx<'_> {
             crate::content::load_check_target(&LinkTarget::Tel(number.clone()))?;
             return Ok(actions::tel(label, &number, MAX_FLEX_LABEL_LEN));
         }
+        if dest == postback::TIMED {
+            let data = postback::timed(postback::TimedAction::Start);
+            return Ok(actions::postback(label, &data, label, MAX_FLEX_LABEL_LEN));
+        }
         if dest.contains(':') {
             return Err((
                 format!("リンク「{dest}」は LINE では開けません"),
-                "https://…（Webページ）、tel:…（電話）、ほかのページの .md だけが使えます",
+                "https://…（Webページ）、tel:…（電話）、ほかのページの .md、timed:（配信の登録）だけが使えます",
             ));
         }
         let path = resolve_relative(self.dir, dest);

@@ -484,3 +484,143 @@ fn survey_only_on_pages() {
         ("t/q.md", &page("", "本文\n")),
     ]));
 }
+
+/// An account with `extra` front matter lines (line_id, promo, summary) and one page.
+fn promo_site(extra: &str) -> Site {
+    let account = format!(
+        "---\ntitle: テスト市 子育てLINE\nfallback: みつかりませんでした。\n{extra}---\nようこそ。\n"
+    );
+    Site::new(&[
+        ("_index.md", &account),
+        ("s/p.md", &page("keywords: [けんしん, BCG]\n", "本文\n")),
+    ])
+}
+
+#[test]
+fn promo_bad_line_id_and_channels() {
+    insta::assert_snapshot!(
+        promo_site(
+            "summary: 子育ての情報が届きます
+line_id: 216ruxyz
+promo:
+  - {id: Boshi_Techo, label: 母子手帳の交付窓口}
+  - {id: kenshin, label: 4か月児健診}
+  - {id: kenshin, label: 1歳6か月児健診}
+  - {id: other, label: その他の場所}
+  - {id: center, label: 子育て支援センターの掲示板と受付カウンター}
+  - {id: web, label: 市のホームページ, code: KENSHIN}
+  - {id: kouhou, label: 広報あさひ, code: \"広報\"}
+"
+        )
+        .errors()
+    );
+}
+
+#[test]
+fn promo_line_id_forms_staff_paste() {
+    for (line_id, want) in [
+        ("\"https://line.me/R/ti/p/%40216ruxyz\"", "URL"),
+        ("\"＠216ruxyz\"", "全角"),
+        ("\"%40216ruxyz\"", "%40"),
+        ("\"@216 ruxyz\"", "LINE ID の形"),
+    ] {
+        let errors = promo_site(&format!("line_id: {line_id}\n")).errors();
+        assert!(errors.starts_with("content/_index.md:4:10: エラー: line_id"), "{errors}");
+        assert!(errors.contains(want), "{line_id}: {errors}");
+    }
+}
+
+#[test]
+fn promo_unquoted_line_id_and_unknown_channel_key() {
+    insta::assert_snapshot!(promo_site("line_id: @216ruxyz\n").errors());
+    insta::assert_snapshot!(
+        promo_site(
+            "summary: 届きます\nline_id: \"@216ruxyz\"\npromo:\n  - {id: techo, lable: 母子手帳}\n"
+        )
+        .errors()
+    );
+}
+
+#[test]
+fn promo_needs_line_id_summary_and_few_channels() {
+    let channels: String =
+        (1..=12).map(|i| format!("  - {{id: c{i}, label: 場所{i}}}\n")).collect();
+    insta::assert_snapshot!(promo_site(&format!("promo:\n{channels}")).errors());
+    insta::assert_snapshot!(
+        promo_site("line_id: \"@216ruxyz\"\npromo:\n  - {id: techo, label: 母子手帳}\n").errors()
+    );
+    let page_with_promo = page("line_id: \"@216ruxyz\"\n", "本文\n");
+    insta::assert_snapshot!(errors(&[("s/q.md", &page_with_promo)]));
+}
+
+#[test]
+fn promo_text_that_cannot_be_printed() {
+    let account = |title: &str, summary: &str| {
+        format!(
+            "---\ntitle: {title}\nsummary: {summary}\nfallback: みつかりませんでした。\nline_id: \"@216ruxyz\"\npromo:\n  - {{id: techo, label: 母子手帳}}\n---\nようこそ。\n"
+        )
+    };
+    let p = page("", "本文\n");
+    insta::assert_snapshot!(errors(&[
+        ("_index.md", &account("子育て😀LINE", "届きます🎉")),
+        ("s/p.md", &p)
+    ]));
+    insta::assert_snapshot!(errors(&[
+        ("_index.md", &account("子育てLINE", "ASAHIKOSODATEOUENLINEASAHIKOSODATE")),
+        ("s/p.md", &p)
+    ]));
+}
+
+#[test]
+fn timed_entries_are_checked_one_by_one() {
+    insta::assert_snapshot!(errors(&[
+        ("s/a.md", &page("timed: {from: mother, at: 4m}\n", "本文\n")),
+        (
+            "s/b.md",
+            &page(
+                "timed:\n  - {from: birth, at: 4x}\n  - {from: birth, at: 4m, until: 3m}\n",
+                "本文\n"
+            )
+        ),
+        (
+            "s/c.md",
+            &page(
+                "timed:\n  - {from: due, at: -50w}\n  - {from: due, at: 4w}\n  - {from: birth, at: 8y}\n",
+                "本文\n"
+            )
+        ),
+        (
+            "s/d.md",
+            &page(
+                "timed:\n  - {from: birth, at: 4m}\n  - {from: birth, at: 4m, label: もうすぐ}\n  - {from: birth, at: 5m, lable: x}\n",
+                "本文\n"
+            )
+        ),
+    ]));
+}
+
+#[test]
+fn timed_and_menu_only_on_pages() {
+    insta::assert_snapshot!(errors(&[
+        ("s/_index.md", "---\ntitle: S\ntimed: {from: birth, at: 4m}\nmenu: false\n---\n"),
+        ("s/p.md", &page("", "本文\n")),
+    ]));
+}
+
+#[test]
+fn timed_texts_with_bad_links() {
+    insta::assert_snapshot!(errors(&[
+        ("s/p.md", &page("timed: {from: birth, at: 4m}\n", "本文\n")),
+        ("_timed/consent.md", "---\ntitle: 確認\nlinks:\n  - {label: 電話, tel: 119}\n---\n本文\n"),
+    ]));
+}
+
+#[test]
+fn promo_code_that_is_also_a_search_word() {
+    insta::assert_snapshot!(
+        promo_site(
+            "summary: 届きます\nline_id: \"@216ruxyz\"\npromo:\n  - {id: kenshin, label: 健診, code: bcg}\n  - {id: menu, label: 窓口}\n"
+        )
+        .errors()
+    );
+}

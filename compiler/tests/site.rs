@@ -77,7 +77,9 @@ fn every_page_is_within_three_taps_of_the_welcome() {
         .map(|p| p.path.as_str())
         .collect();
     assert!(unreachable.is_empty(), "more than 3 taps away: {unreachable:?}");
-    for data in taps.keys() {
+    // Registration taps (`timed:…`) are answered by the runtime's registration flow, not by a
+    // stored reply; every other tap must have one.
+    for data in taps.keys().filter(|d| !d.starts_with(bundle::postback::TIMED)) {
         assert!(b.postbacks.contains_key(data), "a tap leads nowhere: {data}");
     }
 }

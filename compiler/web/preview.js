@@ -25,8 +25,16 @@
   function buildNav() {
     document.getElementById("title").textContent = data.title;
     document.title = data.title + " — プレビュー";
+    if (data.promo) {
+      var printables = el("a", "nav-item depth-0 nav-printables", "ポスター・カード（印刷物）↗");
+      printables.href = data.promo;
+      printables.target = "_blank";
+      printables.rel = "noopener";
+      nav.appendChild(printables);
+    }
     if (data.richmenu) nav.appendChild(link("richmenu", "リッチメニュー", 0));
     nav.appendChild(link("follow", "友だち追加（あいさつ）", 0));
+    if (data.replies.unblocked) nav.appendChild(link("unblocked", "ブロック解除のとき", 0));
     nav.appendChild(link("fallback", "見つからないとき", 0));
     data.tree.forEach(function (item) {
       nav.appendChild(link(item.key, item.title, item.depth));

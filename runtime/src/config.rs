@@ -39,6 +39,9 @@ pub struct Config {
     pub hash_salt: Option<Secret>,
     /// `OYAKO_INSTANCE`: this replica's name in journal file names (else the host name).
     pub instance: Option<String>,
+    /// `OYAKO_DATA_KEY`: the key of the timed-message journal (64 hex digits); without it a
+    /// key file is generated in the state directory.
+    pub data_key: Option<Secret>,
 }
 
 /// A secret string whose `Debug` never shows the value.
@@ -170,6 +173,7 @@ impl Config {
             reply: ReplyPolicy::default(),
             hash_salt: get("OYAKO_HASH_SALT").map(Secret),
             instance: get("OYAKO_INSTANCE"),
+            data_key: get("OYAKO_DATA_KEY").map(Secret),
         })
     }
 }

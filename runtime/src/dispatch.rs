@@ -39,6 +39,7 @@ pub enum Plan {
 /// The kinds of answer, chosen from the event type before any work is done.
 enum Answer<'e> {
     Follow,
+    Unblocked,
     Postback(&'e str),
     Text(&'e str),
     Unsupported,
@@ -50,6 +51,7 @@ pub fn plan(loaded: &Loaded, metrics: &Metrics, event: &Event) -> Plan {
         return Plan::Skip("standby");
     }
     let answer = match (event.kind.as_str(), &event.postback, &event.message) {
+        ("follow", _, _) if event.is_unblock() => Answer::Unblocked,
         ("follow", _, _) => Answer::Follow,
         // A rich-menu tab switch: LINE has already switched the menu; nothing to say.
         ("postback", Some(p), _) if p.data.starts_with(bundle::postback::TAB) => {
@@ -85,6 +87,20 @@ pub fn plan_with(loaded: &Loaded, event: &Event, reply: &Blob, what: &'static st
     Plan::Reply { body, what }
 }
 
+/// Answers `event` with a messages array assembled elsewhere (timed registration).
+pub fn plan_raw(event: &Event, messages: &[u8], what: &'static str) -> Plan {
+    if event.is_standby() {
+        return Plan::Skip("standby");
+    }
+    let mut body = match body_start(event) {
+        Ok(body) => body,
+        Err(skip) => return skip,
+    };
+    body.extend_from_slice(messages);
+    body.push(b'}');
+    Plan::Reply { body, what }
+}
+
 /// `{"replyToken":"<token>","messages":` for the event's token, or why not to reply.
 fn body_start(event: &Event) -> Result<Vec<u8>, Plan> {
     let token = match event.reply_token.as_deref() {
@@ -111,6 +127,11 @@ fn write_answer(
     let special = &bundle.special;
     let (reply, what): (&Blob, _) = match answer {
         Answer::Follow => (&special.follow, "follow"),
+        // An unblock gets the welcome without the question for new friends, when there is one.
+        Answer::Unblocked => match &special.unblocked {
+            Some(reply) => (reply, "unblocked"),
+            None => (&special.follow, "follow"),
+        },
         Answer::Unsupported => (&special.unsupported_message, "unsupported"),
         Answer::Postback(data) => match bundle.postbacks.get(data) {
             Some(reply) => {

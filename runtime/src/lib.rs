@@ -2,7 +2,8 @@
 //!
 //! Layout, in the order a webhook meets it:
 //! - [`server`](serve) accepts connections (hyper HTTP/1, connection cap, graceful shutdown);
-//! - `routes` is the one router ([`handle`]): webhook, assets, health, metrics;
+//! - `routes` is the one router ([`handle`]): webhook and assets for the public listener,
+//!   health, readiness and metrics for the admin one ([`Routes`]);
 //! - `signature` checks `x-line-signature`, `webhook` parses events tolerantly;
 //! - `dedupe` drops redelivered events, `dispatch` turns an event into Reply API bytes;
 //! - `queue` sends them from a bounded set of workers through `line_api` (pool + retries);
@@ -17,12 +18,16 @@
 //!   group commit); [`report`] sums the journals up for `oyako report`.
 //! - [`notices`] sends `notify:` pages to friends at their time, exactly once (journal + retry
 //!   keys), and implements `oyako notices` and `oyako send`.
+//! - [`timed`] sends messages timed to each registered child (encrypted journal, daily
+//!   delivery, exactly once per child and message); [`delivery`] sends them daily and
+//!   implements `oyako timeline` and `oyako deliver`.
 
 pub mod api;
 mod assets;
 pub mod clock;
 mod config;
 mod dedupe;
+pub mod delivery;
 mod dispatch;
 pub mod journal;
 pub mod kpi;
@@ -37,12 +42,13 @@ mod routes;
 mod server;
 mod signature;
 mod state;
+pub mod timed;
 pub mod tls;
 mod webhook;
 
 pub use config::{Config, ConfigError, Limits, ReplyPolicy, Secret};
 pub use metrics::Metrics;
-pub use routes::handle;
-pub use server::{serve, serve_tls};
+pub use routes::{Routes, handle, handle_on};
+pub use server::{Listeners, serve, serve_on, serve_tls};
 pub use signature::{sign, verify};
 pub use state::{LoadError, Loaded, StartError, State, load};

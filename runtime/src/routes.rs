@@ -1,4 +1,11 @@
-//! The router: one `match` over method and path, one small function per route.
+//! The router: one table from method and path to a route, one small function per route.
+//!
+//! Routes are split by who may reach them. **Public** routes are what LINE and parents need
+//! (`/webhook`, `/assets/…`); **admin** routes are for probes and monitoring (`/healthz`,
+//! `/readyz`, `/metrics`: the bundle hash and usage counters are nobody else's business).
+//! `oyako serve` answers each set on its own listener ([`Routes`]); a route asked for on the
+//! other listener is answered 404, as if it did not exist. `oyako dev` and most tests serve
+//! both on one port ([`Routes::All`]).
 //!
 //! [`handle`] is a plain async function of the state and a request, generic over the body, so it is
 //! testable without sockets. The webhook route reads the body through `Limited` with a timeout,
@@ -23,30 +30,104 @@ use crate::webhook;
 /// The response type of every route.
 pub type Reply = Response<Full<Bytes>>;
 
-/// Answers one request.
+/// Which routes a listener answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Routes {
+    /// What LINE and parents reach from the internet: the webhook and the bundle's assets.
+    Public,
+    /// What probes and monitoring reach from inside: health, readiness, metrics.
+    Admin,
+    /// Both, on one port (`oyako dev`, tests).
+    All,
+}
+
+impl Routes {
+    /// The name used in logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Routes::Public => "public",
+            Routes::Admin => "admin",
+            Routes::All => "all",
+        }
+    }
+
+    fn serves(self, side: Routes) -> bool {
+        self == Routes::All || self == side
+    }
+}
+
+/// What a request asks for, decided from its method and path alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    Webhook,
+    Asset,
+    Health,
+    Ready,
+    Metrics,
+    /// A known path with a method it does not take; the side it belongs to.
+    WrongMethod(Routes),
+    NotFound,
+}
+
+impl Route {
+    fn of(method: &Method, path: &str) -> Route {
+        // HEAD answers are GET answers: hyper sends their headers (length included) without body.
+        let read = method == Method::GET || method == Method::HEAD;
+        match (method, path) {
+            // Public: what LINE and parents need. Pages for parents (e.g. calendars) go here.
+            (&Method::POST, "/webhook") => Route::Webhook,
+            (_, p) if read && p.starts_with("/assets/") => Route::Asset,
+            (_, "/webhook") => Route::WrongMethod(Routes::Public),
+            // Admin: probes and monitoring.
+            (_, "/healthz") if read => Route::Health,
+            (_, "/readyz") if read => Route::Ready,
+            (&Method::GET, "/metrics") => Route::Metrics,
+            (_, "/healthz" | "/readyz" | "/metrics") => Route::WrongMethod(Routes::Admin),
+            _ => Route::NotFound,
+        }
+    }
+
+    /// The listener that answers it.
+    fn side(self) -> Routes {
+        match self {
+            Route::Webhook | Route::Asset | Route::NotFound => Routes::Public,
+            Route::Health | Route::Ready | Route::Metrics => Routes::Admin,
+            Route::WrongMethod(side) => side,
+        }
+    }
+}
+
+/// Answers one request with every route (one port: `oyako dev`, tests).
 pub async fn handle<B>(state: &State, req: Request<B>) -> Reply
 where
     B: Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let method = req.method().clone();
-    let path = req.uri().path();
-    let read = method == Method::GET || method == Method::HEAD;
-    // HEAD answers are GET answers: hyper sends their headers (length included) without body.
-    match (&method, path) {
-        (&Method::POST, "/webhook") => {
+    handle_on(Routes::All, state, req).await
+}
+
+/// Answers one request on a listener serving `routes`; other routes are answered 404.
+pub async fn handle_on<B>(routes: Routes, state: &State, req: Request<B>) -> Reply
+where
+    B: Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let route = Route::of(req.method(), req.uri().path());
+    if !routes.serves(route.side()) {
+        return text(StatusCode::NOT_FOUND, "not found\n");
+    }
+    match route {
+        Route::Webhook => {
             let status = webhook(state, req).await;
             state.metrics.webhooks.inc(status.as_str());
             empty(status)
         }
-        (_, "/healthz") if read => text(StatusCode::OK, "ok\n"),
-        (_, "/readyz") if read => readyz(state),
-        (&Method::GET, "/metrics") => metrics(state),
-        (_, p) if read && p.starts_with("/assets/") => asset(state, &req),
-        (_, "/webhook" | "/healthz" | "/readyz" | "/metrics") => {
-            text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n")
-        }
-        _ => text(StatusCode::NOT_FOUND, "not found\n"),
+        Route::Asset => asset(state, &req),
+        Route::Health => text(StatusCode::OK, "ok\n"),
+        Route::Ready => readyz(state),
+        Route::Metrics => metrics(state),
+        Route::WrongMethod(_) => text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n"),
+        Route::NotFound => text(StatusCode::NOT_FOUND, "not found\n"),
     }
 }
 
@@ -129,7 +210,7 @@ async fn accept_events(
         let plan = match plan_and_record(state, &loaded, &event).await {
             Ok(plan) => plan,
             Err(e) => {
-                tracing::error!(error = %e, kind = %event.kind, "cannot journal a survey answer");
+                tracing::error!(error = %e, kind = %event.kind, "cannot journal a survey answer or registration");
                 metrics.skipped.inc("journal_error");
                 if let Some(id) = id {
                     state.dedupe.forget(id);
@@ -171,6 +252,10 @@ async fn plan_and_record(
     loaded: &Loaded,
     event: &webhook::Event,
 ) -> std::io::Result<Plan> {
+    if let Some(plan) = timed_plan(state, loaded, event).await {
+        // A registration not on disk is answered 500, so LINE redelivers it.
+        return plan;
+    }
     let Some(kpi) = &state.kpi else {
         return Ok(dispatch::plan(loaded, &state.metrics, event));
     };
@@ -191,6 +276,55 @@ async fn plan_and_record(
         kpi.writer().record_durably(record).await?;
     }
     Ok(plan)
+}
+
+/// Registration for timed messages: a `timed:` postback or keyword is answered from the
+/// journal; an unfollow deletes the user's registration (and is then recorded as usual).
+async fn timed_plan(
+    state: &State,
+    loaded: &Loaded,
+    event: &webhook::Event,
+) -> Option<std::io::Result<Plan>> {
+    let service = state.timed()?;
+    let source = event.source.as_ref().filter(|s| s.kind == "user");
+    let user = source.and_then(|s| s.user_id.clone());
+    let now = state.clock().now();
+    if event.kind == "unfollow" {
+        if let Some(user) = user
+            && let Err(e) = service.unfollow(user, now.as_millisecond()).await
+        {
+            tracing::error!(error = %e, "cannot delete a timed registration on unfollow");
+        }
+        return None;
+    }
+    let (data, date) = match (event.kind.as_str(), &event.postback, &event.message) {
+        ("postback", Some(p), _) if crate::timed::is_timed(&p.data) => {
+            (p.data.clone(), p.date().map(str::to_owned))
+        }
+        ("message", _, Some(m)) if m.kind == "text" => {
+            let word = bundle::search::normalize(m.text.as_deref()?);
+            let data = loaded.bundle.keywords.get(&word)?;
+            if !crate::timed::is_timed(data) {
+                return None;
+            }
+            (data.clone(), None)
+        }
+        _ => return None,
+    };
+    if loaded.bundle.timed.is_empty() {
+        let unknown = &loaded.bundle.special.unknown_postback;
+        return Some(Ok(dispatch::plan_with(loaded, event, unknown, "unknown_postback")));
+    }
+    let Some(user) = user else { return Some(Ok(Plan::Skip("timed_without_user"))) };
+    state.metrics.taps.inc("timed");
+    let today = bundle::japan::date_of(now);
+    let (service, current) = (service.clone(), state.current());
+    let work = move || {
+        let timed = &current.bundle.timed;
+        service.answer(timed, &user, &data, date.as_deref(), today, now.as_millisecond())
+    };
+    let answer = tokio::task::spawn_blocking(work).await.map_err(std::io::Error::other);
+    Some(answer.and_then(|a| a).map(|m| dispatch::plan_raw(event, m.as_bytes(), "timed")))
 }
 
 fn readyz(state: &State) -> Reply {

@@ -51,6 +51,8 @@ pub struct State {
     pub(crate) kpi: Option<Kpi>,
     /// Where time comes from (the system clock, or a test's or `oyako dev`'s).
     clock: Arc<dyn Clock>,
+    /// Registrations for timed messages, when there is a state directory to keep them in.
+    pub(crate) timed: Option<crate::timed::Service>,
 }
 
 /// Why a bundle could not be loaded.
@@ -124,6 +126,20 @@ impl State {
             }
             None => None,
         };
+        let timed = match &config.state_dir {
+            Some(dir) => {
+                let now = clock.now();
+                let key = config.data_key.as_ref().map(|k| k.expose().to_owned());
+                let service = crate::timed::Service::open(
+                    dir,
+                    key.as_deref(),
+                    bundle::japan::date_of(now),
+                    now.as_millisecond(),
+                );
+                Some(service.map_err(|source| StartError::StateDir { dir: dir.clone(), source })?)
+            }
+            None => None,
+        };
         let client = Arc::new(LineClient::new(&config)?);
         let metrics = Arc::new(Metrics::default());
         let limits = &config.limits;
@@ -137,7 +153,13 @@ impl State {
             kpi,
             config,
             clock,
+            timed,
         }))
+    }
+
+    /// Registrations for timed messages (with a state directory).
+    pub fn timed(&self) -> Option<&crate::timed::Service> {
+        self.timed.as_ref()
     }
 
     /// The clock everything time-dependent in the runtime reads.

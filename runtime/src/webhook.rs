@@ -46,6 +46,20 @@ pub struct Event {
     /// The postback of a `postback` event.
     #[serde(default)]
     pub postback: Option<Postback>,
+    /// The details of a `follow` event.
+    #[serde(default)]
+    pub follow: Option<Follow>,
+}
+
+/// The details of a `follow` event.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Follow {
+    /// True when a friend unblocked the account, false for a new friend; LINE does not
+    /// guarantee its accuracy
+    /// (<https://developers.line.biz/en/reference/messaging-api/#follow-event>).
+    #[serde(default)]
+    pub is_unblocked: Option<bool>,
 }
 
 /// The chat an event came from.
@@ -76,6 +90,17 @@ pub struct Message {
 pub struct Postback {
     /// The tapped action's `data`.
     pub data: String,
+    /// What a date picker returned (`{"date": "2026-12-05"}`,
+    /// <https://developers.line.biz/en/reference/messaging-api/#postback-params-object>).
+    #[serde(default)]
+    pub params: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+impl Postback {
+    /// The date a `mode: date` picker returned, when it is text.
+    pub fn date(&self) -> Option<&str> {
+        self.params.as_ref()?.get("date")?.as_str()
+    }
 }
 
 /// The top level, with events left raw so each is parsed on its own.
@@ -132,6 +157,11 @@ impl Event {
     /// Whether the channel is in standby (another module channel answers; we stay silent).
     pub fn is_standby(&self) -> bool {
         self.mode.as_deref() == Some("standby")
+    }
+
+    /// Whether this is a `follow` that LINE marks as an unblock.
+    pub fn is_unblock(&self) -> bool {
+        self.kind == "follow" && self.follow.as_ref().and_then(|f| f.is_unblocked) == Some(true)
     }
 
     /// The event type as a bounded metrics label.
@@ -199,5 +229,20 @@ mod tests {
         assert_eq!(events[1].as_ref().unwrap().kind, "follow");
         // Not a callback at all: still rejected as a whole.
         assert!(parse(br#"{"events":[{"type":"message"}],"events":[]}"#).is_err());
+    }
+
+    #[test]
+    fn follows_tell_unblocks_from_new_friends() {
+        let body = r#"{"events":[
+            {"type":"follow","follow":{"isUnblocked":true},"replyToken":"a"},
+            {"type":"follow","follow":{"isUnblocked":false},"replyToken":"b"},
+            {"type":"follow","replyToken":"c"},
+            {"type":"follow","follow":{"isUnblocked":"yes"}},
+            {"type":"message","follow":{"isUnblocked":true}}
+        ]}"#;
+        let events = parse(body.as_bytes()).unwrap();
+        let unblock: Vec<Option<bool>> =
+            events.iter().map(|e| e.as_ref().ok().map(Event::is_unblock)).collect();
+        assert_eq!(unblock, [Some(true), Some(false), Some(false), None, Some(false)]);
     }
 }

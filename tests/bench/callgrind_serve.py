@@ -120,12 +120,12 @@ def main():
         api = f"http://{serve.API[0]}:{serve.API[1]}"
         env = dict(os.environ, LINE_CHANNEL_SECRET=serve.SECRET, LINE_CHANNEL_ACCESS_TOKEN="bench-token",
                    LINE_API_BASE=api, OYAKO_PUBLIC_URL="https://bench.example.jp", OYAKO_LOG="warn")
-        listen = f"{serve.SERVER[0]}:{serve.SERVER[1]}"
+        listen, admin = f"{serve.SERVER[0]}:{serve.SERVER[1]}", f"{serve.ADMIN[0]}:{serve.ADMIN[1]}"
+        oyako = [exe, "serve", "--bundle", f"{work}/dist", "--listen", listen, "--admin-listen", admin]
         servers = [
             ("minimal", [minimal, f"{work}/dist", listen, api]),
-            ("oyako", [exe, "serve", "--bundle", f"{work}/dist", "--listen", listen]),
-            ("oyako --state-dir", [exe, "serve", "--bundle", f"{work}/dist", "--listen", listen,
-                                   "--state-dir", f"{work}/state"]),
+            ("oyako", oyako),
+            ("oyako --state-dir", [*oyako, "--state-dir", f"{work}/state"]),
         ]
         outdir = keep or work
         os.makedirs(outdir, exist_ok=True)

@@ -28,6 +28,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SECRET = "bench-secret"
 SERVER, API = ("127.0.0.1", 18080), ("127.0.0.1", 19090)
+ADMIN = ("127.0.0.1", 18081)
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -155,19 +156,20 @@ def main():
         env = dict(os.environ, LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN="bench-token",
                    LINE_API_BASE=f"http://{API[0]}:{API[1]}", OYAKO_PUBLIC_URL="https://bench.example.jp",
                    OYAKO_LOG="warn")
-        listen = f"{SERVER[0]}:{SERVER[1]}"
+        listen, admin = f"{SERVER[0]}:{SERVER[1]}", f"{ADMIN[0]}:{ADMIN[1]}"
         servers = [
             ("bare", [fake, listen, "--bare"]),
             ("minimal", [minimal, f"{work}/dist", listen, f"http://{API[0]}:{API[1]}"]),
-            ("oyako", [exe, "serve", "--bundle", f"{work}/dist", "--listen", listen]),
-            ("oyako --state-dir", [exe, "serve", "--bundle", f"{work}/dist", "--listen", listen,
+            ("oyako", [exe, "serve", "--bundle", f"{work}/dist", "--listen", listen, "--admin-listen", admin]),
+            ("oyako --state-dir", [exe, "serve", "--bundle", f"{work}/dist", "--listen", listen, "--admin-listen", admin,
                                    "--state-dir", f"{work}/state"]),
         ]
         results = {name: [] for name, _ in servers}
         for r in range(runs):
             for name, cmd in servers[r % len(servers):] + servers[:r % len(servers)]:
                 results[name].append(measure(name, cmd, env, first, script, hooks, duration, conns))
-        sample = [measure("oyako (sample content)", [exe, "serve", "--bundle", f"{work}/sample", "--listen", listen],
+        sample = [measure("oyako (sample content)", [exe, "serve", "--bundle", f"{work}/sample", "--listen", listen,
+                                                     "--admin-listen", admin],
                           env, first, script, hooks, 1, 4) for _ in range(runs)]
 
         med = lambda rows, key: statistics.median(row[key] for row in rows)

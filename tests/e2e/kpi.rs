@@ -455,7 +455,7 @@ async fn report_writes_html_and_csv_and_asks_line_for_followers() {
         "{}",
         csv("surveys.csv")
     );
-    assert!(csv("friends.csv").ends_with("2026-11-27,1,0,1,1\r\n"));
+    assert!(csv("friends.csv").ends_with("2026-11-27,1,0,1,1,1,0\r\n"));
     assert!(csv("line_friends.csv").contains(&format!("{yesterday},ready,512,400,20")));
 }
 
@@ -477,6 +477,7 @@ impl Process {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_oyako"));
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--bundle"])
             .arg(bundle)
+            .args(["--admin-listen", "127.0.0.1:0"])
             .arg("--state-dir")
             .arg(state)
             .env("LINE_CHANNEL_SECRET", util::SECRET)

@@ -10,6 +10,8 @@ mod util;
 
 /// Reply delivery: slow, failing, refusing and dead APIs; the full queue.
 mod delivery;
+/// Deployment files (Kubernetes, systemd, Docker, nginx) agree with the binary's listeners.
+mod deploy;
 /// One test per event type and its reply; dedupe; group chats.
 mod events;
 /// KPIs: survey answers, follows, taps and failed searches → journal → `oyako report`;
@@ -21,12 +23,16 @@ mod lifecycle;
 mod notices;
 /// The `oyako serve` process: start-up refusals, SIGHUP, SIGTERM, log contents.
 mod process;
+/// Promotion: the question after a follow, channel answers and codes, unblocks, the report.
+mod promo;
 /// `oyako richmenu deploy` against a stateful fake rich-menu API.
 mod richmenu;
 /// Assets, health, readiness, metrics and routing.
 mod routes;
 /// Reply bodies checked against LINE's OpenAPI schema.
 mod schema;
+/// Timed messages: registration in the chat and a simulated year of exactly-once delivery.
+mod timed;
 /// HTTPS termination and certificate reload.
 mod tls;
 /// Webhook HTTP handling: signatures, body limits, malformed JSON, verification requests.

@@ -562,6 +562,7 @@ async fn oyako_serve_sends_a_due_notice_once_across_restarts() {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_oyako"));
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--bundle"])
             .arg(s.bundle())
+            .args(["--admin-listen", "127.0.0.1:0"])
             .arg("--state-dir")
             .arg(s.state())
             .env("LINE_CHANNEL_SECRET", util::SECRET)
@@ -602,6 +603,7 @@ fn serve_without_a_state_dir_warns_that_notices_are_not_sent() {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_oyako"));
     cmd.args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--bundle"])
         .arg(s.bundle())
+        .args(["--admin-listen", "127.0.0.1:0"])
         .env("LINE_CHANNEL_SECRET", util::SECRET)
         .env("LINE_CHANNEL_ACCESS_TOKEN", util::ACCESS_TOKEN)
         .env("LINE_API_BASE", &s.line.base)
@@ -624,4 +626,225 @@ fn serve_without_a_state_dir_warns_that_notices_are_not_sent() {
     let _ = child.wait();
     let line = found.expect("a warning about --state-dir");
     assert!(line.contains("--state-dir") && line.contains("WARN"), "{line}");
+}
+
+const PROGRESS: &str = "/v2/bot/message/progress/narrowcast";
+/// LINE's progress answers (`NarrowcastProgressResponse`), as the fake gives them.
+const WAITING: &str = r#"{"phase":"waiting","acceptedTime":"2026-12-05T00:00:00.121Z"}"#;
+const SENDING: &str = r#"{"phase":"sending","successCount":10,"failureCount":0,"targetCount":100,"acceptedTime":"2026-12-05T00:00:00.121Z"}"#;
+const FAILED: &str = r#"{"phase":"failed","successCount":0,"failureCount":0,"targetCount":40,"failedDescription":"not enough recipients","errorCode":2,"acceptedTime":"2026-12-05T00:00:00.121Z","completedTime":"2026-12-05T00:00:31.456Z"}"#;
+const PARTIAL: &str = r#"{"phase":"succeeded","successCount":95,"failureCount":5,"targetCount":100,"acceptedTime":"2026-12-05T00:00:00.121Z","completedTime":"2026-12-05T00:00:31.456Z"}"#;
+const SUCCEEDED: &str = r#"{"phase":"succeeded","successCount":40,"failureCount":0,"targetCount":40,"acceptedTime":"2026-12-06T00:00:00.121Z","completedTime":"2026-12-06T00:00:09.000Z"}"#;
+
+/// The progress reads so far: each asks for the narrowcast's request id; the fake's answers
+/// are LINE's schema.
+fn progress_reads(s: &Setup) -> usize {
+    for body in [WAITING, SENDING, FAILED, PARTIAL, SUCCEEDED] {
+        let value: Value = serde_json::from_str(body).unwrap();
+        let problems = openapi::problems("NarrowcastProgressResponse", &value);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+    let reads = s.line.requests_to(PROGRESS);
+    for r in &reads {
+        assert_eq!(
+            (r.method.as_str(), r.query.as_deref()),
+            ("GET", Some("requestId=fake-request-id"))
+        );
+    }
+    reads.len()
+}
+
+async fn listing(s: &Setup, now: &str) -> String {
+    let out = s.oyako(&["notices", "--now", now]).await;
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_narrowcast_failing_after_its_202_is_journalled_reported_and_never_sent_again() {
+    let page = event_page("ママ向け講座", "2026-12-05T09:00:00+09:00", ", audience: mama");
+    let s = Setup::new(&[("mama", page)]).await;
+    s.line.respond([
+        Respond::status(202, "{}"),
+        Respond::status(200, WAITING),
+        Respond::status(200, SENDING),
+        Respond::status(200, FAILED),
+    ]);
+    let mut sched = s.scheduler(Policy::default());
+    let tick = sched.tick(&s.notices, t("2026-12-05 09:00")).await;
+    assert_eq!(tick.sent, ["events/mama"]);
+    assert_eq!(tick.next, Some(t("2026-12-05 09:00:15")), "the first look is 15 s after the 202");
+    let listed = listing(&s, "2026-12-05T09:00:10+09:00").await;
+    assert!(
+        listed.starts_with("お知らせ")
+            && listed.contains("accepted")
+            && listed.contains("配信結果を確認中"),
+        "{listed}"
+    );
+    // waiting, then sending, then failed: reads back off 15 s, 30 s, …
+    let mut now = t("2026-12-05 09:00:15");
+    let mut looks = Vec::new();
+    loop {
+        let tick = sched.tick(&s.notices, now).await;
+        looks.push(now);
+        if !tick.outcomes.is_empty() {
+            assert_eq!(tick.outcomes, ["events/mama"]);
+            break;
+        }
+        now = tick.next.expect("another look is scheduled");
+    }
+    assert_eq!(
+        looks,
+        [t("2026-12-05 09:00:15"), t("2026-12-05 09:00:30"), t("2026-12-05 09:01:00")]
+    );
+    assert_eq!(progress_reads(&s), 3);
+    let records = s.records();
+    assert_eq!(
+        kinds(&records, "events/mama"),
+        [RecordKind::Started, RecordKind::Sent, RecordKind::Completed]
+    );
+    assert!(records[1].narrowcast && records[1].status == Some(202));
+    let done = &records[2];
+    let delivery = done.delivery.as_ref().expect("delivery");
+    assert_eq!(delivery.phase, runtime::notices::Phase::Failed);
+    assert_eq!(
+        (delivery.error_code, delivery.success_count, delivery.target_count),
+        (Some(2), Some(0), Some(40))
+    );
+    assert_eq!(delivery.completed_time.as_deref(), Some("2026-12-05T00:00:31.456Z"));
+    assert_eq!(done.detail.as_deref(), Some("not enough recipients"));
+    assert_eq!(done.retry_key, records[1].retry_key);
+    // Never sent again, never read again: by the scheduler, after a restart, or by hand.
+    for now in ["2026-12-05 10:00", "2026-12-06 09:00", "2026-12-20 09:00"] {
+        assert_eq!(sched.tick(&s.notices, t(now)).await, runtime::notices::Tick::default());
+    }
+    let mut restarted = s.scheduler(Policy::default());
+    assert_eq!(
+        restarted.tick(&s.notices, t("2026-12-06 12:00")).await,
+        runtime::notices::Tick::default()
+    );
+    assert_eq!(s.line.requests_to(NARROWCAST).len(), 1);
+    assert_eq!(progress_reads(&s), 3);
+    let listed = listing(&s, "2026-12-05T12:00:00+09:00").await;
+    let line = listed.lines().find(|l| l.contains("events/mama")).unwrap();
+    assert!(line.starts_with("failed"), "{listed}");
+    for part in [
+        "配信に失敗",
+        "エラー 2",
+        "送信対象の人数が足りません",
+        "not enough recipients",
+        "対象 40 人",
+        "oyako send events/mama --resend",
+    ] {
+        assert!(line.contains(part), "{part} in {line}");
+    }
+    let again = s.oyako(&["send", "events/mama"]).await;
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--resend を付けて"));
+    assert_eq!(s.line.requests_to(NARROWCAST).len(), 1, "no second send without the operator");
+
+    // The operator decides: a resend goes out under a new retry key, and its outcome is read.
+    s.line.respond([Respond::status(202, "{}"), Respond::status(200, SUCCEEDED)]);
+    let resend = s.oyako(&["send", "events/mama", "--resend"]).await;
+    let stdout = String::from_utf8_lossy(&resend.stdout);
+    assert!(resend.status.success(), "{stdout}{}", String::from_utf8_lossy(&resend.stderr));
+    assert!(stdout.contains("配信完了") && stdout.contains("配信 40 人"), "{stdout}");
+    let sends = s.sends(NARROWCAST);
+    assert_eq!(sends.len(), 2);
+    assert_ne!(key_of(&sends[0]), key_of(&sends[1]), "a resend needs a new key");
+    let records = s.records();
+    assert_eq!(
+        kinds(&records, "events/mama")[3..],
+        [RecordKind::Started, RecordKind::Sent, RecordKind::Completed]
+    );
+    let listed = listing(&s, "2026-12-06T12:00:00+09:00").await;
+    assert!(listed.lines().any(|l| l.starts_with("sent") && l.contains("配信完了")), "{listed}");
+    let again = s.oyako(&["send", "events/mama", "--resend"]).await;
+    assert!(String::from_utf8_lossy(&again.stderr).contains("送信済み"));
+    assert_eq!(s.line.requests_to(NARROWCAST).len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partly_delivered_narrowcast_shows_its_counts_and_is_not_resent() {
+    let page = event_page("ママ向け講座", "2026-12-05T09:00:00+09:00", ", audience: mama");
+    let s = Setup::new(&[("mama", page)]).await;
+    s.line.respond([Respond::status(202, "{}"), Respond::status(200, PARTIAL)]);
+    let mut sched = s.scheduler(Policy::default());
+    sched.tick(&s.notices, t("2026-12-05 09:00")).await;
+    let tick = sched.tick(&s.notices, t("2026-12-05 09:00:15")).await;
+    assert_eq!(
+        (tick.outcomes.as_slice(), tick.next),
+        (["events/mama".to_owned()].as_slice(), None)
+    );
+    let records = s.records();
+    let delivery = records[2].delivery.as_ref().expect("delivery");
+    assert_eq!(
+        (delivery.success_count, delivery.failure_count, delivery.target_count),
+        (Some(95), Some(5), Some(100))
+    );
+    let listed = listing(&s, "2026-12-05T12:00:00+09:00").await;
+    let line = listed.lines().find(|l| l.contains("events/mama")).unwrap();
+    assert!(line.starts_with("partial"), "{listed}");
+    assert!(
+        line.contains("一部の人に届きませんでした")
+            && line.contains("配信 95 人、失敗 5 人、対象 100 人"),
+        "{line}"
+    );
+    let again = s.oyako(&["send", "events/mama", "--resend"]).await;
+    assert!(!again.status.success(), "a delivery that succeeded is not sent again");
+    sched.tick(&s.notices, t("2026-12-05 10:00")).await;
+    assert_eq!((s.line.requests_to(NARROWCAST).len(), progress_reads(&s)), (1, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_errors_are_retried_and_a_refusal_leaves_the_outcome_unconfirmed() {
+    let page = event_page("ママ向け講座", "2026-12-05T09:00:00+09:00", ", audience: mama");
+    let s = Setup::new(&[("mama", page)]).await;
+    let headers = vec![("retry-after", "120".to_owned())];
+    s.line.respond([
+        Respond::status(202, "{}"),
+        Respond::Drop,
+        Respond::Headers { status: 429, body: r#"{"message":"Too many requests"}"#, headers },
+        Respond::status(500, r#"{"message":"Internal error"}"#),
+        Respond::status(404, r#"{"message":"Not found"}"#),
+    ]);
+    let mut sched = s.scheduler(Policy::default());
+    sched.tick(&s.notices, t("2026-12-05 09:00")).await;
+    let mut now = t("2026-12-05 09:00:15");
+    let mut waits = Vec::new();
+    loop {
+        let tick = sched.tick(&s.notices, now).await;
+        if !tick.outcomes.is_empty() {
+            break;
+        }
+        let next = tick.next.expect("another look");
+        waits.push(next.duration_since(now).as_secs());
+        now = next;
+    }
+    assert_eq!(waits, [15, 120, 30], "backoff, Retry-After, backoff");
+    let records = s.records();
+    assert_eq!(kinds(&records, "events/mama")[2], RecordKind::Unconfirmed);
+    assert!(records[2].detail.as_deref().unwrap().contains("404"));
+    let listed = listing(&s, "2026-12-05T12:00:00+09:00").await;
+    let line = listed.lines().find(|l| l.contains("events/mama")).unwrap();
+    assert!(line.starts_with("unconfirmed") && line.contains("配信結果は不明"), "{line}");
+    sched.tick(&s.notices, t("2026-12-06 09:00")).await;
+    assert_eq!((s.line.requests_to(NARROWCAST).len(), progress_reads(&s)), (1, 4));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outcome_never_reported_is_unconfirmed_after_lines_14_days() {
+    let page = event_page("ママ向け講座", "2026-12-05T09:00:00+09:00", ", audience: mama");
+    let s = Setup::new(&[("mama", page)]).await;
+    s.line.respond([Respond::status(202, "{}")]);
+    s.line.set_json(PROGRESS, 200, WAITING);
+    let mut sched = s.scheduler(Policy::default());
+    sched.tick(&s.notices, t("2026-12-05 09:00")).await;
+    assert!(sched.tick(&s.notices, t("2026-12-18 09:00")).await.outcomes.is_empty());
+    let tick = sched.tick(&s.notices, t("2026-12-19 09:00")).await;
+    assert_eq!(tick.outcomes, ["events/mama"]);
+    let records = s.records();
+    assert_eq!(records[2].event, RecordKind::Unconfirmed);
+    assert!(records[2].detail.as_deref().unwrap().contains("14 日"));
+    assert_eq!(s.line.requests_to(PROGRESS).len(), 1, "no read once LINE no longer keeps it");
 }

@@ -131,6 +131,7 @@ async fn serve_reloads_on_sighup_and_exits_cleanly_on_sigterm() {
     util::build_bundle(&util::fixture_content(), &bundle);
     let mut cmd = oyako();
     cmd.args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--bundle"]).arg(&bundle);
+    cmd.args(["--admin-listen", "127.0.0.1:0"]);
     cmd.arg("--state-dir").arg(dir.path().join("state"));
     cmd.env("LINE_CHANNEL_SECRET", util::SECRET)
         .env("LINE_CHANNEL_ACCESS_TOKEN", util::ACCESS_TOKEN)
@@ -153,6 +154,31 @@ async fn serve_reloads_on_sighup_and_exits_cleanly_on_sigterm() {
     let response = client.request(req).await.expect("webhook");
     assert_eq!(response.status(), http::StatusCode::OK);
     assert_eq!(line.wait_for(1).await.len(), 1);
+
+    // Probes and metrics are on the admin listener only; the public one does not know them.
+    let admin = running.wait_log("admin listening").await;
+    let admin = admin["addr"].as_str().expect("admin addr").to_owned();
+    assert_ne!(admin, addr);
+    let get = |at: &str, path: &str| {
+        let req = http::Request::get(format!("http://{at}{path}"))
+            .body(http_body_util::Full::<bytes::Bytes>::default())
+            .unwrap();
+        let response = client.request(req);
+        async move { response.await.expect("GET").status() }
+    };
+    for path in ["/metrics", "/healthz", "/readyz"] {
+        assert_eq!(get(&addr, path).await, http::StatusCode::NOT_FOUND, "public {path}");
+        assert_eq!(get(&admin, path).await, http::StatusCode::OK, "admin {path}");
+    }
+    assert_eq!(get(&admin, "/assets/hiroba.png").await, http::StatusCode::NOT_FOUND);
+    assert_eq!(get(&addr, "/assets/hiroba.png").await, http::StatusCode::OK);
+    // `oyako probe` (the unit's ExecStartPost, the image's HEALTHCHECK) asks the admin port.
+    let probe = oyako().args(["probe", "--admin", &admin]).output().expect("probe");
+    assert!(probe.status.success(), "{}", String::from_utf8_lossy(&probe.stderr));
+    assert!(String::from_utf8_lossy(&probe.stdout).starts_with("ready "));
+    let probe = oyako().args(["probe", "--admin", &addr, "--wait", "1s"]).output().expect("probe");
+    assert!(!probe.status.success());
+    assert!(String::from_utf8_lossy(&probe.stderr).contains("answered 404"));
 
     add_page_and_rebuild(&bundle);
     running.signal("HUP");

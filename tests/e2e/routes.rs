@@ -88,3 +88,52 @@ async fn unknown_paths_and_methods() {
     let post = Request::post("/elsewhere").body(Full::<Bytes>::default()).unwrap();
     assert_eq!(server.send(post).await.status, StatusCode::NOT_FOUND);
 }
+
+/// `oyako serve`'s two listeners: the public one answers only what LINE and parents need,
+/// the admin one only probes and metrics; each answers 404 for the other's routes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_and_admin_listeners_each_answer_only_their_routes() {
+    let server = util::start().await;
+    let public = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let admin = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (public_addr, admin_addr) = (public.local_addr().unwrap(), admin.local_addr().unwrap());
+    let listeners = runtime::Listeners { public, tls: None, admin: Some(admin) };
+    let task =
+        tokio::spawn(runtime::serve_on(listeners, server.state.clone(), std::future::pending()));
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<Full<Bytes>>();
+    let get = |at, path: &str| {
+        let req = Request::get(format!("http://{at}{path}")).body(Full::<Bytes>::default());
+        let response = client.request(req.unwrap());
+        async move { response.await.expect("request").status() }
+    };
+    for path in ["/metrics", "/healthz", "/readyz"] {
+        assert_eq!(get(public_addr, path).await, StatusCode::NOT_FOUND, "public {path}");
+        assert_eq!(get(admin_addr, path).await, StatusCode::OK, "admin {path}");
+    }
+    let post = |at, path: &str| {
+        let req = Request::post(format!("http://{at}{path}")).body(Full::<Bytes>::default());
+        let response = client.request(req.unwrap());
+        async move { response.await.expect("request").status() }
+    };
+    // A wrong method on the other side's route is still "no such route".
+    assert_eq!(post(public_addr, "/healthz").await, StatusCode::NOT_FOUND);
+    assert_eq!(post(admin_addr, "/healthz").await, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(get(public_addr, "/webhook").await, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(get(admin_addr, "/webhook").await, StatusCode::NOT_FOUND);
+    assert_eq!(get(public_addr, "/assets/hiroba.png").await, StatusCode::OK);
+    assert_eq!(get(admin_addr, "/assets/hiroba.png").await, StatusCode::NOT_FOUND);
+    // The webhook itself is public: an unsigned post is refused there, unknown on admin.
+    assert_eq!(post(public_addr, "/webhook").await, StatusCode::UNAUTHORIZED);
+    assert_eq!(post(admin_addr, "/webhook").await, StatusCode::NOT_FOUND);
+    let events = vec![util::text_event("tok-split", "児童手当")];
+    let body = util::callback(events);
+    let signature = runtime::sign(util::SECRET.as_bytes(), body.as_bytes());
+    let req = Request::post(format!("http://{public_addr}/webhook"))
+        .header("x-line-signature", signature)
+        .body(Full::new(Bytes::from(body)));
+    assert_eq!(client.request(req.unwrap()).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(server.line.wait_for(1).await.len(), 1);
+    task.abort();
+    server.stop().await;
+}

@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """Scale-out test (issue 8): three `oyako serve` replicas behind nginx (Debian package,
 round-robin on loopback), each with its own state directory, one notice due, webhook load.
+nginx runs `deploy/nginx/oyako.conf` — the file docs/operations.md shows — with only the
+replica addresses, the port and a self-signed certificate substituted.
 
 Checks that
+- nginx passes only the public routes: /metrics, /healthz, /readyz and / are 404 through it,
+  while each replica's admin listener answers them;
 - the fake LINE API accepts exactly one broadcast for the notice and answers the other
   replicas' sends 409 (same deterministic X-Line-Retry-Key), and every replica journals it
   as sent;
@@ -19,6 +23,7 @@ import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -29,6 +34,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SECRET = "multi-replica-secret"
 API, NGINX = 19190, 19180
 REPLICAS = [19181, 19182, 19183]
+ADMINS = [19184, 19185, 19186]
+NGINX_CONF = os.path.join(ROOT, "deploy", "nginx", "oyako.conf")
 JST = timezone(timedelta(hours=9))
 
 
@@ -36,11 +43,12 @@ def run(*cmd, **kw):
     return subprocess.run(cmd, check=True, cwd=ROOT, **kw)
 
 
-def get(port, path):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+def get(port, path, tls=False):
+    c = (http.client.HTTPSConnection("127.0.0.1", port, timeout=5, context=ssl._create_unverified_context())
+         if tls else http.client.HTTPConnection("127.0.0.1", port, timeout=5))
     c.request("GET", path)
     r = c.getresponse()
-    return r.status, r.read().decode()
+    return r.status, r.read().decode(errors="replace")
 
 
 def wait(pred, what, timeout=30):
@@ -68,8 +76,33 @@ def ensure_tools():
                        stdout=subprocess.DEVNULL)
 
 
+def substitute(text, old, new):
+    """Replaces `old`, which must occur exactly once, so an edit of the shipped file that
+    this test no longer understands fails loudly instead of testing something else."""
+    if text.count(old) != 1:
+        sys.exit(f"FAIL: {NGINX_CONF} no longer contains {old!r} exactly once; update this test")
+    return text.replace(old, new)
+
+
+def shipped_nginx_conf(work):
+    """deploy/nginx/oyako.conf, as docs/operations.md shows it, pointed at this test's ports."""
+    with open(NGINX_CONF, encoding="utf-8") as f:
+        conf = f.read()
+    with open(os.path.join(ROOT, "docs", "operations.md"), encoding="utf-8") as f:
+        if f"```nginx\n{conf}```" not in f.read():
+            sys.exit("FAIL: docs/operations.md does not show deploy/nginx/oyako.conf as it is")
+    servers = "\n    ".join(f"server 127.0.0.1:{p};" for p in REPLICAS)
+    conf = substitute(conf, "server 127.0.0.1:8080;", servers)
+    conf = substitute(conf, "listen 443 ssl;", f"listen 127.0.0.1:{NGINX} ssl;")
+    conf = substitute(conf, "/etc/letsencrypt/live/line.example.jp/fullchain.pem", f"{work}/cert.pem")
+    conf = substitute(conf, "/etc/letsencrypt/live/line.example.jp/privkey.pem", f"{work}/key.pem")
+    return conf
+
+
 def nginx_conf(work):
-    servers = "\n".join(f"        server 127.0.0.1:{p};" for p in REPLICAS)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-days", "2", "-subj", "/CN=line.example.jp", "-keyout", f"{work}/key.pem",
+                    "-out", f"{work}/cert.pem"], check=True, capture_output=True)
     return f"""
 worker_processes 1;
 daemon off;
@@ -83,19 +116,7 @@ http {{
     fastcgi_temp_path {work}/nginx-fastcgi;
     uwsgi_temp_path {work}/nginx-uwsgi;
     scgi_temp_path {work}/nginx-scgi;
-    upstream oyako {{
-{servers}
-        keepalive 64;
-    }}
-    server {{
-        listen 127.0.0.1:{NGINX};
-        client_max_body_size 1m;
-        location / {{
-            proxy_pass http://oyako;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-        }}
-    }}
+{shipped_nginx_conf(work)}
 }}
 """
 
@@ -129,17 +150,21 @@ def main():
                        OYAKO_HASH_SALT="shared-salt", OYAKO_LOG="warn")
             log = open(f"{work}/replica{i + 1}.log", "w")
             procs.append(subprocess.Popen([exe, "serve", "--bundle", f"{work}/dist", "--listen", f"127.0.0.1:{port}",
+                                           "--admin-listen", f"127.0.0.1:{ADMINS[i]}",
                                            "--state-dir", f"{work}/state{i + 1}"], env=env, stderr=log))
-        for port in REPLICAS:
-            wait(lambda port=port: get(port, "/readyz")[0] == 200, f"replica on {port}")
+        for port in ADMINS:
+            wait(lambda port=port: get(port, "/readyz")[0] == 200, f"replica with admin port {port}")
         with open(f"{work}/nginx.conf", "w") as f:
             f.write(nginx_conf(work))
         procs.append(subprocess.Popen(["/usr/sbin/nginx", "-c", f"{work}/nginx.conf", "-p", work]))
-        wait(lambda: get(NGINX, "/healthz")[0] == 200, "nginx")
+        asset = sorted(os.listdir(f"{work}/dist/assets"))[0]
+        wait(lambda: get(NGINX, f"/assets/{asset}", tls=True)[0] == 200, "nginx")
+        refused = {path: get(NGINX, path, tls=True)[0] for path in ("/metrics", "/healthz", "/readyz", "/", "/bundle.json")}
+        admin = {path: get(ADMINS[0], path)[0] for path in ("/metrics", "/healthz", "/readyz")}
 
         wait(lambda: counts()["broadcasts"] + counts()["duplicates"] >= len(REPLICAS), "every replica's notice send")
         out = subprocess.run(["wrk", "-t1", "-c32", "-d4s", "-s", "tests/bench/webhook.lua",
-                              f"http://127.0.0.1:{NGINX}/webhook", "--", hooks],
+                              f"https://127.0.0.1:{NGINX}/webhook", "--", hooks],
                              check=True, cwd=ROOT, capture_output=True, text=True).stdout
         answered = int(re.search(r"(\d+) requests in", out).group(1))
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -165,7 +190,12 @@ def main():
         print(f"replies delivered: {c['replies']}; broadcasts accepted: {c['broadcasts']}, "
               f"409 duplicates: {c['duplicates']}, without retry key: {c['without_key']}")
         print(f"taps in the merged report: {taps}; journal files per replica: {per_replica}")
+        print(f"through nginx: {refused}; on a replica's admin port: {admin}")
         failures = []
+        if any(status != 404 for status in refused.values()):
+            failures.append(f"nginx passed on a route that is not public: {refused}")
+        if any(status != 200 for status in admin.values()):
+            failures.append(f"the admin listener does not answer: {admin}")
         if non2xx:
             failures.append(f"{non2xx} webhooks were not answered 2xx")
         if c["replies"] < answered:
@@ -183,7 +213,7 @@ def main():
                 if name.endswith(".log"):
                     print(f"--- {name}\n" + open(f"{work}/{name}").read()[-3000:])
             sys.exit("FAIL: " + "; ".join(failures))
-        print("3 passed, 0 failed")
+        print("4 passed, 0 failed")
     finally:
         for p in procs:
             if p.poll() is None:

@@ -78,7 +78,12 @@ pub fn load(dir: &Path) -> Result<Bundle, BundleError> {
 /// Checks the references inside a bundle, so the runtime can index without fallible lookups.
 fn check_consistency(b: &Bundle) -> Result<(), BundleError> {
     let bad = |m: String| Err(BundleError::Inconsistent(m));
-    if let Some((k, v)) = b.keywords.iter().find(|(_, v)| !b.postbacks.contains_key(*v)) {
+    // Registration words (`timed:…`) are answered by the runtime, not from the reply table.
+    let known = |v: &String| {
+        b.postbacks.contains_key(v)
+            || (!b.timed.is_empty() && crate::postback::parse_timed(v).is_some())
+    };
+    if let Some((k, v)) = b.keywords.iter().find(|(_, v)| !known(v)) {
         return bad(format!("keyword {k:?} points at unknown postback {v:?}"));
     }
     if let Some(p) = b.pages.iter().find(|p| !b.postbacks.contains_key(&p.postback)) {

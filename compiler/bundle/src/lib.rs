@@ -4,13 +4,16 @@
 //!
 //! `dist/` layout (format [`FORMAT_VERSION`]):
 //! - `bundle.json` — [`Bundle`]: the reply table (postback data → [`Blob`]), keyword table,
-//!   search index and page list, surveys, notices and rich menus, stamped with a content hash;
+//!   search index and page list, surveys, notices, timed messages ([`timed`]) and rich menus,
+//!   stamped with a content hash;
 //! - `replies.lz4` — every reply's messages as compact JSON text, each compressed as one LZ4
 //!   block against a shared dictionary (also stored there);
 //! - `assets/` — images copied from `content/assets/`, served by the runtime at `/assets/…`;
 //! - `preview/` — the HTML preview for reviewers (not read by the runtime);
 //! - `richmenu/` — each rich menu's create request (`<alias>.json`) and image (`<alias>.png`),
-//!   listed in [`Bundle::richmenu`] for a deploy step (not read by the runtime).
+//!   listed in [`Bundle::richmenu`] for a deploy step (not read by the runtime);
+//! - `promo/` — posters, cards and a web snippet with the add-friend QR code, per promotion
+//!   channel of [`Bundle::promo`] (for printing; not read by the runtime).
 //!
 //! Why compressed: a real page is 3–6 KB of Flex JSON, and a large account (10,000 pages) would
 //! not fit a small VM's memory as plain text. Flex JSON is so repetitive that a 64 KB shared
@@ -28,9 +31,11 @@ pub mod limits;
 mod manifest;
 mod notice;
 pub mod postback;
+pub mod promo;
 mod richmenu;
 pub mod search;
 mod survey;
+pub mod timed;
 
 pub use blob::{Blob, BlobBuilder, BlobError};
 pub use io::{BundleError, DIST_README, load, write};
@@ -39,5 +44,7 @@ pub use manifest::{
     SearchReply, SpecialReplies,
 };
 pub use notice::Notice;
+pub use promo::Promo;
 pub use richmenu::{RichMenuBundle, RichMenuEntry};
 pub use survey::{SurveyChoice, SurveyEntry};
+pub use timed::{Anchor, Offset, Timed, TimedStep, TimedTexts};

@@ -261,3 +261,6 @@ pub const MAX_MULTICAST_RECIPIENTS: usize = 500;
 /// Most filter conditions in one narrowcast
 /// (<https://developers.line.biz/en/reference/messaging-api/#narrowcast-demographic-filter>).
 pub const MAX_FILTER_CONDITIONS: usize = 10;
+/// Days after a narrowcast was accepted during which LINE tells its progress (then 404)
+/// (<https://developers.line.biz/en/reference/messaging-api/#get-narrowcast-progress-status>).
+pub const NARROWCAST_PROGRESS_DAYS: u64 = 14;

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::blob::{self, Blob, BlobError};
 use crate::notice::Notice;
+use crate::promo::Promo;
 use crate::richmenu::RichMenuBundle;
 use crate::search::SearchIndex;
 use crate::survey::SurveyEntry;
+use crate::timed::Timed;
 
 /// Version of the on-disk format; the runtime refuses a bundle with another version.
 pub const FORMAT_VERSION: u32 = 1;
@@ -59,6 +61,12 @@ pub struct Bundle {
     /// Pages also sent to friends as notices, by id (see [`crate::Notice`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<Notice>,
+    /// The LINE ID and promotion channels, when `content/_index.md` has `line_id:`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promo: Option<Promo>,
+    /// Messages timed to each registered child's due date or birthday (see [`crate::timed`]).
+    #[serde(default, skip_serializing_if = "Timed::is_empty")]
+    pub timed: Timed,
     /// Contents of `replies.lz4`.
     #[serde(skip)]
     pub replies: Vec<u8>,
@@ -75,6 +83,11 @@ pub struct SpecialReplies {
     pub unknown_postback: Blob,
     /// Sent for stickers, images and other non-text messages.
     pub unsupported_message: Blob,
+    /// Sent on a `follow` that is an unblock (`follow.isUnblocked`): the welcome back without
+    /// the question new friends get about where they heard of the account. Absent when the
+    /// follow reply asks nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unblocked: Option<Blob>,
 }
 
 /// A page as the runtime needs it: for search answers and per-page metrics.
@@ -140,6 +153,7 @@ impl Bundle {
             ("unsupported_message", &s.unsupported_message),
         ]
         .into_iter()
+        .chain(s.unblocked.as_ref().map(|b| ("unblocked", b)))
         .chain(self.postbacks.iter().map(|(k, v)| (k.as_str(), v)))
     }
 
@@ -155,6 +169,7 @@ impl Bundle {
             &mut s.unknown_postback,
             &mut s.unsupported_message,
         ]);
+        blobs.extend(s.unblocked.as_mut());
         blobs.extend(self.postbacks.values_mut());
         blobs.extend(self.pages.iter_mut().map(|p| &mut p.card));
         blobs.extend(self.surveys.values_mut().flat_map(SurveyEntry::blobs_mut));

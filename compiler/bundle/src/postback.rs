@@ -13,6 +13,77 @@ pub const SURVEY: &str = "survey:";
 /// A rich-menu tab switch: a tap on a `richmenuswitch` area sends `tab:<name>`, which needs no
 /// reply (LINE has already switched the menu).
 pub const TAB: &str = "tab:";
+/// An answer to 「この LINE をどこで知りましたか？」: `promo:<channel id>`, `promo:other` or
+/// `promo:none` (see [`crate::promo`]).
+pub const PROMO: &str = "promo:";
+
+/// Registration for timed messages: `timed:<action>[:<argument>]` (see [`TimedAction`]).
+pub const TIMED: &str = "timed:";
+
+/// Characters of a child id in postback data: lower-case hex.
+pub const CHILD_ID_LEN: usize = 12;
+
+/// What a registration button asks for. The runtime treats every one as untrusted: it may be
+/// replayed, forged, or come from someone who never consented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimedAction<'a> {
+    /// Open registration (consent, or the registered children).
+    Start,
+    /// 同意する.
+    Consent,
+    /// A date picked for a new child (`params.date`): due date or birthday.
+    Add(crate::timed::Anchor),
+    /// A new date picked for a registered child.
+    Change(&'a str),
+    /// Delete one child.
+    Delete(&'a str),
+    /// 配信停止: delete everything, ask nothing.
+    Stop,
+    /// The birthday picked in answer to the due-date question.
+    Born(&'a str),
+    /// The quiet stop beside the due-date question: delete that child, say little.
+    Quiet(&'a str),
+}
+
+/// The postback data of `action`.
+pub fn timed(action: TimedAction<'_>) -> String {
+    match action {
+        TimedAction::Start => format!("{TIMED}start"),
+        TimedAction::Consent => format!("{TIMED}consent"),
+        TimedAction::Add(a) => format!("{TIMED}add:{}", a.word()),
+        TimedAction::Change(id) => format!("{TIMED}change:{id}"),
+        TimedAction::Delete(id) => format!("{TIMED}delete:{id}"),
+        TimedAction::Stop => format!("{TIMED}stop"),
+        TimedAction::Born(id) => format!("{TIMED}born:{id}"),
+        TimedAction::Quiet(id) => format!("{TIMED}quiet:{id}"),
+    }
+}
+
+/// The registration action of `data`, when it is one with a well-formed argument.
+pub fn parse_timed(data: &str) -> Option<TimedAction<'_>> {
+    let rest = data.strip_prefix(TIMED)?;
+    let (verb, arg) = match rest.split_once(':') {
+        Some((v, a)) => (v, Some(a)),
+        None => (rest, None),
+    };
+    let id = || arg.filter(|a| is_child_id(a));
+    Some(match (verb, arg) {
+        ("start", None) => TimedAction::Start,
+        ("consent", None) => TimedAction::Consent,
+        ("stop", None) => TimedAction::Stop,
+        ("add", Some(a)) => TimedAction::Add(crate::timed::Anchor::parse(a)?),
+        ("change", _) => TimedAction::Change(id()?),
+        ("delete", _) => TimedAction::Delete(id()?),
+        ("born", _) => TimedAction::Born(id()?),
+        ("quiet", _) => TimedAction::Quiet(id()?),
+        _ => return None,
+    })
+}
+
+/// Whether `s` has the form of a child id (it may still belong to nobody).
+pub fn is_child_id(s: &str) -> bool {
+    s.len() == CHILD_ID_LEN && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
 
 /// The postback data that opens the page at content path `path`.
 pub fn page(path: &str) -> String {
@@ -42,6 +113,17 @@ pub fn parse_survey_answer(data: &str) -> Option<(&str, usize)> {
     Some((id, index.parse().ok()?))
 }
 
+/// The postback data of the answer `id` (a channel id, [`crate::promo::OTHER`] or
+/// [`crate::promo::NONE`]) to where the parent heard of the account.
+pub fn promo_answer(id: &str) -> String {
+    format!("{PROMO}{id}")
+}
+
+/// The answer id of promo answer postback data, when `data` is one.
+pub fn parse_promo_answer(data: &str) -> Option<&str> {
+    data.strip_prefix(PROMO).filter(|id| !id.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +136,48 @@ mod tests {
             ["survey:x", "survey:x:", "survey:x:-1", "survey:x:a", "page:x:1", "survey:x:123"]
         {
             assert_eq!(parse_survey_answer(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn promo_answers_round_trip() {
+        assert_eq!(promo_answer("boshi-techo"), "promo:boshi-techo");
+        assert_eq!(parse_promo_answer("promo:boshi-techo"), Some("boshi-techo"));
+        assert_eq!(parse_promo_answer("promo:"), None);
+        assert_eq!(parse_promo_answer("page:promo:x"), None);
+    }
+
+    #[test]
+    fn timed_actions_round_trip_and_refuse_bad_data() {
+        use crate::timed::Anchor;
+        let id = "0123456789ab";
+        for a in [
+            TimedAction::Start,
+            TimedAction::Consent,
+            TimedAction::Add(Anchor::Due),
+            TimedAction::Add(Anchor::Birth),
+            TimedAction::Change(id),
+            TimedAction::Delete(id),
+            TimedAction::Stop,
+            TimedAction::Born(id),
+            TimedAction::Quiet(id),
+        ] {
+            assert_eq!(parse_timed(&timed(a)), Some(a));
+        }
+        for bad in [
+            "timed:",
+            "timed:start:x",
+            "timed:add",
+            "timed:add:mother",
+            "timed:delete",
+            "timed:delete:0123456789AB",
+            "timed:delete:0123",
+            "timed:delete:@@ID@@",
+            "timed:change:0123456789abc",
+            "timed:stop:1",
+            "page:timed",
+        ] {
+            assert_eq!(parse_timed(bad), None, "{bad}");
         }
     }
 

@@ -12,7 +12,7 @@ use super::fields::{date, event, image, link};
 use super::file::FileCx;
 use super::front_matter::{self, FrontMatter};
 use super::tree::{link_tree, report_empty_sections};
-use super::{Account, MAX_SECTION_DEPTH, Page, Section, Site, Source};
+use super::{Account, MAX_SECTION_DEPTH, Page, Section, Site, Source, TIMED_TEXTS_DIR};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
 use crate::markdown;
 
@@ -116,7 +116,8 @@ fn list_files(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
         let name = e.file_name().to_string_lossy();
         e.depth() == 0
             || !(name.starts_with('.')
-                || (e.depth() == 1 && (name == "assets" || name == "_templates")))
+                || (e.depth() == 1
+                    && (name == "assets" || name == "_templates" || name == TIMED_TEXTS_DIR)))
     });
     for entry in walker {
         let entry = match entry {
@@ -225,10 +226,14 @@ fn parse_file(
     let fm = match front_matter::parse(split.yaml, split.yaml_line) {
         Ok(fm) => fm,
         Err(e) => {
+            let hint = match unquoted_at_sign(split.yaml, e.line.saturating_sub(split.yaml_line)) {
+                true => "@ で始まる値は line_id: \"@216ruxyz\" のように \"…\" で囲んでください",
+                false => "「キー: 値」の形で書き、値に : や # を含むときは \"…\" で囲んでください",
+            };
             cx.error(
                 (e.line, e.column),
                 format!("front matter の YAML が正しくありません: {}", e.message),
-                Some("「キー: 値」の形で書き、値に : や # を含むときは \"…\" で囲んでください"),
+                Some(hint),
             );
             return Err(cx.diags);
         }
@@ -240,6 +245,15 @@ fn parse_file(
         None => page(&mut cx, fm, rel, assets, opts, source),
     };
     if cx.diags.has_errors() { Err(cx.diags) } else { Ok((parsed, cx.diags)) }
+}
+
+/// Whether line `index` of the YAML has a value starting with `@`, which YAML reserves: a
+/// LINE ID written without quotes (`line_id: @216ruxyz`) is the likely mistake.
+fn unquoted_at_sign(yaml: &str, index: usize) -> bool {
+    yaml.lines()
+        .nth(index)
+        .and_then(|l| l.split_once(':'))
+        .is_some_and(|(_, v)| v.trim_start().starts_with('@'))
 }
 
 fn check_file_name(cx: &mut FileCx<'_>, rel: &str) {
@@ -304,7 +318,6 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
     forbid(
         cx,
         &[
-            ("summary", fm.summary.is_some()),
             ("keywords", fm.keywords.is_some()),
             ("order", fm.order.is_some()),
             ("image", fm.image.is_some()),
@@ -314,6 +327,8 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
             ("event", fm.event.is_some()),
             ("survey", fm.survey.is_some()),
             ("notify", fm.notify.is_some()),
+            ("timed", fm.timed.is_some()),
+            ("menu", fm.menu.is_some()),
         ],
         "アカウント設定（content/_index.md）",
     );
@@ -330,7 +345,48 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
     let audiences = fm.audiences.as_ref().map_or_else(Default::default, |a| {
         crate::spec::notify::load_audiences(&cx.file, cx.split.yaml_line, a, &mut cx.diags)
     });
-    Account { title, fallback: fallback.trim().to_string(), welcome, richmenu, audiences, source }
+    let promo = crate::spec::promo::check(
+        fm.line_id.as_ref(),
+        fm.promo.as_ref(),
+        cx.split.yaml_line,
+        &cx.file,
+        &mut cx.diags,
+    );
+    let summary = fm.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    if let Some(p) = promo.as_ref().filter(|p| !p.channels.is_empty()) {
+        account_summary(cx, summary.as_deref(), p.pos);
+    }
+    Account {
+        title,
+        fallback: fallback.trim().to_string(),
+        welcome,
+        richmenu,
+        audiences,
+        summary,
+        promo,
+        source,
+    }
+}
+
+/// The account's `summary` is printed on every poster and card: it must be there, and short.
+fn account_summary(cx: &mut FileCx<'_>, summary: Option<&str>, promo_pos: (usize, usize)) {
+    use crate::spec::promo::MAX_SUMMARY_LEN;
+    match summary.map(|s| s.chars().count()) {
+        None => cx.error(
+            promo_pos,
+            "promo を使うときは summary（ポスターに載せる1行）も書いてください",
+            Some("例: summary: 妊娠・出産・子育ての情報が LINE に届きます"),
+        ),
+        Some(len) if len > MAX_SUMMARY_LEN => {
+            let pos = cx.key_pos("summary");
+            cx.error(
+                pos,
+                format!("summary が長すぎます（{len}文字、{MAX_SUMMARY_LEN}文字まで）"),
+                Some("ポスターと名刺サイズのカードに大きく載せるため、短い1行にしてください"),
+            );
+        }
+        Some(_) => {}
+    }
 }
 
 fn section(
@@ -361,6 +417,10 @@ fn section(
             ("survey", fm.survey.is_some()),
             ("notify", fm.notify.is_some()),
             ("audiences", fm.audiences.is_some()),
+            ("line_id", fm.line_id.is_some()),
+            ("promo", fm.promo.is_some()),
+            ("timed", fm.timed.is_some()),
+            ("menu", fm.menu.is_some()),
         ],
         "セクション（_index.md）",
     );
@@ -399,6 +459,8 @@ fn page(
             ("fallback", fm.fallback.is_some()),
             ("richmenu", fm.richmenu.is_some()),
             ("audiences", fm.audiences.is_some()),
+            ("line_id", fm.line_id.is_some()),
+            ("promo", fm.promo.is_some()),
         ],
         "ページ",
     );
@@ -406,6 +468,9 @@ fn page(
     let event = fm.event.as_ref().and_then(|e| event(cx, e));
     let notify = fm.notify.as_ref().and_then(|n| {
         crate::spec::notify::load_notify(&cx.file, cx.split.yaml_line, n, expires, &mut cx.diags)
+    });
+    let timed = fm.timed.as_ref().map_or_else(Vec::new, |t| {
+        crate::spec::timed::load(&cx.file, cx.split.yaml_line, t, &mut cx.diags)
     });
     let links = fm.links.iter().flatten().filter_map(|l| link(cx, l)).collect();
     let image = fm.image.as_ref().and_then(|i| image(cx, i, assets));
@@ -432,6 +497,8 @@ fn page(
         event,
         survey,
         notify,
+        timed,
+        in_menu: fm.menu.unwrap_or(true),
         body,
         source,
     }))

@@ -18,6 +18,10 @@ use crate::markdown::Block;
 pub use fields::{asset_check as load_asset_check, check_target as load_check_target, is_dialable};
 pub use load::{LoadOptions, load};
 
+/// Folder of the registration texts of timed messages (`content/_timed/consent.md` …), read
+/// by [`crate::timed`], not pages.
+pub const TIMED_TEXTS_DIR: &str = "_timed";
+
 /// Deepest allowed section nesting (`content/a/b/c/_index.md`).
 pub const MAX_SECTION_DEPTH: usize = 3;
 
@@ -60,6 +64,10 @@ pub struct Account {
     pub richmenu: Option<crate::spec::richmenu::Spec>,
     /// `audiences:`: checked narrowcast filters by name (see [`crate::notices`]).
     pub audiences: BTreeMap<String, crate::spec::notify::Audience>,
+    /// `summary:`: one line on why to add the account, printed on posters.
+    pub summary: Option<String>,
+    /// `line_id:` and `promo:`, checked (see [`crate::promo`]).
+    pub promo: Option<crate::spec::promo::Promo>,
     /// Where it was written.
     pub source: Source,
 }
@@ -117,6 +125,10 @@ pub struct Page {
     pub survey: Option<crate::spec::survey::Survey>,
     /// Set when the page is also sent to friends as a notice (see [`crate::notices`]).
     pub notify: Option<crate::spec::notify::Notify>,
+    /// Set when the page is also sent to registered children at an age (see [`crate::timed`]).
+    pub timed: Vec<crate::spec::timed::TimedEntry>,
+    /// False when `menu: false` leaves the page out of menus.
+    pub in_menu: bool,
     /// Body blocks.
     pub body: Vec<Block>,
     /// Plain text of the body, for search.

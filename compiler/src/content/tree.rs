@@ -18,7 +18,8 @@ pub(super) fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
             Child::Section(s.path.clone()),
         ));
     }
-    for p in site.pages.values() {
+    // `menu: false` pages are answered and searched, but listed in no menu.
+    for p in site.pages.values().filter(|p| p.in_menu) {
         children.entry(p.section.clone()).or_default().push((
             p.order,
             p.path.clone(),

@@ -58,7 +58,12 @@ struct Compiled {
 }
 
 /// Builds the bundle for a loaded, resolved site.
-pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Output, Diagnostics> {
+pub fn assemble(
+    site: &Site,
+    dir: &Path,
+    files: super::Files,
+    diags: &mut Diagnostics,
+) -> Result<Output, Diagnostics> {
     let r = Renderer::new(site.templates_dir.as_deref()).map_err(|e| template_diag(diags, e))?;
     let mut replies = BTreeMap::new();
     let mut cards = BTreeMap::new();
@@ -79,6 +84,8 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
     let richmenu = crate::richmenu::compile(site, diags);
     crate::survey::check_site(site, diags);
     let notices = crate::notices::compile(site, dir, diags);
+    let promo = crate::promo::compile(site, files == super::Files::Make, diags);
+    let timed = crate::timed::compile(site, dir, diags);
     if diags.has_errors() {
         return Err(std::mem::take(diags));
     }
@@ -86,7 +93,12 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
         lookup_diag(diags, e);
         std::mem::take(diags)
     })?;
-    let specials = special_replies(site, welcome, &replies, &qr, diags);
+    let promo = promo.unwrap_or_default();
+    if let Rendered::Replies(list, d) = finish(&qr, promo.answers) {
+        replies.extend(list);
+        diags.extend(d);
+    }
+    let specials = special_replies(site, welcome, promo.question, &replies, &qr, diags);
     // The rich menu is always on screen: each of its taps counts as one tap, like the
     // welcome message's buttons.
     let mut start = specials[0].taps.clone();
@@ -101,8 +113,20 @@ pub fn assemble(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Result<Outp
     let (richmenu, mut extra) = richmenu.map_or((None, Vec::new()), |m| (Some(m.bundle), m.files));
     bundle.richmenu = richmenu;
     bundle.notices = notices;
+    if !timed.is_empty() {
+        // Typed words that open the registration or stop it (see `bundle::postback::TIMED`).
+        for (word, action) in crate::timed::KEYWORDS {
+            bundle
+                .keywords
+                .insert(bundle::search::normalize(word), bundle::postback::timed(*action));
+        }
+    }
+    bundle.timed = timed;
+    // Channel codes typed as messages count as answers (see `crate::promo::chat`).
+    bundle.keywords.extend(promo.keywords);
     let assets = site.assets.clone();
     let (bundle, manifest) = stamp(bundle, &assets);
+    extra.extend(promo.files);
     extra.extend(crate::preview::files(site, &bundle));
     Ok(Output { bundle, manifest, assets, extra })
 }
@@ -156,7 +180,9 @@ fn finish(qr: &QuickReplies, drafts: Vec<(String, Draft)>) -> Rendered {
 /// Splices the quick reply into the last message, checks LINE's limits and serialises.
 fn compile(qr: &QuickReplies, key: &str, mut d: Draft, diags: &mut Diagnostics) -> Compiled {
     if let Some(Value::Object(last)) = d.messages.last_mut() {
-        last.insert("quickReply".into(), qr.get(&d.quick_reply).cloned().unwrap_or_default());
+        // A message with buttons of its own (the promotion question) keeps them.
+        last.entry("quickReply")
+            .or_insert_with(|| qr.get(&d.quick_reply).cloned().unwrap_or_default());
     }
     let json = serde_json::to_vec(&d.messages).unwrap_or_default();
     let text = std::str::from_utf8(&json).unwrap_or_default();
@@ -190,9 +216,13 @@ fn as_served(json: &str) -> Vec<Value> {
 
 /// Follow, fallback, unknown-tap and sticker replies: a short text (or the welcome) and the
 /// top menu, so a parent is never left without a next step.
+///
+/// With a promotion `question`, the follow reply ends with it and a fifth reply, `unblocked`,
+/// is the follow reply without it (a friend who unblocks already knows the account).
 fn special_replies(
     site: &Site,
     welcome: Vec<Value>,
+    question: Option<Value>,
     replies: &BTreeMap<String, Compiled>,
     qr: &QuickReplies,
     diags: &mut Diagnostics,
@@ -204,17 +234,34 @@ fn special_replies(
     root_menu.iter_mut().filter_map(Value::as_object_mut).for_each(|m| {
         m.remove("quickReply");
     });
+    let welcome_with_menu = |mut messages: Vec<Value>| {
+        messages.extend(root_menu.iter().cloned());
+        // The welcome has its own share button: the menu's card would repeat it.
+        if !site.account.welcome.is_empty() {
+            crate::promo::chat::drop_share_card(&mut messages, site);
+        }
+        messages
+    };
+    let mut follow = welcome_with_menu(welcome);
+    let unblocked = question.map(|q| {
+        let without = follow.clone();
+        follow.push(q);
+        without
+    });
     let file = site.account.source.file.clone();
     let texts = [
         site.account.fallback.as_str(),
         "このボタンの案内は新しくなりました。お手数ですが、メニューからもう一度お選びください。",
         "スタンプや画像にはお返事できません。知りたいことを文字で送るか、メニューから選んでください。",
     ];
-    let firsts = std::iter::once(welcome).chain(texts.iter().map(|t| vec![flex::text_message(t)]));
-    firsts
-        .zip(["follow", "fallback", "unknown_postback", "unsupported_message"])
-        .map(|(mut messages, key)| {
-            messages.extend(root_menu.iter().cloned());
+    let others = texts.iter().map(|t| {
+        let mut messages = vec![flex::text_message(t)];
+        messages.extend(root_menu.iter().cloned());
+        messages
+    });
+    let all = std::iter::once(follow).chain(others).chain(unblocked);
+    all.zip(["follow", "fallback", "unknown_postback", "unsupported_message", "unblocked"])
+        .map(|(messages, key)| {
             let draft = Draft { messages, quick_reply: String::new(), file: file.clone() };
             compile(qr, key, draft, diags)
         })
@@ -232,7 +279,8 @@ fn check_reachability(
     let taps: BTreeMap<String, Vec<String>> =
         replies.iter().map(|(k, c)| (k.clone(), c.taps.clone())).collect();
     let dist = tap_distances(start, &taps);
-    for page in site.pages.values() {
+    // `menu: false` pages are reached from their own timed message or notice, not the menus.
+    for page in site.pages.values().filter(|p| p.in_menu) {
         let taps = dist.get(&postback::page(&page.path)).copied();
         if taps.is_none_or(|t| t > MAX_TAPS) {
             let n = taps.map_or("届かない".to_string(), |t| format!("{t}タップ"));
@@ -268,6 +316,7 @@ fn to_bundle(
         fallback: all[special_ids[1]],
         unknown_postback: all[special_ids[2]],
         unsupported_message: all[special_ids[3]],
+        unblocked: special_ids.get(4).map(|&id| all[id]),
     };
     // `site.pages` and `cards` are both keyed by page path, so they zip in order.
     let pages: Vec<PageEntry> = site
@@ -301,6 +350,8 @@ fn to_bundle(
         richmenu: None,
         surveys: surveys.finish(&all),
         notices: Vec::new(),
+        promo: site.account.promo.as_ref().map(crate::spec::promo::Promo::to_bundle),
+        timed: Default::default(),
         replies: file,
     }
 }

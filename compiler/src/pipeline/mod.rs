@@ -55,20 +55,34 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(report)
 }
 
-/// Checks the content without writing anything.
+/// Checks the content without writing anything (printables are laid out, so text that does
+/// not fit is still reported, but not drawn).
 pub fn check(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    compile(opts).map(|(_, report)| report)
+    compile_as(opts, Files::Skip).map(|(_, report)| report)
 }
 
 /// Runs every stage and returns the bundle in memory.
 pub fn compile(opts: &BuildOptions) -> Result<(Output, BuildReport), Diagnostics> {
+    compile_as(opts, Files::Make)
+}
+
+/// Whether build output that only people look at (the printables' PDFs and PNGs) is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Files {
+    /// Made (a build).
+    Make,
+    /// Skipped (a check: the same diagnostics, less work).
+    Skip,
+}
+
+fn compile_as(opts: &BuildOptions, files: Files) -> Result<(Output, BuildReport), Diagnostics> {
     let dir = &opts.content_dir;
     let (mut site, mut diags) = content::load(dir, &LoadOptions { today: opts.today })?;
     crate::resolve::resolve_site(&mut site, dir, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
-    let out = assemble::assemble(&site, dir, &mut diags)?;
+    let out = assemble::assemble(&site, dir, files, &mut diags)?;
     let warnings = diags;
     let report = BuildReport {
         pages: site.pages.len(),

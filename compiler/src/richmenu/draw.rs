@@ -6,13 +6,11 @@
 //! and all cards of a menu share one text size, as large as the longest label allows.
 //! Everything scales with the image width, so narrower custom sizes look the same.
 
-use tiny_skia::{
-    Color, FillRule, FilterQuality, LineCap, LineJoin, Paint, Path, PathBuilder, Pixmap,
-    PixmapPaint, Stroke, Transform,
-};
+use tiny_skia::{Color, FillRule, FilterQuality, Paint, Pixmap, PixmapPaint, Stroke, Transform};
 
 use super::geometry::{Bounds, Rect, card};
-use super::text::{self, Lines};
+use crate::paint::rounded_rect;
+use crate::paint::text::{self, Lines};
 
 /// Width all sizes below are given for.
 const REFERENCE_WIDTH: f32 = 2500.0;
@@ -36,8 +34,6 @@ const PAD_Y: f32 = 30.0;
 const ICON_SHARE: f32 = 0.38;
 /// Space between icon and label, as a share of the inner height.
 const ICON_GAP: f32 = 0.05;
-/// Stroke width that makes the one-weight font bold, in ems.
-const BOLD: f32 = 0.05;
 
 /// Background behind the cards (soft apricot).
 const BACKGROUND: Rgb = Rgb(0xf6, 0xe6, 0xd4);
@@ -149,74 +145,9 @@ fn draw_content(pm: &mut Pixmap, cell: &Cell<'_>, inner: Rect, px: f32, ink: Rgb
         top += h + gap;
     }
     let fill = ink.paint();
-    let stroke = Stroke {
-        width: BOLD * px,
-        line_join: LineJoin::Round,
-        line_cap: LineCap::Round,
-        ..Stroke::default()
-    };
     for (n, (line, w)) in cell.lines.lines.iter().zip(&cell.lines.widths).enumerate() {
         let x = inner.x + (inner.w - w * px) / 2.0;
         let y = top + n as f32 * text::LINE_HEIGHT * px + text::ascent() * px;
-        if let Some(path) = text::outline(line, px, x, y) {
-            pm.fill_path(&path, &fill, FillRule::Winding, Transform::identity(), None);
-            pm.stroke_path(&path, &fill, &stroke, Transform::identity(), None);
-        }
+        text::fill_line(pm, line, px, x, y, &fill, true);
     }
-}
-
-/// A rectangle with circular corners of radius `r`.
-///
-/// Corners are quadratic Béziers (two per quarter circle, off by < 0.4 % of `r`), not cubics:
-/// stroking a cubic makes tiny-skia call `cos`/`acos`, whose last bit may differ between
-/// platforms' maths libraries, and the image must be the same everywhere.
-fn rounded_rect(c: Rect, r: f32) -> Option<Path> {
-    let r = r.min(c.w / 2.0).min(c.h / 2.0);
-    let (x0, y0, x1, y1) = (c.x, c.y, c.x + c.w, c.y + c.h);
-    let mut pb = PathBuilder::new();
-    pb.move_to(x0 + r, y0);
-    pb.line_to(x1 - r, y0);
-    quarter(&mut pb, (x1 - r, y0 + r), (0.0, -1.0), (1.0, 0.0), r);
-    pb.line_to(x1, y1 - r);
-    quarter(&mut pb, (x1 - r, y1 - r), (1.0, 0.0), (0.0, 1.0), r);
-    pb.line_to(x0 + r, y1);
-    quarter(&mut pb, (x0 + r, y1 - r), (0.0, 1.0), (-1.0, 0.0), r);
-    pb.line_to(x0, y0 + r);
-    quarter(&mut pb, (x0 + r, y0 + r), (-1.0, 0.0), (0.0, -1.0), r);
-    pb.close();
-    pb.finish()
-}
-
-/// A quarter circle around `c` from direction `u` to direction `v`, as two quadratics.
-fn quarter(pb: &mut PathBuilder, c: (f32, f32), u: (f32, f32), v: (f32, f32), r: f32) {
-    const HALF_SQRT2: f32 = std::f32::consts::FRAC_1_SQRT_2;
-    // Tangents at two points 45° apart meet at (a + b) · r / (1 + cos 45°).
-    const K: f32 = 1.0 / (1.0 + HALF_SQRT2);
-    let m = ((u.0 + v.0) * HALF_SQRT2, (u.1 + v.1) * HALF_SQRT2);
-    let at = |d: (f32, f32), k: f32| (c.0 + d.0 * r * k, c.1 + d.1 * r * k);
-    let (c1, p1) = (at((u.0 + m.0, u.1 + m.1), K), at(m, 1.0));
-    let (c2, p2) = (at((m.0 + v.0, m.1 + v.1), K), at(v, 1.0));
-    pb.quad_to(c1.0, c1.1, p1.0, p1.1);
-    pb.quad_to(c2.0, c2.1, p2.0, p2.1);
-}
-
-/// Encodes opaque pixels as an 8-bit RGB PNG (no alpha channel: smaller, and LINE shows the
-/// menu on an opaque bar anyway).
-pub fn encode_png(pm: &Pixmap) -> Vec<u8> {
-    let mut rgb = Vec::with_capacity(pm.data().len() / 4 * 3);
-    for p in pm.data().chunks_exact(4) {
-        rgb.extend_from_slice(&p[..3]);
-    }
-    let mut out = Vec::new();
-    let mut enc = png::Encoder::new(&mut out, pm.width(), pm.height());
-    enc.set_color(png::ColorType::Rgb);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Balanced);
-    // Flat colours compress best after `Up`; trying every filter on every row (the default)
-    // gains nothing here and costs about half a second per image in debug builds (tests).
-    enc.set_filter(png::Filter::Up);
-    let written = enc.write_header().and_then(|mut w| w.write_image_data(&rgb));
-    // Writing into a Vec cannot fail, and the data length matches the header by construction.
-    debug_assert!(written.is_ok(), "{written:?}");
-    out
 }

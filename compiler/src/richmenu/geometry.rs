@@ -20,18 +20,7 @@ pub struct Bounds {
     pub height: u32,
 }
 
-/// A rectangle in image pixels with fractional edges, for drawing.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rect {
-    /// Left edge.
-    pub x: f32,
-    /// Top edge.
-    pub y: f32,
-    /// Width.
-    pub w: f32,
-    /// Height.
-    pub h: f32,
-}
+pub use crate::paint::Rect;
 
 /// The `rows × columns` tap areas of a `width × height` image, row by row.
 ///

@@ -5,8 +5,8 @@
 //! - [`spec`] is the front matter as written;
 //! - `plan` checks it against the site and LINE's limits, and `target` decides each
 //!   button's action;
-//! - `geometry` cuts the image into tap areas; `text` breaks and sizes labels with the
-//!   embedded font; `draw` paints the PNG;
+//! - `geometry` cuts the image into tap areas; [`crate::paint::text`] breaks and sizes labels
+//!   with the embedded font; `draw` paints the PNG;
 //! - [`limits`] re-checks the finished request JSON and image;
 //! - [`format`](mod@format) is what goes into the bundle (`bundle.json` → `richmenu`) for
 //!   a deploy step.
@@ -21,7 +21,6 @@ mod geometry;
 pub mod limits;
 mod plan;
 mod target;
-mod text;
 
 #[cfg(test)]
 mod tests;
@@ -36,6 +35,7 @@ use bundle::{RichMenuBundle, RichMenuEntry};
 
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::paint::text;
 use crate::spec::richmenu::Spec;
 
 /// Tab name of the main menu (`tab:main` switches back to it).
@@ -242,7 +242,7 @@ fn render(
             active: c.active,
         })
         .collect();
-    Ok(draw::encode_png(&draw::draw(p.size, &cells, px)))
+    Ok(crate::paint::encode_png(&draw::draw(p.size, &cells, px)))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -295,7 +295,7 @@ fn cell(cx: &mut Cx<'_>, a: &AreaSpec, tab: &str, tabs: &[&str], drawn: bool) ->
             "短い言葉にすると、スマートフォンでも大きく読みやすくなります",
         );
     }
-    let missing = super::text::missing_chars(&label);
+    let missing = crate::paint::text::missing_chars(&label);
     if drawn && !missing.is_empty() {
         let list: String = missing.iter().collect();
         cx.error(

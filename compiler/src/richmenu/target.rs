@@ -1,7 +1,8 @@
 //! What a button does: its `target` turned into a LINE action
 //! (<https://developers.line.biz/en/reference/messaging-api/#action-objects>), checked against the
 //! site. Sections and pages open by postback (`menu:<path>`, `page:<path>`, shown in the chat as
-//! the title), addresses and phone numbers by `uri`, tabs by `richmenuswitch`.
+//! the title), addresses and phone numbers by `uri`, tabs by `richmenuswitch`, and `timed:` opens
+//! the registration for timed messages.
 
 use serde_json::{Value, json};
 use serde_saphyr::Spanned;
@@ -38,6 +39,10 @@ pub fn action(cx: &mut Cx<'_>, label: &str, t: &Spanned<String>, tabs: &[&str]) 
             "richMenuAliasId": alias(name),
             "data": format!("{}{name}", postback::TAB),
         }));
+    }
+    if target == postback::TIMED || target == postback::timed(postback::TimedAction::Start) {
+        let data = postback::timed(postback::TimedAction::Start);
+        return Some(actions::postback(label, &data, label, max));
     }
     if target.starts_with("https://") || target.starts_with("http://") {
         if !target.starts_with("https://") || target.chars().count() > MAX_URI_LEN {

@@ -6,8 +6,8 @@ use tiny_skia::Pixmap;
 
 use super::geometry::{Bounds, grid};
 use super::limits::{self, check_image, check_request, size_problem};
-use super::text::{self, candidates, layout};
 use super::{draw, plan};
+use crate::paint::text::{self, candidates, layout};
 
 /// PNG width and height from the IHDR chunk.
 fn png_size(bytes: &[u8]) -> (u32, u32) {
@@ -186,7 +186,7 @@ fn drawn_png_has_the_exact_size_and_fits_line_limit() {
                 }
             })
             .collect();
-        let png = draw::encode_png(&draw::draw(size, &cells, 60.0));
+        let png = crate::paint::encode_png(&draw::draw(size, &cells, 60.0));
         assert_eq!(png_size(&png), size);
         assert!(png.len() <= bundle::limits::MAX_IMAGE_BYTES, "{} bytes", png.len());
         assert_eq!(check_image(&png, size), Vec::<String>::new());
@@ -198,8 +198,8 @@ fn drawn_png_has_the_exact_size_and_fits_line_limit() {
 
 #[test]
 fn drawing_is_deterministic() {
-    let a = draw::encode_png(&draw::draw(plan::LARGE, &sample_cells(), 140.0));
-    let b = draw::encode_png(&draw::draw(plan::LARGE, &sample_cells(), 140.0));
+    let a = crate::paint::encode_png(&draw::draw(plan::LARGE, &sample_cells(), 140.0));
+    let b = crate::paint::encode_png(&draw::draw(plan::LARGE, &sample_cells(), 140.0));
     assert!(a == b, "two draws differ");
     assert!(a.len() < 300_000, "flat colours compress well: {} bytes", a.len());
 }
@@ -224,7 +224,7 @@ fn luma(pm: &Pixmap, x: u32, y: u32) -> u32 {
 
 #[test]
 fn check_image_reads_size_and_bytes() {
-    let png = draw::encode_png(&Pixmap::new(800, 250).unwrap());
+    let png = crate::paint::encode_png(&Pixmap::new(800, 250).unwrap());
     assert!(check_image(&png, (800, 250)).is_empty());
     assert_eq!(check_image(&png, (2500, 843)).len(), 1);
     assert_eq!(check_image(b"GIF89a....", (800, 250)).len(), 1);

@@ -44,6 +44,12 @@ enum Command {
     Notices(cmd::notices::ListArgs),
     /// Send one notice now (env: LINE_CHANNEL_ACCESS_TOKEN), or only to staff phones (--to).
     Send(cmd::notices::SendArgs),
+    /// Show what a child registered today would receive (timed messages), and when.
+    Timeline(cmd::timed::TimelineArgs),
+    /// Run one day's delivery of timed messages by hand (env: LINE_CHANNEL_ACCESS_TOKEN).
+    Deliver(cmd::timed::DeliverArgs),
+    /// Ask the admin listener of `oyako serve` whether it is ready (for systemd and containers).
+    Probe(cmd::probe::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +63,9 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::execute(args),
         Command::Notices(args) => cmd::notices::list(args),
         Command::Send(args) => cmd::notices::send(args),
+        Command::Timeline(args) => cmd::timed::timeline(args),
+        Command::Deliver(args) => cmd::timed::deliver(args),
+        Command::Probe(args) => cmd::probe::execute(&args),
     }
 }
 

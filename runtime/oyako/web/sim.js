@@ -127,6 +127,7 @@
       statusBox.classList.toggle("error", !b.ok);
       statusBox.textContent = (b.ok ? "ビルド成功（" + (b.hash || "").slice(0, 12) + "）" : "ビルドエラー") +
         (b.message ? "\n" + b.message : "");
+      document.getElementById("promo-link").hidden = !s.promo;
       var key = JSON.stringify(s.richmenu);
       if (key !== state.richmenuKey) {
         state.richmenuKey = key;

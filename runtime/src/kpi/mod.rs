@@ -7,11 +7,13 @@
 //! - [`writer`](Writer) appends with group commit, one file per day in Japan and replica;
 //! - `followups` remembers who was just asked for a free comment;
 //!
-//! What is recorded, from each webhook event: follows and unfollows (with the user hash),
+//! What is recorded, from each webhook event: follows, unblocks and unfollows (with the user
+//! hash), where a new friend heard of the account (the answer to the question after the
+//! follow, or a channel's code typed; user hash),
 //! survey answers and comments (user hash, survey, choice or text), taps on known postbacks
 //! and searches that found nothing (no user at all). A survey answer is written and synced
 //! before the webhook is answered; everything else is written in the same batches without
-//! anyone waiting for it.
+//! anyone waiting for it. A channel answer is synced like a survey answer.
 
 mod followups;
 mod record;
@@ -28,7 +30,8 @@ use bundle::{Blob, Bundle};
 use crate::webhook::Event;
 
 pub use followups::WINDOW as COMMENT_WINDOW;
-pub use record::Record;
+pub use record::{Record, Via};
+pub(crate) use salt::load_or_create as load_or_create_secret;
 pub use salt::{SALT_FILE, Salt};
 pub use writer::{JOURNAL_DIR, Writer, WriterStats};
 
@@ -92,6 +95,9 @@ impl Kpi {
     pub fn note(&self, bundle: &Bundle, event: &Event, what: Option<&str>) -> Option<Record> {
         let (ts, ev) = (timestamp(event), event.webhook_event_id.clone());
         match event.kind.as_str() {
+            "follow" if event.is_unblock() => {
+                self.queue(Record::Unblock { ts, user: self.user(event)?, ev });
+            }
             "follow" => self.queue(Record::Follow { ts, user: self.user(event)?, ev }),
             "unfollow" => self.queue(Record::Unfollow { ts, user: self.user(event)?, ev }),
             "postback" => {
@@ -99,6 +105,10 @@ impl Kpi {
                 let user = self.user(event);
                 if let Some(user) = &user {
                     self.followups.cancel(user);
+                }
+                if let Some(channel) = promo_answer(bundle, data) {
+                    let (user, via) = (user?, Via::Button);
+                    return Some(Record::Channel { ts, user, channel, via, ev });
                 }
                 if let Some((id, choice)) = parse_survey_answer(data) {
                     let survey = bundle.surveys.get(id)?;
@@ -120,6 +130,15 @@ impl Kpi {
                 if bundle.postbacks.contains_key(data) {
                     self.queue(Record::Tap { ts, key: data.to_string(), ev });
                 }
+            }
+            "message" if what == Some("keyword") => {
+                // A channel's code typed as a message (the keyword table points it at the
+                // channel's answer).
+                let text = event.message.as_ref()?.text.as_deref()?;
+                let data = bundle.keywords.get(&normalize(text))?;
+                let channel = promo_answer(bundle, data)?;
+                let user = self.user(event)?;
+                return Some(Record::Channel { ts, user, channel, via: Via::Code, ev });
             }
             "message" if what == Some("fallback") => {
                 let text = event.message.as_ref()?.text.as_deref()?;
@@ -170,6 +189,14 @@ impl Kpi {
         let id = event.source.as_ref()?.user_id.as_deref()?;
         Some(self.salt.hash(id))
     }
+}
+
+/// The answer id of promo answer postback `data`, when the bundle knows it (a channel, or
+/// `other` / `none`); forged or stale answers are not recorded.
+fn promo_answer(bundle: &Bundle, data: &str) -> Option<String> {
+    let id = bundle::postback::parse_promo_answer(data)?;
+    bundle.promo.as_ref()?.answer_label(id)?;
+    Some(id.to_string())
 }
 
 /// The event's own time, or now when LINE sent none.

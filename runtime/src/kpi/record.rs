@@ -8,6 +8,8 @@
 //! ```text
 //! {"kpi":"follow","ts":1795705200000,"user":"3f1c…","ev":"01J…"}
 //! {"kpi":"unfollow","ts":…,"user":"3f1c…"}
+//! {"kpi":"unblock","ts":…,"user":"3f1c…"}
+//! {"kpi":"channel","ts":…,"user":"3f1c…","channel":"boshi-techo","via":"button"}
 //! {"kpi":"answer","ts":…,"user":"3f1c…","survey":"manzokudo-2026","choice":0,"label":"とても満足","satisfied":true}
 //! {"kpi":"comment","ts":…,"user":"3f1c…","survey":"manzokudo-2026","text":"…"}
 //! {"kpi":"tap","ts":…,"key":"page:ninshin/boshi-techo"}
@@ -20,7 +22,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kpi", rename_all = "snake_case")]
 pub enum Record {
-    /// Someone added the account as a friend (or unblocked it).
+    /// Someone added the account as a friend (before unblocks were told apart, also an unblock).
     Follow {
         /// Event time, Unix ms.
         ts: i64,
@@ -36,6 +38,32 @@ pub enum Record {
         ts: i64,
         /// Salted hash of the user.
         user: String,
+        /// `webhookEventId`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ev: Option<String>,
+    },
+    /// A friend who had blocked the account unblocked it (`follow.isUnblocked`): a returning
+    /// friend, not a new one.
+    Unblock {
+        /// Event time, Unix ms.
+        ts: i64,
+        /// Salted hash of the user.
+        user: String,
+        /// `webhookEventId`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ev: Option<String>,
+    },
+    /// Where a friend heard of the account: an answer to the question after a follow, or a
+    /// channel's code typed as a message. Per user only the last one (by `ts`) counts.
+    Channel {
+        /// Event time, Unix ms.
+        ts: i64,
+        /// Salted hash of the user.
+        user: String,
+        /// The channel id, or `other` / `none` (see `bundle::promo`).
+        channel: String,
+        /// How it was given.
+        via: Via,
         /// `webhookEventId`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ev: Option<String>,
@@ -94,12 +122,24 @@ pub enum Record {
     },
 }
 
+/// How a parent told where they heard of the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// Tapped an answer button of the question after the follow.
+    Button,
+    /// Typed a channel's code (printed on its poster) as a message.
+    Code,
+}
+
 impl Record {
     /// Event time, Unix ms.
     pub fn ts(&self) -> i64 {
         match self {
             Record::Follow { ts, .. }
             | Record::Unfollow { ts, .. }
+            | Record::Unblock { ts, .. }
+            | Record::Channel { ts, .. }
             | Record::Answer { ts, .. }
             | Record::Comment { ts, .. }
             | Record::Tap { ts, .. }
@@ -112,6 +152,8 @@ impl Record {
         match self {
             Record::Follow { ev, .. }
             | Record::Unfollow { ev, .. }
+            | Record::Unblock { ev, .. }
+            | Record::Channel { ev, .. }
             | Record::Answer { ev, .. }
             | Record::Comment { ev, .. }
             | Record::Tap { ev, .. }
@@ -124,6 +166,8 @@ impl Record {
         match self {
             Record::Follow { .. } => "follow",
             Record::Unfollow { .. } => "unfollow",
+            Record::Unblock { .. } => "unblock",
+            Record::Channel { .. } => "channel",
             Record::Answer { .. } => "answer",
             Record::Comment { .. } => "comment",
             Record::Tap { .. } => "tap",
@@ -153,6 +197,19 @@ mod tests {
             r#"{"kpi":"answer","ts":1,"user":"ab","survey":"s","choice":2,"label":"満足","satisfied":true}"#
         );
         assert_eq!(serde_json::from_str::<Record>(&line).unwrap(), r);
+        let c = Record::Channel {
+            ts: 2,
+            user: "ab".into(),
+            channel: "boshi-techo".into(),
+            via: Via::Code,
+            ev: Some("E".into()),
+        };
+        let line = serde_json::to_string(&c).unwrap();
+        assert_eq!(
+            line,
+            r#"{"kpi":"channel","ts":2,"user":"ab","channel":"boshi-techo","via":"code","ev":"E"}"#
+        );
+        assert_eq!(serde_json::from_str::<Record>(&line).unwrap(), c);
         let tap: Record =
             serde_json::from_str(r#"{"kpi":"tap","ts":5,"key":"page:a","ev":"E"}"#).unwrap();
         assert_eq!((tap.ts(), tap.event_id(), tap.kind()), (5, Some("E"), "tap"));

@@ -60,7 +60,8 @@ impl Salt {
 /// Reads the salt file, or creates it without ever exposing a partial one: the salt is
 /// written and synced under a temporary name, then hard-linked into place, which fails when
 /// another process (a replica on the same volume) got there first; its salt is used then.
-fn load_or_create(path: &Path) -> io::Result<Vec<u8>> {
+/// Also makes the data key of [`crate::timed`] (32 random bytes as hex, mode 0600).
+pub(crate) fn load_or_create(path: &Path) -> io::Result<Vec<u8>> {
     if let Some(salt) = read(path)? {
         return Ok(salt);
     }
@@ -79,7 +80,7 @@ fn load_or_create(path: &Path) -> io::Result<Vec<u8>> {
             if let Some(dir) = path.parent() {
                 fs::File::open(dir)?.sync_all()?;
             }
-            tracing::info!(path = %path.display(), "generated the salt for user hashes");
+            tracing::info!(path = %path.display(), "generated a secret file (mode 0600)");
             Ok(hex.into_bytes())
         }
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {

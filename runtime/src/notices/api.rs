@@ -13,6 +13,7 @@ use http::Method;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+use super::schedule::{Delivery, Phase};
 use crate::api::Host;
 use crate::config::{Config, ConfigError, DEFAULT_API_BASE, Secret, check_base_url};
 use crate::line_api::ClientError;
@@ -23,6 +24,9 @@ pub const BROADCAST_PATH: &str = "/v2/bot/message/broadcast";
 /// Narrowcast: friends matching a filter
 /// (<https://developers.line.biz/en/reference/messaging-api/#send-narrowcast-message>).
 pub const NARROWCAST_PATH: &str = "/v2/bot/message/narrowcast";
+/// A narrowcast's progress after its 202
+/// (<https://developers.line.biz/en/reference/messaging-api/#get-narrowcast-progress-status>).
+pub const PROGRESS_PATH: &str = "/v2/bot/message/progress/narrowcast";
 /// Push to one user.
 pub const PUSH_PATH: &str = "/v2/bot/message/push";
 /// Multicast to up to [`MAX_MULTICAST_RECIPIENTS`](bundle::limits::MAX_MULTICAST_RECIPIENTS) users.
@@ -148,6 +152,12 @@ impl Api {
         })
     }
 
+    /// Asks for the progress of the narrowcast LINE accepted as `request_id`.
+    pub async fn progress(&self, request_id: &str) -> Result<Answer, String> {
+        let path = format!("{PROGRESS_PATH}?requestId={}", query_value(request_id));
+        self.call(&Planned { method: Method::GET, path, retry_key: None, body: None }).await
+    }
+
     /// Reads the month's quota, usage and yesterday's reachable friends (each may fail).
     pub async fn quota(&self, now: Timestamp) -> Quota {
         let get = |path: String| async move {
@@ -175,6 +185,66 @@ impl Api {
             }
         });
         Quota { limit, used, reach }
+    }
+}
+
+/// A narrowcast's progress as LINE reports it (`NarrowcastProgressResponse`,
+/// <https://developers.line.biz/en/reference/messaging-api/#get-narrowcast-progress-status>).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    /// `waiting`, `sending`, `succeeded` or `failed`.
+    pub phase: String,
+    /// Users the message was sent to.
+    #[serde(default)]
+    pub success_count: Option<u64>,
+    /// Users it could not be sent to.
+    #[serde(default)]
+    pub failure_count: Option<u64>,
+    /// Users it was meant for.
+    #[serde(default)]
+    pub target_count: Option<u64>,
+    /// Why it failed (only when `failed`).
+    #[serde(default)]
+    pub failed_description: Option<String>,
+    /// What kind of failure (only when `failed`, see [`error_code_meaning`]).
+    #[serde(default)]
+    pub error_code: Option<i64>,
+    /// When LINE finished (only when `succeeded` or `failed`).
+    #[serde(default)]
+    pub completed_time: Option<String>,
+}
+
+impl Progress {
+    /// The final outcome, or `None` while LINE is still `waiting` or `sending` (or reports a
+    /// phase this version does not know, which is treated as not final).
+    pub fn outcome(&self) -> Option<Delivery> {
+        let phase = match self.phase.as_str() {
+            "succeeded" => Phase::Succeeded,
+            "failed" => Phase::Failed,
+            _ => return None,
+        };
+        Some(Delivery {
+            phase,
+            success_count: self.success_count,
+            failure_count: self.failure_count,
+            target_count: self.target_count,
+            error_code: self.error_code,
+            completed_time: self.completed_time.clone(),
+        })
+    }
+}
+
+/// What LINE's narrowcast `errorCode` means, in Japanese for staff
+/// (<https://developers.line.biz/en/reference/messaging-api/#get-narrowcast-progress-status>).
+pub fn error_code_meaning(code: i64) -> &'static str {
+    match code {
+        1 => "LINE 側の内部エラー",
+        2 => "送信対象の人数が足りません",
+        3 => "受け付け済みのリクエストが再送されました",
+        4 => "50 人未満のオーディエンスが条件に含まれています",
+        5 => "一部の人だけに届くのを防ぐため、配信が取り消されました",
+        _ => "不明なエラー",
     }
 }
 
@@ -280,15 +350,20 @@ pub fn test_requests(
 /// The messages with asset URLs below `OYAKO_PUBLIC_URL`; without one, the hero image is
 /// left out (LINE only shows https images, and the card works without it).
 pub fn served_messages(n: &Notice, public_url: Option<&str>) -> Value {
-    let text = n.messages.to_string();
+    served(&n.messages, public_url)
+}
+
+/// [`served_messages`] of any stored messages array (also timed messages).
+pub fn served(stored: &Value, public_url: Option<&str>) -> Value {
+    let text = stored.to_string();
     if !text.contains(ASSET_URL_PREFIX) {
-        return n.messages.clone();
+        return stored.clone();
     }
     if let Some(base) = public_url {
         let text = text.replace(ASSET_URL_PREFIX, &format!("{base}/assets/"));
-        return serde_json::from_str(&text).unwrap_or_else(|_| n.messages.clone());
+        return serde_json::from_str(&text).unwrap_or_else(|_| stored.clone());
     }
-    let mut messages = n.messages.clone();
+    let mut messages = stored.clone();
     for m in messages.as_array_mut().into_iter().flatten() {
         let hero = &m["contents"]["hero"]["url"];
         if hero.as_str().is_some_and(|u| u.starts_with(ASSET_URL_PREFIX))
@@ -341,6 +416,20 @@ pub fn error_detail(body: &[u8]) -> String {
     text.chars().take(MAX_DETAIL).collect()
 }
 
+/// `value` percent-encoded for a query string (everything but RFC 3986's unreserved
+/// characters), so whatever LINE put in a request id cannot change the query.
+fn query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// How long `Retry-After` asks to wait: seconds, or an HTTP date (RFC 9110 §10.2.3).
 pub fn retry_after(value: &str, now: Timestamp) -> Option<Duration> {
     let value = value.trim();
@@ -370,5 +459,29 @@ mod tests {
             Some(Duration::from_secs(60))
         );
         assert_eq!(retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn progress_answers_and_request_ids() {
+        let waiting: Progress = serde_json::from_str(
+            r#"{"phase":"waiting","acceptedTime":"2026-12-05T00:00:00.000Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(waiting.outcome(), None);
+        let failed: Progress = serde_json::from_str(
+            r#"{"phase":"failed","successCount":0,"failureCount":0,"targetCount":40,"failedDescription":"audience too small","errorCode":2,"acceptedTime":"2026-12-05T00:00:00.000Z","completedTime":"2026-12-05T00:01:00.000Z"}"#,
+        )
+        .unwrap();
+        let outcome = failed.outcome().unwrap();
+        assert_eq!(
+            (outcome.phase, outcome.error_code, outcome.target_count),
+            (Phase::Failed, Some(2), Some(40))
+        );
+        assert!(!outcome.complete());
+        let odd: Progress = serde_json::from_str(r#"{"phase":"paused"}"#).unwrap();
+        assert_eq!(odd.outcome(), None, "an unknown phase is not final");
+        assert_eq!(error_code_meaning(4), "50 人未満のオーディエンスが条件に含まれています");
+        assert_eq!(query_value("abc-123_~."), "abc-123_~.");
+        assert_eq!(query_value("a&b=c d"), "a%26b%3Dc%20d");
     }
 }

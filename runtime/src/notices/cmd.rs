@@ -12,13 +12,19 @@ use bundle::Notice;
 use jiff::Timestamp;
 
 use super::api::{self, Api, ApiConfig, describe, notice_request, test_requests};
-use super::schedule::{self, Decision, History, Policy, Status, retry_key, uuid_of};
+use super::progress;
+use super::schedule::{
+    self, Decision, History, Phase, Policy, Record, RecordKind, Status, retry_key, uuid_of,
+};
 use super::send::{Attempt, Scheduler, journal_path, read_histories};
 
 /// How long `oyako send` keeps retrying before leaving the rest to `oyako serve`.
 const CLI_RETRY_LIMIT: Duration = Duration::from_secs(10 * 60);
 /// Attempts of a test send before giving up (it has no journal to resume from).
 const TEST_ATTEMPTS: u32 = 3;
+/// After `oyako send` saw a narrowcast accepted, when it first asks LINE how it went (the
+/// operator is waiting; later reads back off like the scheduler's).
+const CLI_FIRST_PROGRESS: Duration = Duration::from_secs(2);
 
 /// `oyako notices`.
 #[derive(Debug, Clone)]
@@ -44,6 +50,9 @@ pub struct SendOptions {
     pub dry_run: bool,
     /// Only these users (test sends to staff phones; not journalled).
     pub to: Vec<String>,
+    /// Send again a narrowcast that LINE accepted but then failed to deliver (or would not
+    /// say): the operator's decision, never the scheduler's.
+    pub resend: bool,
 }
 
 /// Lists every notice of the bundle with its status.
@@ -82,6 +91,9 @@ fn line(n: &Notice, h: &History, now: Timestamp, p: &Policy) -> String {
         Status::Sending(first) => format!("{} から再送中（同じ retry key）", jst(*first)),
         Status::Sent(r) => {
             format!("{} に送信（{}）", record_time(&r.time), r.by.as_deref().unwrap_or("-"))
+        }
+        Status::Narrowcast { sent, outcome } => {
+            progress::describe(&n.id, sent, outcome.as_deref(), record_time)
         }
         Status::Failed(r) => {
             format!("{} 失敗: {}", record_time(&r.time), r.detail.as_deref().unwrap_or("-"))
@@ -140,8 +152,12 @@ fn dry_run(
     config: &ApiConfig,
     p: &Policy,
 ) -> Result<(), String> {
+    let key = match (&h.sent, opts.resend) {
+        (Some(sent), true) => resend_key(n, h, sent, true)?,
+        _ => key_for(h, n),
+    };
     let requests = match opts.to.is_empty() {
-        true => vec![notice_request(n, &key_for(h, n), config.public_url.as_deref())],
+        true => vec![notice_request(n, &key, config.public_url.as_deref())],
         false => test_requests(n, &opts.to, &test_key(n), config.public_url.as_deref()),
     };
     let status = schedule::status(n, h, Timestamp::now(), p);
@@ -167,6 +183,38 @@ fn key_for(h: &History, n: &Notice) -> String {
     h.open.as_ref().map_or_else(|| retry_key(&n.id, &n.hash), |(k, _)| k.clone())
 }
 
+/// The key of a resend of `n` after its narrowcast `sent` failed, when the operator asked
+/// for one (`--resend`); otherwise why `n` is not sent again. The key is new (LINE would
+/// answer the old one 409, or, after 24 h, deliver twice) but fixed, so an interrupted
+/// resend resumes with it.
+fn resend_key(n: &Notice, h: &History, sent: &Record, resend: bool) -> Result<String, String> {
+    let sent_at = record_time(&sent.time);
+    let failed = h.outcome.as_ref().is_some_and(|o| {
+        o.event == RecordKind::Unconfirmed
+            || o.delivery.as_ref().is_some_and(|d| d.phase == Phase::Failed)
+    });
+    if sent.narrowcast && h.outcome.is_none() {
+        return Err(format!(
+            "お知らせ「{}」は {sent_at} に LINE が受け付け、配信結果を確認中です（oyako notices）。結果が出るまで送り直せません。",
+            n.title
+        ));
+    }
+    if !failed {
+        return Err(format!(
+            "お知らせ「{}」は {sent_at} に送信済みです。同じお知らせは二度送りません。",
+            n.title
+        ));
+    }
+    if !resend {
+        return Err(format!(
+            "お知らせ「{}」は {sent_at} に LINE が受け付けた後、配信できませんでした（oyako notices で確認）。一部の人にはすでに届いているかもしれないため、自動では送りません。送り直すときは --resend を付けてください。",
+            n.title
+        ));
+    }
+    let previous = sent.retry_key.as_deref().unwrap_or_default();
+    Ok(uuid_of(&format!("oyako-resend\0{}\0{}\0{previous}", n.id, n.hash)))
+}
+
 /// A fresh key per test run, so a second test on the same phone is delivered too.
 fn test_key(n: &Notice) -> String {
     let nanos = Timestamp::now().as_nanosecond();
@@ -181,20 +229,28 @@ async fn send_notice(
     policy: Policy,
 ) -> Result<(), String> {
     let mut now = Timestamp::now();
-    if let Some(sent) = &h.sent {
-        return Err(format!(
-            "お知らせ「{}」は {} に送信済みです。同じお知らせは二度送りません。",
-            n.title,
-            record_time(&sent.time)
-        ));
-    }
-    let (key, mut resume) = match schedule::decide(n, h, now, &policy) {
-        Decision::Send { key, resume: true } => (key, true),
-        Decision::GiveUp(_) => {
-            return Err("前回の送信の結果が24時間たっても分かりません。LINE がすでに配信した可能性があるため、自動では送りません（oyako notices で確認してください）".into());
+    let (key, mut resume) = match &h.sent {
+        Some(sent) => {
+            let key = resend_key(n, h, sent, opts.resend)?;
+            let resume = h.open.as_ref().is_some_and(|(k, _)| *k == key);
+            (key, resume)
         }
-        _ => (retry_key(&n.id, &n.hash), false),
+        None if opts.resend => {
+            return Err(format!(
+                "お知らせ「{}」はまだ送っていません。--resend は、LINE が受け付けた後に配信できなかったお知らせを送り直すときだけ使います。",
+                n.title
+            ));
+        }
+        None => match schedule::decide(n, h, now, &policy) {
+            Decision::Send { key, resume: true } => (key, true),
+            Decision::GiveUp(_) => {
+                return Err("前回の送信の結果が24時間たっても分かりません。LINE がすでに配信した可能性があるため、自動では送りません（oyako notices で確認してください）".into());
+            }
+            _ => (retry_key(&n.id, &n.hash), false),
+        },
     };
+    let first_progress = CLI_FIRST_PROGRESS.min(policy.progress_first);
+    let policy = Policy { progress_first: first_progress, ..policy };
     let api = Api::new(config, policy.attempt_timeout)
         .map_err(|e| format!("LINE に接続できません: {e}（oyako serve と同じ LINE_CHANNEL_ACCESS_TOKEN を設定してください）"))?;
     std::fs::create_dir_all(&opts.state_dir)
@@ -212,9 +268,16 @@ async fn send_notice(
     let start = Instant::now();
     loop {
         let (at, why) = match scheduler.attempt(n, &key, resume, now).await {
-            Attempt::Sent => {
+            Attempt::Sent if n.is_broadcast() => {
                 println!("お知らせ「{}」を送信しました（retry key {key}）", n.title);
                 return Ok(());
+            }
+            Attempt::Sent => {
+                println!(
+                    "お知らせ「{}」を LINE が受け付けました（retry key {key}）。配信結果を待ちます…",
+                    n.title
+                );
+                return wait_for_outcome(&mut scheduler, n, start).await;
             }
             Attempt::Failed(detail) => {
                 return Err(format!("LINE が受け付けませんでした: {detail}"));
@@ -224,8 +287,12 @@ async fn send_notice(
         };
         let wait = Duration::try_from(at.duration_since(now)).unwrap_or_default();
         if start.elapsed() + wait > CLI_RETRY_LIMIT {
+            let then = match opts.resend {
+                true => "もう一度 --resend で実行すると、同じ retry key で続きから送ります",
+                false => "oyako serve が同じ retry key で再送します",
+            };
             return Err(format!(
-                "まだ LINE の受け付けを確認できません（{why}）。記録は残っているので、oyako serve が同じ retry key で再送します。"
+                "まだ LINE の受け付けを確認できません（{why}）。記録は残っているので、{then}。"
             ));
         }
         eprintln!("まだ送れていません（{why}）。{} 秒後にもう一度送ります", wait.as_secs());
@@ -235,6 +302,45 @@ async fn send_notice(
         let open = scheduler.histories().ok().and_then(|h| h.get(&n.id)?.open.clone());
         resume = open.is_some_and(|(k, _)| k == key);
         now = Timestamp::now();
+    }
+}
+
+/// Reads the outcome of the narrowcast just accepted until LINE reports it (printing it; a
+/// failure is an error) or the command's time is up (then `oyako serve` goes on reading).
+async fn wait_for_outcome(
+    scheduler: &mut Scheduler,
+    n: &Notice,
+    start: Instant,
+) -> Result<(), String> {
+    loop {
+        let now = Timestamp::now();
+        let (_, next) = scheduler
+            .read_outcomes(now)
+            .await
+            .map_err(|e| format!("記録ファイルを読めません: {e}"))?;
+        let histories =
+            scheduler.histories().map_err(|e| format!("記録ファイルを読めません: {e}"))?;
+        let h = histories.get(&n.id).cloned().unwrap_or_default();
+        if let Some(outcome) = &h.outcome {
+            let sent = h.sent.as_ref().ok_or("記録ファイルに送信の記録がありません")?;
+            let text = progress::describe(&n.id, sent, Some(outcome), record_time);
+            let delivered = outcome.delivery.as_ref().is_some_and(|d| d.phase == Phase::Succeeded);
+            if !delivered {
+                return Err(text);
+            }
+            println!("{text}");
+            return Ok(());
+        }
+        let wait = next.map_or(Duration::from_secs(1), |t| {
+            Duration::try_from(t.duration_since(now)).unwrap_or_default()
+        });
+        if start.elapsed() + wait > CLI_RETRY_LIMIT {
+            println!(
+                "配信結果はまだ出ていません。oyako serve が確認して記録します（oyako notices で確認できます）。"
+            );
+            return Ok(());
+        }
+        tokio::time::sleep(wait).await;
     }
 }
 

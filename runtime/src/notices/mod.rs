@@ -10,6 +10,7 @@
 //! Layout:
 //! - [`schedule`] decides, from the bundle, the journal and a given `now`, what to do (pure);
 //! - `send` is the [`Scheduler`]: it sends with retry keys, retries and journals;
+//! - `progress` reads how an accepted narrowcast ended and journals it (never re-sends);
 //! - [`api`] builds LINE requests, calls LINE and checks the monthly quota;
 //! - `cmd` implements `oyako notices` and `oyako send`;
 //! - [`spawn`] runs the scheduler inside `oyako serve`, driven by the state's
@@ -17,6 +18,7 @@
 
 pub mod api;
 mod cmd;
+mod progress;
 pub mod schedule;
 mod send;
 
@@ -29,8 +31,11 @@ use crate::state::State;
 
 pub use api::{Api, ApiConfig, ApiError};
 pub use cmd::{ListOptions, SendOptions, list, send};
-pub use schedule::{JOURNAL_FILE, Policy, QuietHours, Record, RecordKind, Status, retry_key};
+pub use schedule::{
+    Delivery, JOURNAL_FILE, Phase, Policy, QuietHours, Record, RecordKind, Status, retry_key,
+};
 pub use send::{Attempt, Scheduler, Tick};
+pub(crate) use send::{Outcome, classify};
 
 /// Starts the scheduler of `oyako serve`: every notice of the current bundle (re-read at each
 /// look, so reloads apply) is sent when due. Returns `None`, with a warning, when there is no

@@ -14,7 +14,13 @@
 //!   (<https://developers.line.biz/en/reference/messaging-api/#retry-api-request>), so after that
 //!   it is given up and journalled `failed` rather than risk a second delivery;
 //! - a version (hash) journalled `failed` or `missed` is not tried again; a new version of
-//!   the page (staff fixed it) is a new chance.
+//!   the page (staff fixed it) is a new chance;
+//! - a narrowcast is only *accepted* by its 202: LINE delivers it later and can still fail
+//!   (<https://developers.line.biz/en/reference/messaging-api/#get-narrowcast-progress-status>),
+//!   so its outcome is read afterwards and journalled as `completed` (or `unconfirmed` when
+//!   LINE will not tell). A narrowcast that failed after its 202 is never sent again by the
+//!   scheduler: LINE forgets the retry key after 24 h, so a new request could reach the same
+//!   people twice; the operator decides (`oyako send --resend`).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -48,6 +54,10 @@ pub struct Policy {
     pub attempt_timeout: Duration,
     /// Longest pause of the scheduler between looks at the bundle and the journal.
     pub max_sleep: Duration,
+    /// Wait after a narrowcast's 202 before its progress is first read; doubled per read.
+    pub progress_first: Duration,
+    /// Longest wait between two reads of a narrowcast's progress.
+    pub progress_max: Duration,
 }
 
 /// Quiet hours, `start` to `end` in Japan time (may cross midnight).
@@ -70,6 +80,11 @@ impl Default for Policy {
             per_hour: 60,
             attempt_timeout: Duration::from_secs(30),
             max_sleep: Duration::from_secs(60),
+            // A few reads a minute at first, one every 10 min for slow audiences: far below
+            // the endpoint's 2,000 requests a second
+            // (<https://developers.line.biz/en/reference/messaging-api/#rate-limits>).
+            progress_first: Duration::from_secs(15),
+            progress_max: Duration::from_secs(10 * 60),
         }
     }
 }
@@ -168,6 +183,52 @@ pub struct Record {
     /// Who wrote it: `scheduler` or `oyako send`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+    /// On a `sent` record: it went out as a narrowcast, whose outcome LINE reports later.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub narrowcast: bool,
+    /// On a `completed` record: how LINE says the narrowcast ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
+}
+
+/// How an accepted narrowcast ended, as LINE reports it
+/// (<https://developers.line.biz/en/reference/messaging-api/#get-narrowcast-progress-status>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// `succeeded` or `failed` (the two final phases).
+    pub phase: Phase,
+    /// Users the message was sent to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_count: Option<u64>,
+    /// Users it could not be sent to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_count: Option<u64>,
+    /// Users it was meant for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_count: Option<u64>,
+    /// LINE's `errorCode` when it failed (see [`super::api::error_code_meaning`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<i64>,
+    /// When LINE finished (`completedTime`, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_time: Option<String>,
+}
+
+/// The final phases of a narrowcast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Sent; `failure_count` may still be above zero (a partial delivery).
+    Succeeded,
+    /// Not sent, or sent only in part: `error_code` and the record's `detail` say why.
+    Failed,
+}
+
+impl Delivery {
+    /// True when everyone targeted got it: succeeded with no failures.
+    pub fn complete(&self) -> bool {
+        self.phase == Phase::Succeeded && self.failure_count.unwrap_or(0) == 0
+    }
 }
 
 /// Kinds of journal records.
@@ -183,13 +244,22 @@ pub enum RecordKind {
     Failed,
     /// It was due too long ago (the runtime was down) and was not sent.
     Missed,
+    /// LINE finished processing the narrowcast of the `sent` record with the same retry
+    /// key; `delivery` says how.
+    Completed,
+    /// LINE would not tell the outcome of that narrowcast (its progress answer was an error,
+    /// or its 14 days passed): nobody knows whether it arrived.
+    Unconfirmed,
 }
 
 /// One notice's journal, folded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History {
-    /// The `sent` record, if any: nothing is ever sent again.
+    /// The latest `sent` record (the first of its retry key), if any: the scheduler never
+    /// sends again.
     pub sent: Option<Record>,
+    /// The `completed` or `unconfirmed` record of a narrowcast `sent`, once known.
+    pub outcome: Option<Record>,
     /// An attempt without outcome: its retry key and first attempt time.
     pub open: Option<(String, Timestamp)>,
     /// The last `failed` record by notice version.
@@ -214,7 +284,17 @@ pub fn histories(records: &[Record]) -> BTreeMap<String, History> {
             }
             RecordKind::Sent => {
                 h.open = None;
-                h.sent.get_or_insert_with(|| r.clone());
+                // Replicas journal the same send (LINE answers the others 409); a resend
+                // carries a new key and starts a new outcome.
+                if h.sent.as_ref().is_none_or(|s| s.retry_key != r.retry_key) {
+                    h.sent = Some(r.clone());
+                    h.outcome = None;
+                }
+            }
+            RecordKind::Completed | RecordKind::Unconfirmed => {
+                if h.sent.as_ref().is_some_and(|s| s.retry_key == r.retry_key) {
+                    h.outcome = Some(r.clone());
+                }
             }
             RecordKind::Failed => {
                 if h.open.as_ref().is_some_and(|(k, _)| Some(k) == r.retry_key.as_ref()) {
@@ -228,6 +308,13 @@ pub fn histories(records: &[Record]) -> BTreeMap<String, History> {
         }
     }
     out
+}
+
+impl History {
+    /// The narrowcast `sent` record whose outcome is still to be read from LINE.
+    pub fn awaiting_outcome(&self) -> Option<&Record> {
+        self.sent.as_ref().filter(|s| s.narrowcast && self.outcome.is_none())
+    }
 }
 
 /// What the scheduler should do about one notice now.
@@ -296,8 +383,15 @@ pub enum Status {
     Due,
     /// An attempt is under way (retrying since the given time).
     Sending(Timestamp),
-    /// Accepted by LINE.
+    /// Accepted by LINE (a broadcast; a narrowcast is [`Status::Narrowcast`]).
     Sent(Record),
+    /// A narrowcast accepted by LINE, and its outcome once LINE reported it.
+    Narrowcast {
+        /// The `sent` record.
+        sent: Record,
+        /// The `completed` or `unconfirmed` record; `None` while LINE is still at it.
+        outcome: Option<Box<Record>>,
+    },
     /// Refused, or given up.
     Failed(Record),
     /// Not sent because it was due too long ago (`None`: not journalled yet).
@@ -305,13 +399,22 @@ pub enum Status {
 }
 
 impl Status {
-    /// The status word: `upcoming`, `due`, `sending`, `sent`, `failed` or `missed`.
+    /// The status word: `upcoming`, `due`, `sending`, `sent`, `failed` or `missed`; for a
+    /// narrowcast also `accepted` (outcome not known yet), `partial` (some did not get it)
+    /// and `unconfirmed` (LINE would not tell).
     pub fn word(&self) -> &'static str {
         match self {
             Status::Upcoming => "upcoming",
             Status::Due => "due",
             Status::Sending(_) => "sending",
             Status::Sent(_) => "sent",
+            Status::Narrowcast { outcome: None, .. } => "accepted",
+            Status::Narrowcast { outcome: Some(o), .. } => match (&o.event, &o.delivery) {
+                (RecordKind::Completed, Some(d)) if d.complete() => "sent",
+                (RecordKind::Completed, Some(d)) if d.phase == Phase::Succeeded => "partial",
+                (RecordKind::Completed, Some(_)) => "failed",
+                _ => "unconfirmed",
+            },
             Status::Failed(_) => "failed",
             Status::Missed(_) => "missed",
         }
@@ -320,11 +423,16 @@ impl Status {
 
 /// The status of notice `n` with history `h` at `now`.
 pub fn status(n: &Notice, h: &History, now: Timestamp, p: &Policy) -> Status {
-    if let Some(r) = &h.sent {
-        return Status::Sent(r.clone());
-    }
     if let Some((_, first)) = &h.open {
         return Status::Sending(*first);
+    }
+    if let Some(r) = &h.sent {
+        return match r.narrowcast {
+            true => {
+                Status::Narrowcast { sent: r.clone(), outcome: h.outcome.clone().map(Box::new) }
+            }
+            false => Status::Sent(r.clone()),
+        };
     }
     if let Some(r) = h.failed.get(&n.hash) {
         return Status::Failed(r.clone());

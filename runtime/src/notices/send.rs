@@ -8,6 +8,9 @@
 //! sharing nothing derive the same key from the bundle, so LINE deduplicates them too. Retries stop
 //! before LINE forgets the key (24 h).
 //!
+//! A narrowcast's 2xx only means LINE accepted it; [`super::progress`] then reads how it
+//! ended and journals that too, without ever sending again.
+//!
 //! Answers: 2xx and 409 → `sent`; 429 → wait `Retry-After` (else back off), except the
 //! monthly limit, which is final; 5xx, timeouts and network errors → back off and retry; any
 //! other 4xx → `failed` with LINE's details, never repeated. Broadcast and narrowcast each get
@@ -22,6 +25,7 @@ use bundle::Notice;
 use jiff::Timestamp;
 
 use super::api::{Answer, Api, error_detail, notice_request, retry_after};
+use super::progress::Outcomes;
 use super::schedule::{
     Bucket, Decision, History, JOURNAL_FILE, Policy, Record, RecordKind, add, decide, histories,
 };
@@ -39,6 +43,8 @@ pub struct Scheduler {
     buckets: BTreeMap<String, Bucket>,
     /// Notices waiting to retry: when, and the next backoff.
     retries: BTreeMap<String, (Timestamp, Duration)>,
+    /// Accepted narrowcasts whose outcome is still to be read.
+    outcomes: Outcomes,
 }
 
 /// How one attempt ended.
@@ -59,12 +65,14 @@ pub enum Attempt {
 pub struct Tick {
     /// Ids of the notices that were sent in this tick.
     pub sent: Vec<String>,
+    /// Ids of the narrowcasts whose outcome was journalled in this tick.
+    pub outcomes: Vec<String>,
     /// When something is next due (a notice, a retry, a token), if anything is.
     pub next: Option<Timestamp>,
 }
 
-/// What LINE's answer means.
-enum Outcome {
+/// What LINE's answer means (shared with [`crate::timed`]).
+pub(crate) enum Outcome {
     Accepted { status: u16, request_id: Option<String>, detail: Option<String> },
     Refused { status: Option<u16>, request_id: Option<String>, detail: String },
     Later { wait: Option<Duration>, why: String },
@@ -81,6 +89,7 @@ impl Scheduler {
             by: "scheduler",
             buckets: BTreeMap::new(),
             retries: BTreeMap::new(),
+            outcomes: Outcomes::default(),
         })
     }
 
@@ -144,12 +153,28 @@ impl Scheduler {
                     outcome.err().flatten()
                 }
             };
-            tick.next = match (tick.next, wake) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            tick.next = earliest(tick.next, wake);
+        }
+        match self.read_outcomes(now).await {
+            Ok((done, wake)) => {
+                tick.outcomes = done;
+                tick.next = earliest(tick.next, wake);
+            }
+            Err(e) => tracing::error!(error = %e, "cannot read the notice journal for outcomes"),
         }
         tick
+    }
+
+    /// Reads the progress of the accepted narrowcasts that are due a look at `now` and
+    /// journals what LINE reports (see [`super::progress`]); returns the notice ids
+    /// journalled and when to look again.
+    pub async fn read_outcomes(
+        &mut self,
+        now: Timestamp,
+    ) -> io::Result<(Vec<String>, Option<Timestamp>)> {
+        let histories = self.histories()?;
+        let Scheduler { api, journal, policy, by, outcomes, .. } = self;
+        Ok(outcomes.poll(api, journal, &histories, now, policy, by).await)
     }
 
     /// A due notice: honours a pending backoff, checks the quota on a first attempt, sends.
@@ -298,8 +323,18 @@ impl Scheduler {
             request_id,
             detail,
             by: Some(self.by.to_owned()),
+            // A narrowcast's acceptance is not its delivery: the outcome is read later.
+            narrowcast: event == RecordKind::Sent && !n.is_broadcast(),
+            delivery: None,
         };
         self.journal.append(&[record])
+    }
+}
+
+fn earliest(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -317,7 +352,7 @@ pub fn journal_path(state_dir: &Path) -> PathBuf {
     state_dir.join(JOURNAL_FILE)
 }
 
-fn classify(answer: Result<Answer, String>, now: Timestamp) -> Outcome {
+pub(crate) fn classify(answer: Result<Answer, String>, now: Timestamp) -> Outcome {
     let a = match answer {
         Ok(a) => a,
         Err(why) => return Outcome::Later { wait: None, why: format!("no answer: {why}") },

@@ -8,7 +8,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::{LineFriends, Report};
+use super::{FRIENDS_GOAL, Goal, LineFriends, Report};
 
 /// A cell of a row.
 enum Cell<'a> {
@@ -36,13 +36,53 @@ pub fn write_all(r: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
             Cell::Plain(d.unfollows.to_string()),
             Cell::Plain(d.net().to_string()),
             Cell::Plain(d.cumulative.to_string()),
+            Cell::Plain(d.new_friends().to_string()),
+            Cell::Plain(d.returning.to_string()),
         ]
     });
     write(
         "friends.csv",
-        &["date", "follows", "unfollows", "net", "cumulative"],
+        &["date", "follows", "unfollows", "net", "cumulative", "new", "returning"],
         friends.collect(),
     )?;
+    if let Some(p) = &t.pace {
+        let (status, day) = match p.goal {
+            Goal::Reached(d) => ("reached", d.to_string()),
+            Goal::Projected(d) => ("projected", d.to_string()),
+            Goal::NotAtThisPace => ("not_at_this_pace", String::new()),
+        };
+        let row = vec![
+            Cell::Plain(p.as_of.to_string()),
+            Cell::Plain(p.friends.to_string()),
+            Cell::Plain(FRIENDS_GOAL.to_string()),
+            Cell::Plain(p.days.to_string()),
+            Cell::Plain(format!("{:.4}", p.per_day)),
+            Cell::Plain(status.to_string()),
+            Cell::Plain(day),
+        ];
+        let header = ["as_of", "friends", "goal", "pace_days", "per_day", "status", "goal_date"];
+        write("goal.csv", &header, vec![row])?;
+    }
+    let channels = t.channels.iter().map(|c| {
+        vec![
+            Cell::Text(&c.id),
+            Cell::Text(&c.label),
+            Cell::Plain(c.friends.to_string()),
+            Cell::Plain(c.by_code.to_string()),
+        ]
+    });
+    write("channels.csv", &["channel", "label", "friends", "by_code"], channels.collect())?;
+    let blocks = t.notice_blocks.iter().map(|n| {
+        vec![
+            Cell::Text(&n.id),
+            Cell::Text(&n.title),
+            Cell::Plain(super::html::jst_time(n.sent)),
+            Cell::Plain(n.after.to_string()),
+            Cell::Plain(n.before.to_string()),
+        ]
+    });
+    let header = ["notice", "title", "sent_jst", "blocks_24h_after", "blocks_24h_before"];
+    write("notice_blocks.csv", &header, blocks.collect())?;
     if let LineFriends::Answer { day, status, followers, targeted_reaches, blocks } = &r.line {
         let opt = |v: &Option<u64>| Cell::Plain(v.map_or_else(String::new, |n| n.to_string()));
         let row = vec![

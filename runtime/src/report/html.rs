@@ -6,7 +6,9 @@
 
 use std::fmt::Write as _;
 
-use super::{FRIENDS_GOAL, LineFriends, Report, SATISFIED_GOAL, SurveyStats, percent, period_text};
+use super::{
+    FRIENDS_GOAL, Goal, LineFriends, Report, SATISFIED_GOAL, SurveyStats, percent, period_text,
+};
 
 /// Searches and taps listed (the CSV has all).
 const TOP: usize = 50;
@@ -68,6 +70,7 @@ pub fn render(r: &Report) -> String {
         r.duplicates
     );
     friends(&mut out, r);
+    growth(&mut out, r);
     surveys(&mut out, r);
     rankings(&mut out, r);
     out.push_str("</body></html>\n");
@@ -85,6 +88,17 @@ fn friends(out: &mut String, r: &Report) {
             last.cumulative,
             percent(last.cumulative as f64 / FRIENDS_GOAL as f64)
         );
+        let follows: u64 = rows.iter().map(|d| d.follows).sum();
+        let returning: u64 = rows.iter().map(|d| d.returning).sum();
+        let unfollows: u64 = rows.iter().map(|d| d.unfollows).sum();
+        let _ = writeln!(
+            out,
+            "<p>期間中: 新しい友だち {} 人、ブロック解除で戻った友だち {returning} 人、ブロック {unfollows} 人</p>",
+            follows - returning
+        );
+        if let Some(p) = &r.tables.pace {
+            let _ = writeln!(out, "<p>{}</p>", esc(&p.sentence()));
+        }
         out.push_str(&friends_chart(r));
     } else {
         out.push_str("<p>友だち追加・ブロックの記録はありません。</p>\n");
@@ -109,13 +123,14 @@ fn friends(out: &mut String, r: &Report) {
     };
     let _ = writeln!(out, "<p>{}</p>", esc(&line));
     if !rows.is_empty() {
-        out.push_str("<details><summary>日ごとの表</summary><table><tr><th>日付</th><th>追加</th><th>ブロック</th><th>差し引き</th><th>累計</th></tr>\n");
+        out.push_str("<details><summary>日ごとの表</summary><table><tr><th>日付</th><th>追加</th><th>うち戻った友だち</th><th>ブロック</th><th>差し引き</th><th>累計</th></tr>\n");
         for d in rows {
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:+}</td><td class=\"n\">{}</td></tr>",
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:+}</td><td class=\"n\">{}</td></tr>",
                 d.day,
                 d.follows,
+                d.returning,
                 d.unfollows,
                 d.net(),
                 d.cumulative
@@ -125,17 +140,27 @@ fn friends(out: &mut String, r: &Report) {
     }
 }
 
-/// Cumulative friends as a line, with the goal as a dashed line.
+/// Cumulative friends as a line against the goal (dashed), and the projection at the current
+/// pace (dotted) to the day it reaches the goal. The x axis is calendar days.
 fn friends_chart(r: &Report) -> String {
     let rows = &r.tables.friends;
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else { return String::new() };
+    // The projection is drawn when it ends within three years (beyond that, the line would
+    // squash the actual data into a corner).
+    let projected = match r.tables.pace.map(|p| p.goal) {
+        Some(Goal::Projected(day)) if (day - last.day).get_days() <= 3 * 366 => Some(day),
+        _ => None,
+    };
+    let end = projected.unwrap_or(last.day);
+    let span = (end - first.day).get_days().max(1) as f64;
     let max = rows.iter().map(|d| d.cumulative).max().unwrap_or(0).max(FRIENDS_GOAL);
     let min = rows.iter().map(|d| d.cumulative).min().unwrap_or(0).min(0);
     let (plot_w, plot_h) = (WIDTH - LEFT - 8.0, HEIGHT - BOTTOM - TOP_MARGIN);
-    let x = |i: usize| LEFT + plot_w * i as f64 / (rows.len().max(2) - 1) as f64;
+    let x = |day: jiff::civil::Date| LEFT + plot_w * (day - first.day).get_days() as f64 / span;
     let y = |v: i64| TOP_MARGIN + plot_h * (1.0 - (v - min) as f64 / (max - min).max(1) as f64);
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" \
-         aria-label=\"友だちの累計の推移\"><title>友だちの累計の推移</title>\n"
+         aria-label=\"友だちの累計の推移と目標\"><title>友だちの累計の推移と目標</title>\n"
     );
     let axis = format!("{LEFT},{TOP_MARGIN} {LEFT},{} {},{}", y(min), WIDTH - 8.0, y(min));
     let _ = writeln!(svg, "<polyline points=\"{axis}\" fill=\"none\" stroke=\"#888\"/>");
@@ -156,29 +181,79 @@ fn friends_chart(r: &Report) -> String {
         WIDTH - 8.0,
         goal - 4.0
     );
-    let points: Vec<String> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, d)| format!("{:.1},{:.1}", x(i), y(d.cumulative)))
-        .collect();
+    let points: Vec<String> =
+        rows.iter().map(|d| format!("{:.1},{:.1}", x(d.day), y(d.cumulative))).collect();
     let _ = writeln!(
         svg,
         "<polyline points=\"{}\" fill=\"none\" stroke=\"#06C755\" stroke-width=\"2\"/>",
         points.join(" ")
     );
-    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
-        let base = HEIGHT - 8.0;
+    if let Some(day) = projected {
         let _ = writeln!(
             svg,
-            "<text x=\"{LEFT}\" y=\"{base}\" font-size=\"11\">{}</text>\
-             <text x=\"{}\" y=\"{base}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
-            first.day,
-            WIDTH - 8.0,
-            last.day
+            "<line class=\"projection\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{goal:.1}\" stroke=\"#06C755\" stroke-width=\"2\" stroke-dasharray=\"2 4\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">見込み {day}</text>",
+            x(last.day),
+            y(last.cumulative),
+            x(day),
+            x(day),
+            goal + 14.0
         );
     }
+    let base = HEIGHT - 8.0;
+    let _ = writeln!(
+        svg,
+        "<text x=\"{LEFT}\" y=\"{base}\" font-size=\"11\">{}</text>\
+         <text x=\"{}\" y=\"{base}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
+        first.day,
+        WIDTH - 8.0,
+        end
+    );
     svg.push_str("</svg>\n");
     svg
+}
+
+/// Friends by channel (a bar each) and blocks after each notice.
+fn growth(out: &mut String, r: &Report) {
+    let t = &r.tables;
+    if !t.channels.is_empty() {
+        out.push_str("<h2>どこで知ったか</h2>\n<p>友だち追加のあとの質問への答えと、ポスターのコードを送った人（1人は最後の答えで1回）。未回答は、期間中の新しい友だちで答えなかった人です。</p>\n");
+        let most = t.channels.iter().map(|c| c.friends).max().unwrap_or(0).max(1);
+        out.push_str("<table><tr><th>場所</th><th>人数</th><th>うちコード</th><th></th></tr>\n");
+        for c in &t.channels {
+            let w = 200.0 * c.friends as f64 / most as f64;
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+                 <td><svg width=\"204\" height=\"14\" role=\"img\" aria-label=\"{} 人\"><rect width=\"{w:.1}\" height=\"14\" fill=\"#06C755\"/></svg></td></tr>",
+                esc(&c.label),
+                c.friends,
+                c.by_code,
+                c.friends
+            );
+        }
+        out.push_str("</table>\n");
+    }
+    if !t.notice_blocks.is_empty() {
+        out.push_str("<h2>お知らせのあとのブロック</h2>\n<p>お知らせを送ったあと24時間のブロックと、送る前24時間のブロック。後が前より目立って多いお知らせは、送り方や内容を見直す目安になります。</p>\n\
+<table><tr><th>送信</th><th>お知らせ</th><th>後24時間</th><th>前24時間</th></tr>\n");
+        for n in &t.notice_blocks {
+            let name = if n.title.is_empty() {
+                n.id.clone()
+            } else {
+                format!("{}（{}）", n.title, n.id)
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                esc(&jst_time(n.sent)),
+                esc(&name),
+                n.after,
+                n.before
+            );
+        }
+        out.push_str("</table>\n");
+    }
 }
 
 fn surveys(out: &mut String, r: &Report) {

@@ -3,13 +3,16 @@
 //! - `read` gathers the records of every replica and day (torn lines skipped, duplicates
 //!   dropped);
 //! - `tables` computes friends per day, satisfaction per survey (last answer per parent),
-//!   taps per page, searches that found nothing and comments;
+//!   taps per page, searches that found nothing and comments; `growth` friends by channel
+//!   (where they heard of the account), new versus returning friends, blocks after each
+//!   notice and the pace towards the goal;
 //! - `wilson` is the 95 % interval of a satisfied share;
 //! - `insight` asks LINE for its own friend count (when a token is set);
 //! - `text`, `html` and `csv` write the results: a Japanese summary on stdout, one
 //!   self-contained HTML page with inline SVG charts, one CSV file per table.
 
 mod csv;
+mod growth;
 mod html;
 mod insight;
 mod read;
@@ -22,6 +25,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use bundle::Bundle;
 
+pub use growth::{ChannelCount, Goal, NoticeBlocks, PACE_DAYS, Pace, SentNotice};
 pub use insight::LineFriends;
 pub use tables::{ChoiceCount, CommentRow, FriendsDay, Period, SurveyStats, Tables, TapCount};
 pub use wilson::{Z95, wilson, wilson95};
@@ -75,7 +79,7 @@ pub fn build(opts: &ReportOptions, env: impl Fn(&str) -> Option<String>) -> anyh
     }
     let read = read::read(&opts.state_dirs)?;
     let bundle = opts.bundle.as_deref().map(load_bundle).transpose()?;
-    let tables = tables::tables(&read.records, opts.period, bundle.as_ref());
+    let tables = tables::tables(&read.records, &read.sent, opts.period, bundle.as_ref());
     let line =
         insight::fetch(env, bundle::japan::today().yesterday().unwrap_or(jiff::civil::Date::MIN));
     Ok(Report {

@@ -14,6 +14,7 @@ use anyhow::Context as _;
 use serde::Deserialize;
 use walkdir::WalkDir;
 
+use super::growth::SentNotice;
 use crate::journal;
 use crate::kpi::Record;
 
@@ -28,13 +29,18 @@ pub struct Read {
     pub skipped: usize,
     /// Records dropped as duplicates of an earlier one.
     pub duplicates: usize,
+    /// Notices LINE accepted (from `notices.jsonl`), each send once, in reading order.
+    pub sent: Vec<SentNotice>,
+    /// (notice, retry key) of each of `sent`.
+    sent_keys: Vec<(String, Option<String>)>,
 }
 
-/// A journal line: a KPI record or anything else another journal wrote.
+/// A journal line: a KPI record, a notice's outcome, or anything else another journal wrote.
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum Line {
     Kpi(Record),
+    Notice(crate::notices::Record),
     Other(#[allow(dead_code, reason = "only the shape matters")] serde::de::IgnoredAny),
 }
 
@@ -52,7 +58,14 @@ pub fn read(dirs: &[PathBuf]) -> anyhow::Result<Read> {
             out.files += 1;
             out.skipped += contents.skipped;
             for line in contents.records {
-                let Line::Kpi(record) = line else { continue };
+                let record = match line {
+                    Line::Kpi(record) => record,
+                    Line::Notice(n) => {
+                        out.note_sent(n);
+                        continue;
+                    }
+                    Line::Other(_) => continue,
+                };
                 let key = record.event_id().map(|ev| (record.kind(), ev.to_string()));
                 if key.is_some_and(|k| !seen.insert(k)) {
                     out.duplicates += 1;
@@ -63,6 +76,26 @@ pub fn read(dirs: &[PathBuf]) -> anyhow::Result<Read> {
         }
     }
     Ok(out)
+}
+
+impl Read {
+    /// Keeps a notice's `sent` record: one per notice and retry key (a resend by the operator
+    /// has a new key and is another send), the earliest when the same one was written twice.
+    fn note_sent(&mut self, n: crate::notices::Record) {
+        if n.event != crate::notices::RecordKind::Sent {
+            return;
+        }
+        let Ok(at) = n.time.parse::<jiff::Timestamp>() else { return };
+        let at = at.as_millisecond();
+        let key = (n.notice.clone(), n.retry_key);
+        match self.sent_keys.iter().position(|k| *k == key) {
+            Some(i) => self.sent[i].at = self.sent[i].at.min(at),
+            None => {
+                self.sent_keys.push(key);
+                self.sent.push(SentNotice { id: n.notice, at });
+            }
+        }
+    }
 }
 
 /// `*.jsonl` files under `dir`, sorted.
@@ -107,5 +140,21 @@ mod tests {
         let ts: Vec<i64> = r.records.iter().map(Record::ts).collect();
         assert_eq!(ts, [1, 2, 3]);
         assert!(read(&[a.path().join("nope")]).is_err());
+        assert!(r.sent.is_empty(), "a notice line without its fields is not a sent notice");
+    }
+
+    #[test]
+    fn sent_notices_come_from_the_notices_journal() {
+        let a = tempfile::tempdir().unwrap();
+        std::fs::write(
+            a.path().join("notices.jsonl"),
+            "{\"notice\":\"events/a\",\"event\":\"started\",\"hash\":\"h\",\"time\":\"2026-11-27T00:00:00Z\"}\n\
+             {\"notice\":\"events/a\",\"event\":\"sent\",\"hash\":\"h\",\"time\":\"2026-11-27T00:00:05Z\"}\n\
+             {\"notice\":\"events/b\",\"event\":\"failed\",\"hash\":\"h\",\"time\":\"2026-11-27T00:00:05Z\"}\n",
+        )
+        .unwrap();
+        let r = read(&[a.path().to_path_buf()]).unwrap();
+        assert_eq!(r.sent, [SentNotice { id: "events/a".into(), at: 1_795_737_605_000 }]);
+        assert!(r.records.is_empty());
     }
 }

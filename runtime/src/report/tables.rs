@@ -1,5 +1,6 @@
 //! From journal records to the report's tables: friends per day, satisfaction per survey,
-//! taps per page, searches that found nothing, and comments.
+//! taps per page, searches that found nothing, and comments (and, in [`super::growth`],
+//! friends by channel, blocks after notices and the pace towards the goal).
 //!
 //! Days are days in Japan of each event's own timestamp. The period filter applies to every
 //! table; the cumulative friend count also includes everything before the period, so it is
@@ -10,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use bundle::Bundle;
 use bundle::postback::parse_survey_answer;
 
+use super::growth::{self, ChannelCount, NoticeBlocks, Pace, SentNotice};
 use super::wilson::wilson95;
 use jiff::civil::Date;
 
@@ -22,6 +24,8 @@ pub struct FriendsDay {
     pub day: Date,
     /// Follow events (new friends and unblocks).
     pub follows: u64,
+    /// Of those, returning friends (unblocks; see `growth::returning`).
+    pub returning: u64,
     /// Unfollow events (blocks).
     pub unfollows: u64,
     /// Friends at the end of the day, counted from the journal's beginning.
@@ -29,6 +33,11 @@ pub struct FriendsDay {
 }
 
 impl FriendsDay {
+    /// New friends: follows that are not returning friends.
+    pub fn new_friends(&self) -> u64 {
+        self.follows - self.returning
+    }
+
     /// Follows minus unfollows.
     pub fn net(&self) -> i64 {
         self.follows as i64 - self.unfollows as i64
@@ -115,6 +124,12 @@ pub struct Tables {
     pub misses: Vec<(String, u64)>,
     /// Comments, oldest first.
     pub comments: Vec<CommentRow>,
+    /// Friends by where they heard of the account (empty without channels or answers).
+    pub channels: Vec<ChannelCount>,
+    /// Blocks around each notice sent in the period.
+    pub notice_blocks: Vec<NoticeBlocks>,
+    /// The pace towards the friends goal (none without friends).
+    pub pace: Option<Pace>,
 }
 
 /// The period of a report: both ends included, open when `None`.
@@ -133,14 +148,29 @@ impl Period {
     }
 }
 
-/// Builds the tables from `records` (in reading order), naming things from `bundle` if given.
-pub fn tables(records: &[Record], period: Period, bundle: Option<&Bundle>) -> Tables {
+/// Builds the tables from `records` (in reading order) and the notices LINE accepted (`sent`),
+/// naming things from `bundle` if given.
+pub fn tables(
+    records: &[Record],
+    sent: &[SentNotice],
+    period: Period,
+    bundle: Option<&Bundle>,
+) -> Tables {
+    let friends = friends(records, period);
+    let days: Vec<growth::Day> = friends
+        .iter()
+        .map(|d| growth::Day { day: d.day, cumulative: d.cumulative, net: d.net() })
+        .collect();
+    let in_period = |day| period.contains(day);
     Tables {
-        friends: friends(records, period),
+        pace: growth::pace(&days),
+        friends,
         surveys: surveys(records, period, bundle),
         taps: taps(records, period, bundle),
         misses: misses(records, period),
         comments: comments(records, period),
+        channels: growth::channels(records, in_period, bundle),
+        notice_blocks: growth::notice_blocks(records, sent, in_period, bundle),
     }
 }
 
@@ -149,11 +179,17 @@ fn in_period(r: &Record, period: Period) -> bool {
 }
 
 fn friends(records: &[Record], period: Period) -> Vec<FriendsDay> {
-    let mut per_day: BTreeMap<Date, (u64, u64)> = BTreeMap::new();
-    for r in records {
+    // (follows, unfollows, returning) per day.
+    let mut per_day: BTreeMap<Date, (u64, u64, u64)> = BTreeMap::new();
+    let returning = growth::returning(records);
+    for (i, r) in records.iter().enumerate() {
         let day = bundle::japan::date_of_millis(r.ts());
         match r {
-            Record::Follow { .. } => per_day.entry(day).or_default().0 += 1,
+            Record::Follow { .. } | Record::Unblock { .. } => {
+                let d = per_day.entry(day).or_default();
+                d.0 += 1;
+                d.2 += u64::from(returning.contains(&i));
+            }
             Record::Unfollow { .. } => per_day.entry(day).or_default().1 += 1,
             _ => {}
         }
@@ -161,13 +197,14 @@ fn friends(records: &[Record], period: Period) -> Vec<FriendsDay> {
     let first = period.from.or_else(|| per_day.keys().next().copied());
     let last = period.to.or_else(|| per_day.keys().next_back().copied());
     let (Some(first), Some(last)) = (first, last) else { return Vec::new() };
-    let mut cumulative: i64 = per_day.range(..first).map(|(_, (f, u))| *f as i64 - *u as i64).sum();
+    let mut cumulative: i64 =
+        per_day.range(..first).map(|(_, (f, u, _))| *f as i64 - *u as i64).sum();
     let mut rows = Vec::new();
     let mut day = first;
     while day <= last {
-        let (follows, unfollows) = per_day.get(&day).copied().unwrap_or_default();
+        let (follows, unfollows, returning) = per_day.get(&day).copied().unwrap_or_default();
         cumulative += follows as i64 - unfollows as i64;
-        rows.push(FriendsDay { day, follows, unfollows, cumulative });
+        rows.push(FriendsDay { day, follows, unfollows, returning, cumulative });
         let Ok(next) = day.tomorrow() else { break };
         day = next;
     }
@@ -414,7 +451,7 @@ mod tests {
                 ev: None,
             },
         ];
-        let t = tables(&records, Period::default(), None);
+        let t = tables(&records, &[], Period::default(), None);
         let taps: Vec<(&str, &str, u64)> =
             t.taps.iter().map(|r| (r.key.as_str(), r.title.as_str(), r.count)).collect();
         assert_eq!(taps, [("page:a", "", 2), ("menu:", "トップメニュー", 1)]);

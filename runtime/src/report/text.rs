@@ -20,6 +20,7 @@ pub fn render(r: &Report) -> String {
     }
     out.push('\n');
     friends(&mut out, r);
+    growth(&mut out, r);
     surveys(&mut out, r);
     let t = &r.tables;
     let _ = writeln!(out, "\n■ よく押されたボタン（上位 {TOP}）");
@@ -55,9 +56,11 @@ fn friends(out: &mut String, r: &Report) {
             let follows: u64 = rows.iter().map(|d| d.follows).sum();
             let unfollows: u64 = rows.iter().map(|d| d.unfollows).sum();
             let net = follows as i64 - unfollows as i64;
+            let returning: u64 = rows.iter().map(|d| d.returning).sum();
             let _ = writeln!(
                 out,
-                "  期間中: 追加 {follows} 人、ブロック {unfollows} 人、差し引き {net:+} 人"
+                "  期間中: 追加 {follows} 人（新しい友だち {} 人、ブロック解除で戻った友だち {returning} 人）、ブロック {unfollows} 人、差し引き {net:+} 人",
+                follows - returning
             );
             let _ = writeln!(
                 out,
@@ -91,6 +94,92 @@ fn friends(out: &mut String, r: &Report) {
         }
     };
     let _ = writeln!(out, "  {line}");
+}
+
+/// Width of the goal in the text chart, in characters.
+const CHART_WIDTH: usize = 40;
+/// Most rows of the text chart (days are sampled evenly when there are more).
+const CHART_ROWS: usize = 12;
+
+/// The way to the goal (with a text chart), friends by channel and blocks after notices.
+fn growth(out: &mut String, r: &Report) {
+    let t = &r.tables;
+    if let Some(p) = &t.pace {
+        let _ = writeln!(out, "  {}", p.sentence());
+        chart(out, r);
+    }
+    if !t.channels.is_empty() {
+        let answered: u64 = t.channels.iter().filter(|c| !c.id.is_empty()).map(|c| c.friends).sum();
+        let _ = writeln!(
+            out,
+            "\n■ どこで知ったか（友だち追加のあとの質問への答えと、送られたコード。1人は最後の答えで1回）"
+        );
+        for c in &t.channels {
+            let share = match (c.id.is_empty(), answered) {
+                (false, n) if n > 0 => {
+                    format!("（答えた人の {}）", percent(c.friends as f64 / n as f64))
+                }
+                _ => String::new(),
+            };
+            let code = if c.by_code > 0 {
+                format!("、うちコード {} 人", c.by_code)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  {:>6}  {}{share}{code}", c.friends, c.label);
+        }
+    }
+    if !t.notice_blocks.is_empty() {
+        let _ = writeln!(out, "\n■ お知らせのあとのブロック（送信後24時間と、送信前24時間）");
+        for n in &t.notice_blocks {
+            let name = if n.title.is_empty() {
+                n.id.clone()
+            } else {
+                format!("{}（{}）", n.title, n.id)
+            };
+            let _ = writeln!(
+                out,
+                "  {}  後 {} 人 / 前 {} 人  {name}",
+                super::html::jst_time(n.sent),
+                n.after,
+                n.before
+            );
+        }
+    }
+}
+
+/// Cumulative friends as bars against the goal, with the projected day as a last row.
+fn chart(out: &mut String, r: &Report) {
+    let rows = &r.tables.friends;
+    let Some(p) = &r.tables.pace else { return };
+    let bar = |n: i64, c: char| -> String {
+        let len = (n.max(0) as f64 / FRIENDS_GOAL as f64 * CHART_WIDTH as f64).round() as usize;
+        let mut s: String = std::iter::repeat_n(c, len.min(CHART_WIDTH)).collect();
+        s.extend(std::iter::repeat_n(' ', CHART_WIDTH.saturating_sub(len)));
+        s.push('|');
+        s.extend(std::iter::repeat_n(c, len.saturating_sub(CHART_WIDTH).min(20)));
+        s
+    };
+    let _ = writeln!(
+        out,
+        "  友だちの累計（█ 実績、░ 見込み、| 目標 {FRIENDS_GOAL} 人、{}文字 = {FRIENDS_GOAL} 人）",
+        CHART_WIDTH
+    );
+    let n = rows.len();
+    let picks: Vec<usize> = if n <= CHART_ROWS {
+        (0..n).collect()
+    } else {
+        let mut v: Vec<usize> = (0..CHART_ROWS).map(|i| i * (n - 1) / (CHART_ROWS - 1)).collect();
+        v.dedup();
+        v
+    };
+    for i in picks {
+        let d = &rows[i];
+        let _ = writeln!(out, "  {} {} {}", d.day, bar(d.cumulative, '█'), d.cumulative);
+    }
+    if let super::Goal::Projected(day) = p.goal {
+        let _ = writeln!(out, "  {day} {} {FRIENDS_GOAL}（見込み）", bar(FRIENDS_GOAL, '░'));
+    }
 }
 
 fn surveys(out: &mut String, r: &Report) {

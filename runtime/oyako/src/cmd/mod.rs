@@ -4,7 +4,9 @@
 pub mod build;
 pub mod dev;
 pub mod notices;
+pub mod probe;
 pub mod report;
 pub mod richmenu;
 pub mod serve;
+pub mod timed;
 pub mod verify;

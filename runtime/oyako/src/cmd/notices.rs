@@ -36,6 +36,10 @@ pub struct SendArgs {
     /// Send only to these LINE user IDs, to test on staff phones (not recorded as sent).
     #[arg(long, num_args = 1.., value_name = "USER_ID")]
     to: Vec<String>,
+    /// Send again a narrowcast that LINE accepted but then failed to deliver (see
+    /// `oyako notices`); people it did reach may get it twice.
+    #[arg(long, conflicts_with = "to")]
+    resend: bool,
 }
 
 /// Every notice of the bundle with its status (upcoming, sent, missed, …).
@@ -55,5 +59,6 @@ pub fn send(args: SendArgs) -> ExitCode {
         state_dir: args.state_dir,
         dry_run: args.dry_run,
         to: args.to,
+        resend: args.resend,
     })
 }

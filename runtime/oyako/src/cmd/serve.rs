@@ -1,7 +1,8 @@
 //! `oyako serve` as a process: environment, signals, runtime. Glue, so errors are `anyhow`.
 //!
-//! The library entry point [`runtime::serve_tls`] knows nothing about signals or the
-//! environment; this module connects it to them: SIGTERM/SIGINT become the shutdown future,
+//! The library entry point [`runtime::serve_on`] knows nothing about signals or the
+//! environment; this module connects it to them: `--listen` is the public listener (LINE and
+//! parents), `--admin-listen` the admin one (probes, metrics); SIGTERM/SIGINT become the shutdown future,
 //! and SIGHUP calls [`runtime::State::reload`] on a blocking thread (file I/O) while requests
 //! go on.
 
@@ -15,7 +16,7 @@ use tokio::net::TcpListener;
 use tokio::signal::unix::{SignalKind, signal};
 
 use runtime::tls::Tls;
-use runtime::{Config, State, logging, notices};
+use runtime::{Config, Listeners, State, logging, notices};
 
 /// What to serve, where, and with which state and certificate.
 #[derive(Debug, clap::Args)]
@@ -23,9 +24,13 @@ pub struct Args {
     /// The bundle directory to serve.
     #[arg(long, default_value = "dist")]
     bundle: PathBuf,
-    /// The address to listen on.
+    /// The public address: LINE's webhooks and the bundle's assets, nothing else.
     #[arg(long, default_value = "0.0.0.0:8080")]
     listen: SocketAddr,
+    /// The admin address: /healthz, /readyz and /metrics (plain HTTP; keep it off the
+    /// internet: loopback on a VM, the pod network in Kubernetes).
+    #[arg(long, default_value = "127.0.0.1:9091")]
+    admin_listen: SocketAddr,
     /// Directory for runtime state (created if missing).
     #[arg(long)]
     state_dir: Option<PathBuf>,
@@ -62,6 +67,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let env = |name: &str| std::env::var(name).ok();
     let config = Config::from_env(args.bundle.clone(), args.state_dir.clone(), env)?;
     let notice_policy = notices::Policy::from_env(env).map_err(anyhow::Error::msg)?;
+    let timed_policy = runtime::delivery::Policy::from_env(env).map_err(anyhow::Error::msg)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -73,14 +79,19 @@ fn run(args: &Args) -> anyhow::Result<()> {
         };
         let state = State::start(config)?;
         notices::spawn(state.clone(), notice_policy);
-        let listener = TcpListener::bind(args.listen)
-            .await
-            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        runtime::delivery::spawn(state.clone(), timed_policy);
+        let public = bind(args.listen).await?;
+        let admin = bind(args.admin_listen).await.context("--admin-listen")?;
         let terminate = shutdown_signal()?;
         spawn_reload_on_sighup(state.clone(), tls.clone())?;
-        runtime::serve_tls(listener, state, tls, terminate).await;
+        let listeners = Listeners { public, tls, admin: Some(admin) };
+        runtime::serve_on(listeners, state, terminate).await;
         Ok(())
     })
+}
+
+async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))
 }
 
 /// Completes on the first SIGTERM or SIGINT.

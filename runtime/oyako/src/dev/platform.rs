@@ -64,6 +64,8 @@ struct Inner {
     /// Reply tokens handed out, and whether each was used.
     tokens: HashMap<String, bool>,
     next_event: u64,
+    /// The parent blocked the account (their next follow is an unblock).
+    blocked: bool,
 }
 
 /// The fake platform's state.
@@ -172,11 +174,14 @@ impl Platform {
         let text = |t: &str| Some(json!([{ "type": "text", "text": t }]));
         let shown = match action {
             Action::Follow => {
+                // Like LINE: a follow after a block is an unblock.
+                let unblocked = std::mem::take(&mut self.lock().blocked);
                 event["type"] = json!("follow");
-                event["follow"] = json!({ "isUnblocked": false });
+                event["follow"] = json!({ "isUnblocked": unblocked });
                 None
             }
             Action::Unfollow => {
+                self.lock().blocked = true;
                 event["type"] = json!("unfollow");
                 None
             }
@@ -299,6 +304,15 @@ mod tests {
         let log = &p.lock().log;
         assert_eq!(log.last().map(|i| i.from), Some("system"));
         assert_eq!(event["message"]["text"], "x");
+    }
+
+    #[test]
+    fn a_follow_after_a_block_is_an_unblock() {
+        let p = platform();
+        assert_eq!(p.event(&Action::Follow).0["follow"]["isUnblocked"], false);
+        p.event(&Action::Unfollow);
+        assert_eq!(p.event(&Action::Follow).0["follow"]["isUnblocked"], true);
+        assert_eq!(p.event(&Action::Follow).0["follow"]["isUnblocked"], false);
     }
 
     #[test]

@@ -69,7 +69,11 @@ async fn handle(dev: &Dev, req: Request<Incoming>) -> Reply {
             let (status, value) = dev.platform.reply(auth.as_deref(), &body);
             json_reply(status, value)
         }
-        (&Method::GET, p) if p.starts_with("/preview/") || p.starts_with("/richmenu/") => {
+        (&Method::GET, p)
+            if p.starts_with("/preview/")
+                || p.starts_with("/richmenu/")
+                || p.starts_with("/promo/") =>
+        {
             file(dev, p).await
         }
         (_, p) if p.starts_with("/v2/") => json_reply(404, json!({ "message": "Not found" })),
@@ -86,12 +90,14 @@ fn state(dev: &Dev) -> Value {
     let loaded = runtime.as_ref().map(|s| s.current());
     let title = loaded.as_ref().map_or(String::new(), |l| l.bundle.title.clone());
     let richmenu = loaded.as_ref().and_then(|l| serde_json::to_value(&l.bundle.richmenu).ok());
+    let promo = loaded.as_ref().is_some_and(|l| l.bundle.promo.is_some());
     json!({
         "title": title,
         "running": runtime.is_some(),
         "build": dev.status(),
         "assetBase": format!("http://{}/assets/", dev.runtime_addr),
         "richmenu": richmenu,
+        "promo": promo,
     })
 }
 
@@ -173,7 +179,8 @@ async fn send(dev: &Dev, req: Request<Incoming>) -> Reply {
     }
 }
 
-/// Files of the bundle directory a browser may look at: the preview and the rich menu.
+/// Files of the bundle directory a browser may look at: the preview, the rich menu and the
+/// printables (`promo/`).
 async fn file(dev: &Dev, path: &str) -> Reply {
     let rel = path.trim_start_matches('/');
     let rel = if rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
@@ -193,6 +200,7 @@ fn content_type(path: &str) -> &'static str {
         Some("css") => "text/css; charset=utf-8",
         Some("json") => "application/json",
         Some("png") => "image/png",
+        Some("pdf") => "application/pdf",
         Some("jpg" | "jpeg") => "image/jpeg",
         _ => "application/octet-stream",
     }

@@ -31,6 +31,8 @@ fn record(event: RecordKind, hash: &str, key: Option<&str>, time: &str) -> Recor
         request_id: None,
         detail: None,
         by: None,
+        narrowcast: false,
+        delivery: None,
     }
 }
 
@@ -183,4 +185,65 @@ fn policy_from_the_environment() {
     assert!(Policy::from_env(env(&[("OYAKO_QUIET_HOURS", "21-8")])).is_err());
     let day = QuietHours::parse("12:00-13:00").unwrap().unwrap();
     assert_eq!(day.release(t("2026-12-05 12:30")), t("2026-12-05 13:00"));
+}
+
+#[test]
+fn a_narrowcast_awaits_its_outcome_and_a_resend_starts_a_new_one() {
+    let n = Notice {
+        filter: Some(serde_json::json!({"type": "gender", "oneOf": ["female"]})),
+        ..notice("2026-12-05 09:00", false)
+    };
+    let p = Policy::default();
+    let sent = |key: &str| Record {
+        narrowcast: true,
+        ..record(RecordKind::Sent, "h1", Some(key), "2026-12-05 09:00")
+    };
+    let outcome = |key: &str, phase: Phase, failures: u64| Record {
+        delivery: Some(Delivery {
+            phase,
+            success_count: Some(10),
+            failure_count: Some(failures),
+            target_count: Some(10 + failures),
+            error_code: (phase == Phase::Failed).then_some(1),
+            completed_time: None,
+        }),
+        ..record(RecordKind::Completed, "h1", Some(key), "2026-12-05 09:01")
+    };
+    let now = t("2026-12-05 10:00");
+    let accepted =
+        history(&[record(RecordKind::Started, "h1", Some("k1"), "2026-12-05 09:00"), sent("k1")]);
+    assert_eq!(accepted.awaiting_outcome(), Some(&sent("k1")));
+    assert_eq!(status(&n, &accepted, now, &p).word(), "accepted");
+    assert_eq!(decide(&n, &accepted, now, &p), Decision::Done, "never sent again by the scheduler");
+    // An outcome for another key (an older send) does not count.
+    let other = history(&[sent("k1"), outcome("k0", Phase::Succeeded, 0)]);
+    assert!(other.awaiting_outcome().is_some());
+    let words = |o: Record| status(&n, &history(&[sent("k1"), o]), now, &p).word();
+    assert_eq!(words(outcome("k1", Phase::Succeeded, 0)), "sent");
+    assert_eq!(words(outcome("k1", Phase::Succeeded, 3)), "partial");
+    assert_eq!(words(outcome("k1", Phase::Failed, 0)), "failed");
+    assert_eq!(
+        words(record(RecordKind::Unconfirmed, "h1", Some("k1"), "2026-12-05 09:01")),
+        "unconfirmed"
+    );
+    // A second replica's `sent` for the same key keeps the outcome; a resend (new key) clears it.
+    let replicas = history(&[sent("k1"), outcome("k1", Phase::Failed, 0), sent("k1")]);
+    assert!(replicas.outcome.is_some());
+    let resent = history(&[
+        sent("k1"),
+        outcome("k1", Phase::Failed, 0),
+        record(RecordKind::Started, "h1", Some("k2"), "2026-12-05 11:00"),
+    ]);
+    assert_eq!(status(&n, &resent, now, &p), Status::Sending(t("2026-12-05 11:00")));
+    let resent = history(&[sent("k1"), outcome("k1", Phase::Failed, 0), sent("k2")]);
+    assert_eq!((resent.outcome.as_ref(), resent.awaiting_outcome()), (None, Some(&sent("k2"))));
+    // A broadcast's `sent` is final at once.
+    let broadcast = history(&[record(RecordKind::Sent, "h1", Some("k1"), "2026-12-05 09:00")]);
+    assert_eq!(
+        (
+            broadcast.awaiting_outcome(),
+            status(&notice("2026-12-05 09:00", false), &broadcast, now, &p).word()
+        ),
+        (None, "sent")
+    );
 }

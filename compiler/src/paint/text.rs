@@ -1,4 +1,4 @@
-//! Label text: the embedded Japanese font, line breaking and sizing.
+//! Text: the embedded Japanese font, line breaking and sizing, and drawing it.
 //!
 //! The font ships in the repository (`compiler/fonts/`, see its README) and is compiled in,
 //! so a build needs no system fonts and draws the same pixels on every machine. It has one
@@ -7,10 +7,13 @@
 use std::sync::OnceLock;
 
 use ab_glyph::{Font, FontRef, OutlineCurve};
-use tiny_skia::{Path, PathBuilder};
+use tiny_skia::{FillRule, LineCap, LineJoin, Paint, Path, PathBuilder, Pixmap, Stroke, Transform};
 
 /// IPAex Gothic 004.01 (IPA Font License v1.0; `compiler/fonts/README.md`).
-const FONT_DATA: &[u8] = include_bytes!("../../fonts/ipaexg.ttf");
+/// Also embedded (subset) in the promotion PDFs, so they print with the same glyphs.
+pub const FONT_DATA: &[u8] = include_bytes!("../../fonts/ipaexg.ttf");
+/// Stroke width, in ems, that makes the one-weight font bold.
+pub const BOLD: f32 = 0.05;
 
 /// Line pitch as a multiple of the font size.
 pub const LINE_HEIGHT: f32 = 1.2;
@@ -181,6 +184,30 @@ pub fn ascent() -> f32 {
     let f = font();
     let (a, d) = (f.ascent_unscaled(), f.descent_unscaled());
     a / (a - d)
+}
+
+/// Fills one line of text at font size `px` from `x` on baseline `y`; `bold` also strokes the
+/// outline ([`BOLD`] ems wide, round joins), which is how the one-weight font is made bold.
+pub fn fill_line(
+    pm: &mut Pixmap,
+    text: &str,
+    px: f32,
+    x: f32,
+    y: f32,
+    paint: &Paint<'_>,
+    bold: bool,
+) {
+    let Some(path) = outline(text, px, x, y) else { return };
+    pm.fill_path(&path, paint, FillRule::Winding, Transform::identity(), None);
+    if bold {
+        let stroke = Stroke {
+            width: BOLD * px,
+            line_join: LineJoin::Round,
+            line_cap: LineCap::Round,
+            ..Stroke::default()
+        };
+        pm.stroke_path(&path, paint, &stroke, Transform::identity(), None);
+    }
 }
 
 /// The outline of `text` at font size `px`, starting at `x` on baseline `y`, in pixels.
