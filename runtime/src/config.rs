@@ -107,7 +107,7 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(10),
             header_timeout: Duration::from_secs(10),
             max_connections: 1024,
-            queue_capacity: 128,
+            queue_capacity: 1024,
             queue_wait: Duration::from_millis(500),
             workers: 16,
             shutdown_grace: Duration::from_secs(10),

@@ -26,14 +26,20 @@ use crate::line_api::{Connection, LineClient, Outcome};
 use crate::metrics::Metrics;
 
 /// One reply to send.
-#[derive(Debug)]
 pub struct Job {
-    /// The complete Reply API request body.
-    pub body: Bytes,
+    /// Makes the complete Reply API request body; called by the worker right before the first
+    /// attempt, so a queued reply holds what to send, not the bytes (see `dispatch::Body`).
+    pub body: Box<dyn FnOnce() -> Vec<u8> + Send>,
     /// When the webhook arrived (the reply token's clock starts here).
     pub received: Instant,
     /// What the reply answers (`follow`, `search`, …), for logs.
     pub what: &'static str,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job").field("what", &self.what).finish_non_exhaustive()
+    }
 }
 
 /// Why a job was not queued.
@@ -122,7 +128,8 @@ async fn work(
     loop {
         let job = rx.lock().await.recv().await;
         let Some(job) = job else { return };
-        let outcome = client.reply(&mut conn, job.body, job.received).await;
+        let body = Bytes::from((job.body)());
+        let outcome = client.reply(&mut conn, body, job.received).await;
         record(&metrics, job.what, job.received, &outcome);
     }
 }

@@ -226,7 +226,10 @@ async fn accept_events(
             }
             Plan::Reply { body, what } => {
                 tracing::debug!(kind = %event.kind, chat, user, what, "reply queued");
-                let job = Job { body: Bytes::from(body), received, what };
+                // The worker assembles the body from the bundle it was planned with.
+                let loaded = loaded.clone();
+                let body = Box::new(move || body.assemble(&loaded.bundle));
+                let job = Job { body, received, what };
                 match state.queue.push_within(job, state.config.limits.queue_wait).await {
                     Ok(()) => {}
                     Err(e) => {
