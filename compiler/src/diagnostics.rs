@@ -111,6 +111,11 @@ impl Diagnostics {
         self.0
     }
 
+    /// Number of diagnostics, errors and warnings.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     /// Borrowed view, unsorted.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
@@ -128,6 +133,20 @@ impl fmt::Display for Diagnostics {
             writeln!(f, "{d}")?;
         }
         Ok(())
+    }
+}
+
+/// Why a file could not be read or written, in Japanese (the operating system's own message
+/// is English and would be the only English line staff see).
+pub fn io_reason(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "見つかりません",
+        K::PermissionDenied => "読み書きする権限がありません",
+        K::InvalidData => "文字コードが UTF-8 ではありません",
+        K::StorageFull => "ディスクの空きがありません",
+        K::IsADirectory => "ファイルではなくフォルダです",
+        _ => "読み書きできません",
     }
 }
 

@@ -10,14 +10,18 @@
 //!   blocks and menus to LINE Flex JSON through minijinja templates; `validate` checks every
 //!   generated message against LINE's limits;
 //! - `resolve` turns links and images into LINE actions and URLs; `lookup` assigns postback
-//!   data and builds the reply and keyword tables;
+//!   data and builds the reply and keyword tables; `locate` traces a problem in a generated
+//!   message back to the Markdown line it came from;
 //! - `survey`, `notices`, `timed` and `richmenu` build those features from the site; `preview` writes
-//!   `dist/preview/`, every reply viewable in a browser;
+//!   `dist/preview/`, every reply viewable in a browser; `access` checks accessibility and
+//!   plain language (alt texts, link texts, contrast, long sentences, weekdays);
 //! - `pipeline` runs the stages, collects the diagnostics and writes the bundle atomically.
 
+mod access;
 mod content;
 mod diagnostics;
 mod flex;
+mod locate;
 mod lookup;
 mod markdown;
 mod notices;
@@ -33,7 +37,7 @@ mod timed;
 mod validate;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use pipeline::{BuildOptions, BuildReport, Output, build, check, compile};
+pub use pipeline::{BuildOptions, BuildReport, Output, build, check, compile, write};
 pub use preview::{FLEX_CSS, FLEX_JS};
 pub use richmenu::limits::{
     check_image as check_richmenu_image, check_request as check_richmenu_request,

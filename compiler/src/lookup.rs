@@ -16,8 +16,10 @@ use bundle::limits::{
 use bundle::postback;
 use bundle::search::normalize;
 
-use crate::content::{Child, Page, Section, Site};
+use crate::content::{Child, Page, Section, Site, Source};
 use crate::flex::{self, MenuItem, PageView, Renderer, TemplateError, actions};
+use crate::locate::{self, Origin};
+use crate::markdown::Block;
 use crate::resolve::{content_action, image_view, link_action};
 
 /// Shortcut buttons on a sub-section's menu card.
@@ -35,6 +37,8 @@ pub struct Draft {
     pub quick_reply: String,
     /// Content file the reply comes from, for diagnostics.
     pub file: std::path::PathBuf,
+    /// What the reply is made from, to trace a problem in it to its line.
+    pub origin: Origin,
 }
 
 /// Why a reply could not be built.
@@ -50,6 +54,8 @@ pub enum LookupError {
         pos: (usize, usize),
         /// Explanation.
         message: String,
+        /// What to change.
+        hint: String,
     },
 }
 
@@ -68,30 +74,48 @@ pub fn page_reply(
 ) -> Result<Draft, LookupError> {
     let view = PageView {
         title: page.title.clone(),
-        image: page.image.as_ref().map(|i| image_view(dir, i)),
+        image: page.image.as_ref().map(|i| hero_view(dir, i, page.image_alt.as_deref())),
         event: page
             .event
             .as_ref()
             .map(|e| json!({ "date": japanese_date(e.date), "time": e.time, "place": e.place })),
         buttons: page_buttons(site, page),
     };
-    let bubbles = flex::page_bubbles(r, &view, &page.body).map_err(|e| match e {
-        flex::page::PageError::Template(t) => LookupError::Template(t),
-        flex::page::PageError::BlockTooLarge(i) => LookupError::TooLong {
-            file: page.source.file.clone(),
-            pos: (1, 1),
-            message: format!(
-                "{}番目のまとまり（表やリストなど）が大きすぎて1枚に収まりません",
-                i + 1
-            ),
-        },
-    })?;
+    let (bubbles, parts) = flex::page_bubbles(r, &view, &page.body)
+        .map_err(|e| page_error(e, &page.source, &page.body))?;
     let alt = match &page.summary {
         Some(s) => format!("{}｜{s}", page.title),
         None => page.title.clone(),
     };
-    let messages = carousel_messages(&alt, bubbles).ok_or_else(|| too_long(&page.source.file))?;
-    Ok(Draft { messages, quick_reply: page.section.clone(), file: page.source.file.clone() })
+    let messages = carousel_messages(&alt, bubbles)
+        .map_err(|first| too_long(&page.source, &page.body, &parts, first))?;
+    Ok(Draft {
+        messages,
+        quick_reply: page.section.clone(),
+        file: page.source.file.clone(),
+        origin: Origin::Page(page.path.clone()),
+    })
+}
+
+/// A page that cannot be rendered within LINE's limits, reported at the block that does not
+/// fit.
+pub fn page_error(e: flex::page::PageError, source: &Source, blocks: &[Block]) -> LookupError {
+    match e {
+        flex::page::PageError::Template(t) => LookupError::Template(t),
+        flex::page::PageError::BlockTooLarge(i) => {
+            let at = locate::block(source, &blocks[i]);
+            LookupError::TooLong {
+                file: at.file,
+                pos: at.pos,
+                message: format!(
+                    "{}が大きすぎて、LINE の吹き出し1枚（{}KB まで）に収まりません",
+                    at.what.subject(),
+                    bundle::limits::MAX_BUBBLE_BYTES / 1000
+                ),
+                hint: at.what.hint().to_string(),
+            }
+        }
+    }
 }
 
 /// The welcome sent on `follow`: the account title and the `content/_index.md` body.
@@ -106,44 +130,71 @@ pub fn welcome(r: &Renderer, site: &Site) -> Result<Vec<Value>, LookupError> {
         .into_iter()
         .collect();
     let view = PageView { title: account.title.clone(), image: None, event: None, buttons };
-    let bubbles = flex::page_bubbles(r, &view, &account.welcome).map_err(|e| match e {
-        flex::page::PageError::Template(t) => LookupError::Template(t),
-        flex::page::PageError::BlockTooLarge(_) => too_long(&account.source.file),
-    })?;
+    let (bubbles, parts) = flex::page_bubbles(r, &view, &account.welcome)
+        .map_err(|e| page_error(e, &account.source, &account.welcome))?;
     let alt = crate::markdown::plain_text(&account.welcome);
-    carousel_messages(&alt, bubbles).ok_or_else(|| too_long(&account.source.file))
+    carousel_messages(&alt, bubbles)
+        .map_err(|first| too_long(&account.source, &account.welcome, &parts, first))
 }
 
-fn too_long(file: &Path) -> LookupError {
+/// More bubbles than one reply may carry: reported at the first block that no longer fits
+/// (`first` is the first bubble left over; `parts` the block range of each bubble).
+fn too_long(
+    source: &Source,
+    blocks: &[Block],
+    parts: &[(usize, usize)],
+    first: usize,
+) -> LookupError {
+    let at = parts
+        .get(first)
+        .and_then(|&(start, _)| blocks.get(start))
+        .map_or_else(|| (1, 1), |b| locate::block(source, b).pos);
     LookupError::TooLong {
-        file: file.to_path_buf(),
-        pos: (1, 1),
-        message: format!("本文が長すぎます（LINE の1回の返信は吹き出し{MAX_MESSAGES}個まで）"),
+        file: source.file.clone(),
+        pos: at,
+        message: format!(
+            "本文が長すぎて、ここから後ろが LINE の1回の返信（吹き出し{MAX_MESSAGES}個まで）に入りません"
+        ),
+        hint: "ここから後ろを別のページに分けるか、内容を短くしてください".to_string(),
     }
 }
 
-/// Groups bubbles into carousel messages within LINE's count and size limits.
-fn carousel_messages(alt: &str, bubbles: Vec<Value>) -> Option<Vec<Value>> {
+/// Groups bubbles into carousel messages within LINE's count and size limits; on failure,
+/// the index of the first bubble that does not fit.
+fn carousel_messages(alt: &str, bubbles: Vec<Value>) -> Result<Vec<Value>, usize> {
     if bubbles.len() == 1 {
-        let bubble = bubbles.into_iter().next()?;
-        return Some(vec![flex::flex_message(alt, bubble)]);
+        let bubble = bubbles.into_iter().next().ok_or(0usize)?;
+        return Ok(vec![flex::flex_message(alt, bubble)]);
     }
     let mut groups: Vec<Vec<Value>> = vec![Vec::new()];
     let mut size = 0;
-    for b in bubbles {
+    for (i, b) in bubbles.into_iter().enumerate() {
         let len = flex::page::json_len(&b) + 1;
-        let current = groups.last_mut()?;
-        if !current.is_empty()
-            && (current.len() == MAX_CAROUSEL_BUBBLES || size + len > MAX_CAROUSEL_BYTES - 200)
-        {
+        let full = groups.last().is_some_and(|current| {
+            !current.is_empty()
+                && (current.len() == MAX_CAROUSEL_BUBBLES || size + len > MAX_CAROUSEL_BYTES - 200)
+        });
+        if full {
+            if groups.len() == MAX_MESSAGES {
+                return Err(i);
+            }
             groups.push(Vec::new());
             size = 0;
         }
         size += len;
-        groups.last_mut()?.push(b);
+        groups.last_mut().ok_or(i)?.push(b);
     }
-    (groups.len() <= MAX_MESSAGES)
-        .then(|| groups.into_iter().map(|g| flex::flex_message(alt, flex::carousel(g))).collect())
+    Ok(groups.into_iter().map(|g| flex::flex_message(alt, flex::carousel(g))).collect())
+}
+
+/// A page's hero image for the template, with its alt text when it says something (an empty
+/// `image_alt` marks an image that only decorates).
+pub fn hero_view(dir: &Path, image: &crate::content::Image, alt: Option<&str>) -> Value {
+    let mut view = image_view(dir, image);
+    if let Some(alt) = alt.filter(|a| !a.is_empty()) {
+        view["alt"] = json!(alt);
+    }
+    view
 }
 
 /// Footer buttons of a page: its own links, the next page in its section, and the menu.
@@ -209,20 +260,64 @@ pub fn menu_replies(
     };
     let title = if section.path.is_empty() { "メニュー" } else { section.title.as_str() };
     let pages = flex::menu_pages(r, title, &items, next)?;
+    let intro = intro_messages(r, section)?;
     Ok(pages
         .into_iter()
         .map(|p| {
-            let alt = format!("{title}（{}件）", items.len());
+            // Each page of a long menu says which it is: notifications tell them apart.
+            let alt = match p.number {
+                1 => format!("{title}（{}件）", items.len()),
+                n => format!("{title}（{}件・{n}ページ目）", items.len()),
+            };
             let msg = flex::flex_message(&alt, p.carousel);
+            // The introduction comes first, above the cards, on the menu's first page only.
+            let mut messages = if p.number == 1 { intro.clone() } else { Vec::new() };
+            messages.push(msg);
             let draft = Draft {
-                messages: vec![msg],
+                messages,
                 quick_reply: section.path.clone(),
                 file: section.source.file.clone(),
+                origin: Origin::Section(section.path.clone()),
             };
             (postback::menu(&section.path, p.number), draft)
         })
         .collect())
 }
+
+/// A section's introduction (the body of its `_index.md`) as messages, rendered like a page
+/// under the section's title; none for the top menu, whose `_index.md` body is the welcome.
+fn intro_messages(r: &Renderer, section: &Section) -> Result<Vec<Value>, LookupError> {
+    if section.intro.is_empty() || section.path.is_empty() {
+        return Ok(Vec::new());
+    }
+    let view =
+        PageView { title: section.title.clone(), image: None, event: None, buttons: Vec::new() };
+    let (bubbles, parts) = flex::page_bubbles(r, &view, &section.intro)
+        .map_err(|e| page_error(e, &section.source, &section.intro))?;
+    // What it says, without the link buttons that repeat the linked words.
+    let said: Vec<Block> =
+        section.intro.iter().filter(|b| !matches!(b, Block::Links { .. })).cloned().collect();
+    let text = crate::markdown::plain_text(&said).replace('\n', " ");
+    let alt = format!("{}｜{}", section.title, flex::clip(&text, INTRO_ALT_CHARS));
+    let messages = carousel_messages(&alt, bubbles)
+        .map_err(|first| too_long(&section.source, &section.intro, &parts, first))?;
+    if messages.len() >= MAX_MESSAGES {
+        // The menu's cards need the last message of the reply.
+        let at = locate::block(&section.source, &section.intro[0]);
+        return Err(LookupError::TooLong {
+            file: at.file,
+            pos: at.pos,
+            message: format!(
+                "セクションの紹介が長すぎて、メニューと合わせて LINE の1回の返信（吹き出し{MAX_MESSAGES}個まで）に入りません"
+            ),
+            hint: "紹介は数行にして、くわしいことはページに書いてください".into(),
+        });
+    }
+    Ok(messages)
+}
+
+/// Characters of a section's introduction in its altText (after the section's title).
+const INTRO_ALT_CHARS: usize = 100;
 
 fn menu_item(site: &Site, dir: &Path, child: &Child) -> MenuItem {
     match child {

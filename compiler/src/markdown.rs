@@ -3,7 +3,8 @@
 //! LINE Flex has no inline links, tables or code blocks, so this stage decides how each
 //! Markdown construct survives on a phone: inline links become styled text plus a button right
 //! after their block, tables become rows of boxes, raw HTML is shown as text. Nothing is
-//! dropped silently; positions are kept so broken links point at their line.
+//! dropped silently; every block keeps the byte offset it starts at, so a mistake found later
+//! in what it became (a broken link, a message over LINE's limits) points at its line.
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -18,11 +19,17 @@ pub enum Block {
         level: u8,
         /// Heading text.
         spans: Vec<Span>,
+        /// Byte offset in the body, for errors.
+        #[serde(skip)]
+        offset: usize,
     },
     /// A paragraph of styled text.
     Paragraph {
         /// Text runs.
         spans: Vec<Span>,
+        /// Byte offset in the body, for errors.
+        #[serde(skip)]
+        offset: usize,
     },
     /// A bulleted or numbered list.
     List {
@@ -30,6 +37,9 @@ pub enum Block {
         ordered: bool,
         /// The items; each is a `ListItem`.
         children: Vec<Block>,
+        /// Byte offset in the body, for errors.
+        #[serde(skip)]
+        offset: usize,
     },
     /// One list item.
     ListItem {
@@ -37,16 +47,25 @@ pub enum Block {
         marker: String,
         /// Nested blocks (paragraphs, sub-lists).
         children: Vec<Block>,
+        /// Byte offset in the body, for errors.
+        #[serde(skip)]
+        offset: usize,
     },
     /// `>` quote.
     Quote {
         /// Quoted blocks.
         children: Vec<Block>,
+        /// Byte offset in the body, for errors.
+        #[serde(skip)]
+        offset: usize,
     },
     /// Fenced or indented code, shown as boxed text.
     Code {
         /// Code text without the final newline.
         text: String,
+        /// Byte offset in the body, for errors.
+        #[serde(skip)]
+        offset: usize,
     },
     /// A table, rendered as one box per row.
     Table {
@@ -54,6 +73,9 @@ pub enum Block {
         head: Vec<Vec<Span>>,
         /// Body rows.
         rows: Vec<Vec<Vec<Span>>>,
+        /// Byte offset in the body, for errors.
+        #[serde(skip)]
+        offset: usize,
     },
     /// An image.
     Image {
@@ -72,12 +94,47 @@ pub enum Block {
         offset: usize,
     },
     /// `---`.
-    Rule,
+    Rule {
+        /// Byte offset in the body, for errors.
+        #[serde(skip)]
+        offset: usize,
+    },
     /// Buttons for the links found in the block just before.
     Links {
         /// The links.
         links: Vec<InlineLink>,
+        /// Byte offset in the body (of the first link), for errors.
+        #[serde(skip)]
+        offset: usize,
     },
+}
+
+impl Block {
+    /// Byte offset in the body where the block starts.
+    pub fn offset(&self) -> usize {
+        match self {
+            Block::Heading { offset, .. }
+            | Block::Paragraph { offset, .. }
+            | Block::List { offset, .. }
+            | Block::ListItem { offset, .. }
+            | Block::Quote { offset, .. }
+            | Block::Code { offset, .. }
+            | Block::Table { offset, .. }
+            | Block::Image { offset, .. }
+            | Block::Rule { offset }
+            | Block::Links { offset, .. } => *offset,
+        }
+    }
+
+    /// The blocks inside a list, list item or quote.
+    pub fn children(&self) -> &[Block] {
+        match self {
+            Block::List { children, .. }
+            | Block::ListItem { children, .. }
+            | Block::Quote { children, .. } => children,
+            _ => &[],
+        }
+    }
 }
 
 /// A run of text with one style.
@@ -142,6 +199,56 @@ pub fn parse(body: &str) -> (Vec<Block>, Vec<Note>) {
     (blocks, b.notes)
 }
 
+/// Deepest nesting of lists and quotes. Not a LINE rule: each level is a few more levels of
+/// boxes in the generated JSON, and LINE's messages, like every JSON reader the build uses,
+/// stop at a bounded depth (see `validate::MAX_JSON_DEPTH`, 128). Ten levels stay far inside
+/// that bound whatever the templates add, and are already far more than a phone shows well.
+pub const MAX_NESTING: usize = 10;
+
+/// Cuts lists and quotes nested deeper than [`MAX_NESTING`] (their content is dropped) and
+/// returns, for each cut, the offset of the first block too deep and how deep the nesting
+/// went there, so the mistake is reported at its line and the rest of the page still renders.
+pub fn cap_nesting(blocks: &mut [Block]) -> Vec<(usize, usize)> {
+    let mut cuts = Vec::new();
+    cap(blocks, 0, &mut cuts);
+    cuts
+}
+
+fn cap(blocks: &mut [Block], depth: usize, cuts: &mut Vec<(usize, usize)>) {
+    for b in blocks {
+        let level = match b {
+            Block::List { .. } | Block::Quote { .. } => depth + 1,
+            Block::ListItem { .. } => depth,
+            _ => continue,
+        };
+        if level > MAX_NESTING {
+            cuts.push((b.offset(), level + deepest(b.children())));
+        }
+        if let Block::List { children, .. }
+        | Block::Quote { children, .. }
+        | Block::ListItem { children, .. } = b
+        {
+            if level > MAX_NESTING {
+                children.clear();
+            } else {
+                cap(children, level, cuts);
+            }
+        }
+    }
+}
+
+/// Further list and quote levels below `blocks`.
+fn deepest(blocks: &[Block]) -> usize {
+    blocks
+        .iter()
+        .map(|b| match b {
+            Block::List { .. } | Block::Quote { .. } => 1 + deepest(b.children()),
+            _ => deepest(b.children()),
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// The plain text of blocks, for search and size estimates.
 pub fn plain_text(blocks: &[Block]) -> String {
     let mut out = String::new();
@@ -157,23 +264,23 @@ fn push_plain(block: &Block, out: &mut String) {
         out.push('\n');
     };
     match block {
-        Block::Heading { spans: s, .. } | Block::Paragraph { spans: s } => spans(s, out),
+        Block::Heading { spans: s, .. } | Block::Paragraph { spans: s, .. } => spans(s, out),
         Block::List { children, .. }
         | Block::ListItem { children, .. }
-        | Block::Quote { children } => children.iter().for_each(|c| push_plain(c, out)),
-        Block::Code { text } => {
+        | Block::Quote { children, .. } => children.iter().for_each(|c| push_plain(c, out)),
+        Block::Code { text, .. } => {
             out.push_str(text);
             out.push('\n');
         }
-        Block::Table { head, rows } => {
+        Block::Table { head, rows, .. } => {
             std::iter::once(head).chain(rows).flatten().for_each(|cell| spans(cell, out))
         }
         Block::Image { alt, .. } => spans(&[Span { text: alt.clone(), ..Span::default() }], out),
-        Block::Links { links } => links.iter().for_each(|l| {
+        Block::Links { links, .. } => links.iter().for_each(|l| {
             out.push_str(&l.label);
             out.push('\n');
         }),
-        Block::Rule => {}
+        Block::Rule { .. } => {}
     }
 }
 
@@ -183,6 +290,8 @@ struct Frame {
     blocks: Vec<Block>,
     /// For lists: numbered, and the next number.
     list: Option<(bool, u64)>,
+    /// Where the container (list, item, quote) starts.
+    offset: usize,
 }
 
 /// A table being collected: header cells, body rows, and whether the header is still open.
@@ -191,6 +300,7 @@ struct TableState {
     head: Vec<Vec<Span>>,
     rows: Vec<Vec<Vec<Span>>>,
     in_head: bool,
+    offset: usize,
 }
 
 #[derive(Debug, Default)]
@@ -204,9 +314,11 @@ struct Builder {
     links: Vec<InlineLink>,
     link_dest: Option<(String, usize, String)>,
     image: Option<(String, usize, String)>,
-    code: Option<String>,
+    code: Option<(String, usize)>,
     table: Option<TableState>,
     notes: Vec<Note>,
+    /// Where the inline text being collected starts (a paragraph, heading or tight item).
+    inline_start: Option<usize>,
 }
 
 impl Builder {
@@ -223,13 +335,23 @@ impl Builder {
     }
 
     fn event(&mut self, event: Event<'_>, offset: usize) {
+        let inline = matches!(
+            event,
+            Event::Text(_)
+                | Event::Code(_)
+                | Event::InlineHtml(_)
+                | Event::Start(Tag::Link { .. } | Tag::Emphasis | Tag::Strong)
+        );
+        if inline && self.inline_start.is_none() {
+            self.inline_start = Some(offset);
+        }
         match event {
             Event::Start(tag) => self.start(tag, offset),
             Event::End(tag) => self.end(tag),
             Event::Text(t) => self.text(&t),
             Event::Code(t) => self.styled_text(&t, |s| s.code = true),
             Event::SoftBreak | Event::HardBreak => self.text("\n"),
-            Event::Rule => self.push_block(Block::Rule),
+            Event::Rule => self.push_block(Block::Rule { offset }),
             Event::Html(h) | Event::InlineHtml(h) => {
                 self.notes.push(Note {
                     offset,
@@ -245,21 +367,23 @@ impl Builder {
 
     fn start(&mut self, tag: Tag<'_>, offset: usize) {
         match tag {
-            Tag::BlockQuote(_) => self.stack.push(Frame::default()),
+            Tag::BlockQuote(_) => self.stack.push(Frame { offset, ..Frame::default() }),
             Tag::List(first) => {
                 self.flush_inline();
                 self.stack.push(Frame {
                     list: Some((first.is_some(), first.unwrap_or(1))),
+                    offset,
                     ..Frame::default()
                 });
             }
             Tag::Item => {
                 self.flush_inline();
-                self.stack.push(Frame::default());
+                self.stack.push(Frame { offset, ..Frame::default() });
             }
+            Tag::Paragraph | Tag::Heading { .. } => self.inline_start = Some(offset),
             Tag::CodeBlock(kind) => {
                 let _: CodeBlockKind<'_> = kind;
-                self.code = Some(String::new());
+                self.code = Some((String::new(), offset));
             }
             Tag::Emphasis => self.style.italic = true,
             Tag::Strong => self.style.bold = true,
@@ -273,7 +397,7 @@ impl Builder {
                 self.image = Some((dest_url.to_string(), offset, String::new()));
             }
             Tag::Table(_) => {
-                self.table = Some(TableState { in_head: true, ..TableState::default() })
+                self.table = Some(TableState { in_head: true, offset, ..TableState::default() })
             }
             Tag::TableRow => {
                 if let Some(t) = &mut self.table {
@@ -289,24 +413,28 @@ impl Builder {
             TagEnd::Paragraph => self.flush_inline(),
             TagEnd::Heading(level) => {
                 let spans = std::mem::take(&mut self.spans);
-                self.push_block(Block::Heading { level: heading_level(level), spans });
+                let offset = self.inline_start.take().unwrap_or_default();
+                self.push_block(Block::Heading { level: heading_level(level), spans, offset });
                 self.flush_links();
             }
             TagEnd::BlockQuote(_) => {
                 self.flush_inline();
-                let children = self.pop_frame().blocks;
-                self.push_block(Block::Quote { children });
+                let Frame { blocks, offset, .. } = self.pop_frame();
+                self.push_block(Block::Quote { children: blocks, offset });
             }
             TagEnd::Item => self.end_item(),
             TagEnd::List(_) => {
                 self.flush_inline();
                 let frame = self.pop_frame();
                 let ordered = frame.list.is_some_and(|(o, _)| o);
-                self.push_block(Block::List { ordered, children: frame.blocks });
+                let offset = frame.offset;
+                self.push_block(Block::List { ordered, children: frame.blocks, offset });
             }
             TagEnd::CodeBlock => {
-                let text = self.code.take().unwrap_or_default();
-                self.push_block(Block::Code { text: text.trim_end_matches('\n').to_string() });
+                let (text, offset) = self.code.take().unwrap_or_default();
+                let text = text.trim_end_matches('\n').to_string();
+                self.push_block(Block::Code { text, offset });
+                self.inline_start = None;
             }
             TagEnd::Emphasis => self.style.italic = false,
             TagEnd::Strong => self.style.bold = false,
@@ -344,8 +472,9 @@ impl Builder {
                 }
             }
             TagEnd::Table => {
-                if let Some(TableState { head, rows, .. }) = self.table.take() {
-                    self.push_block(Block::Table { head, rows });
+                if let Some(TableState { head, rows, offset, .. }) = self.table.take() {
+                    self.push_block(Block::Table { head, rows, offset });
+                    self.inline_start = None;
                     self.flush_links();
                 }
             }
@@ -355,7 +484,7 @@ impl Builder {
 
     fn end_item(&mut self) {
         self.flush_inline();
-        let children = self.pop_frame().blocks;
+        let Frame { blocks: children, offset, .. } = self.pop_frame();
         let frame = self.frame();
         let marker = match &mut frame.list {
             Some((true, n)) => {
@@ -364,7 +493,7 @@ impl Builder {
             }
             _ => "・".to_string(),
         };
-        frame.blocks.push(Block::ListItem { marker, children });
+        frame.blocks.push(Block::ListItem { marker, children, offset });
     }
 
     fn pop_frame(&mut self) -> Frame {
@@ -383,7 +512,7 @@ impl Builder {
     }
 
     fn push_span(&mut self, t: &str, style: Span) {
-        if let Some(code) = &mut self.code {
+        if let Some((code, _)) = &mut self.code {
             code.push_str(t);
             return;
         }
@@ -406,8 +535,9 @@ impl Builder {
     /// paragraph events, so this also runs at item and list boundaries).
     fn flush_inline(&mut self) {
         let spans = std::mem::take(&mut self.spans);
+        let offset = self.inline_start.take().unwrap_or_default();
         if spans.iter().any(|s| !s.text.trim().is_empty()) {
-            self.push_block(Block::Paragraph { spans: trim_spans(spans) });
+            self.push_block(Block::Paragraph { spans: trim_spans(spans), offset });
         }
         self.flush_links();
     }
@@ -415,7 +545,8 @@ impl Builder {
     fn flush_links(&mut self) {
         if !self.links.is_empty() {
             let links = std::mem::take(&mut self.links);
-            self.push_block(Block::Links { links });
+            let offset = links[0].offset;
+            self.push_block(Block::Links { links, offset });
         }
     }
 }

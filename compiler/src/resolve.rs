@@ -27,6 +27,17 @@ pub fn resolve_site(site: &mut Site, content_dir: &Path, diags: &mut Diagnostics
         }
         site.pages.get_mut(path).expect("listed above").body = body;
     }
+    let sections: Vec<String> =
+        site.sections.iter().filter(|(_, s)| !s.intro.is_empty()).map(|(k, _)| k.clone()).collect();
+    for path in &sections {
+        let mut intro =
+            std::mem::take(&mut site.sections.get_mut(path).expect("listed above").intro);
+        let section = &site.sections[path];
+        // `a/b/_index.md` sits in folder `a/b`: relative links start there.
+        let cx = Cx { site, content_dir, source: &section.source, dir: path };
+        cx.blocks(&mut intro, diags);
+        site.sections.get_mut(path).expect("listed above").intro = intro;
+    }
     let mut welcome = std::mem::take(&mut site.account.welcome);
     let cx = Cx { site, content_dir, source: &site.account.source, dir: "" };
     cx.blocks(&mut welcome, diags);
@@ -38,9 +49,21 @@ pub fn link_action(site: &Site, link: &Link) -> Value {
     match &link.target {
         LinkTarget::Url(u) => actions::uri(&link.label, u, MAX_FLEX_LABEL_LEN),
         LinkTarget::Tel(n) => actions::tel(&link.label, n, MAX_FLEX_LABEL_LEN),
-        LinkTarget::Content(p) => content_action(site, p, &link.label).unwrap_or(Value::Null),
+        LinkTarget::Content(p) => {
+            content_action(site, p, &link.label).unwrap_or_else(|| broken_action(&link.label, p))
+        }
     }
 }
+
+/// A well-formed tap standing in for a link whose target is missing. The missing target is
+/// reported where it was written and fails the build; the stand-in only keeps the reply
+/// checkable, so the other mistakes in it are found in the same run.
+fn broken_action(label: &str, target: &str) -> Value {
+    actions::postback(label, &postback::page(target), label, MAX_FLEX_LABEL_LEN)
+}
+
+/// Stand-in URL for an image that could not be used (reported; see [`broken_action`]).
+const BROKEN_IMAGE: &str = "broken-image.png";
 
 /// `{url, aspect_ratio}` for a front-matter image.
 pub fn image_view(content_dir: &Path, image: &Image) -> Value {
@@ -86,19 +109,25 @@ impl Cx<'_> {
             match block {
                 Block::List { children, .. }
                 | Block::ListItem { children, .. }
-                | Block::Quote { children } => self.blocks(children, diags),
-                Block::Links { links } => {
+                | Block::Quote { children, .. } => self.blocks(children, diags),
+                Block::Links { links, .. } => {
                     for link in links {
                         match self.inline_action(&link.label, &link.dest) {
                             Ok(a) => link.action = Some(a),
-                            Err((msg, hint)) => diags.push(self.error(link.offset, msg, hint)),
+                            Err((msg, hint)) => {
+                                diags.push(self.error(link.offset, msg, hint));
+                                link.action = Some(broken_action(&link.label, &link.dest));
+                            }
                         }
                     }
                 }
-                Block::Image { src, url, aspect_ratio, offset, .. } => match self.image(src) {
-                    Ok((u, r)) => (*url, *aspect_ratio) = (Some(u), Some(r)),
-                    Err((msg, hint)) => diags.push(self.error(*offset, msg, hint)),
-                },
+                Block::Image { src, url, aspect_ratio, offset, .. } => {
+                    let (u, r) = self.image(src).unwrap_or_else(|(msg, hint)| {
+                        diags.push(self.error(*offset, msg, hint));
+                        (format!("{ASSET_URL_PREFIX}{BROKEN_IMAGE}"), "1:1".to_string())
+                    });
+                    (*url, *aspect_ratio) = (Some(u), Some(r));
+                }
                 _ => {}
             }
         }

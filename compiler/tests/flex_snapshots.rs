@@ -51,8 +51,10 @@ fn external_relative_and_tel_links() {
 
 #[test]
 fn image_in_body_and_hero() {
-    let site =
-        Site::new(&[("s/p.md", &page("image: assets/a.png\n", "![説明の文](../assets/a.png)\n"))]);
+    let site = Site::new(&[(
+        "s/p.md",
+        &page("image: assets/a.png\nimage_alt: 上の画像の説明\n", "![説明の文](../assets/a.png)\n"),
+    )]);
     site.write_bytes("assets/a.png", &tiny_png(4, 3));
     let bundle = site.bundle();
     insta::assert_snapshot!(
@@ -122,6 +124,41 @@ fn menu_paginates_past_eleven_cards() {
     insta::assert_snapshot!(
         serde_json::to_string_pretty(&checked_messages(&bundle, "menu:s:2")).unwrap()
     );
+}
+
+#[test]
+fn section_introduction_above_the_cards() {
+    let intro = "---\ntitle: 健診\nsummary: 乳幼児健診の案内\n---\n健診のお知らせは、おうちに届きます。\n\n受け方は[健診の受け方](ukekata.md)をご覧ください。\n";
+    let bundle = Site::new(&[
+        ("kenshin/_index.md", intro),
+        ("kenshin/ukekata.md", &page_titled("健診の受け方")),
+        ("s/p.md", &page("", "本文\n")),
+    ])
+    .bundle();
+    let messages = checked_messages(&bundle, "menu:kenshin");
+    assert_eq!(messages.as_array().unwrap().len(), 2, "the introduction, then the cards");
+    assert_eq!(
+        messages[0]["altText"],
+        "健診｜健診のお知らせは、おうちに届きます。 受け方は健診の受け方をご覧ください。"
+    );
+    // The relative link starts in the section's own folder.
+    assert!(messages[0].to_string().contains("page:kenshin/ukekata"));
+    assert!(messages[1].get("quickReply").is_some() && messages[0].get("quickReply").is_none());
+    insta::assert_snapshot!(serde_json::to_string_pretty(&messages).unwrap());
+}
+
+#[test]
+fn section_introduction_only_on_the_first_menu_page() {
+    let mut files: Vec<(String, String)> =
+        (0..13).map(|i| (format!("s/p{i:02}.md"), page_titled(&format!("ページ{i:02}")))).collect();
+    files.push((
+        "s/_index.md".into(),
+        "---\ntitle: テスト\n---\nテスト用のセクションです。\n".into(),
+    ));
+    let files: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let bundle = Site::new(&files).bundle();
+    assert_eq!(checked_messages(&bundle, "menu:s").as_array().unwrap().len(), 2);
+    assert_eq!(checked_messages(&bundle, "menu:s:2").as_array().unwrap().len(), 1);
 }
 
 #[test]

@@ -11,7 +11,6 @@ window.OYAKO_GALLERY_SNAPSHOTS = [
           "body": {
             "contents": [
               {
-                "margin": "md",
                 "size": "sm",
                 "text": "ようこそ。",
                 "type": "text",
@@ -19,6 +18,7 @@ window.OYAKO_GALLERY_SNAPSHOTS = [
               }
             ],
             "layout": "vertical",
+            "spacing": "md",
             "type": "box"
           },
           "header": {
@@ -102,7 +102,7 @@ window.OYAKO_GALLERY_SNAPSHOTS = [
                       "label": "一覧を見る",
                       "type": "postback"
                     },
-                    "color": "#D9690F",
+                    "color": "#B8560B",
                     "height": "sm",
                     "style": "primary",
                     "type": "button"
@@ -155,6 +155,14 @@ window.OYAKO_GALLERY_SNAPSHOTS = [
           "body": {
             "contents": [
               {
+                "align": "center",
+                "color": "#666666",
+                "size": "xxs",
+                "text": "上の画像の説明",
+                "type": "text",
+                "wrap": true
+              },
+              {
                 "contents": [
                   {
                     "aspectMode": "fit",
@@ -178,6 +186,7 @@ window.OYAKO_GALLERY_SNAPSHOTS = [
               }
             ],
             "layout": "vertical",
+            "spacing": "md",
             "type": "box"
           },
           "footer": {
@@ -189,7 +198,7 @@ window.OYAKO_GALLERY_SNAPSHOTS = [
                   "label": "「テスト」のメニューへ",
                   "type": "postback"
                 },
-                "color": "#D9690F",
+                "color": "#B8560B",
                 "height": "sm",
                 "style": "primary",
                 "type": "button"
@@ -300,13 +309,13 @@ window.OYAKO_GALLERY_SNAPSHOTS = [
                     "type": "span"
                   }
                 ],
-                "margin": "md",
                 "size": "sm",
                 "type": "text",
                 "wrap": true
               }
             ],
             "layout": "vertical",
+            "spacing": "md",
             "type": "box"
           },
           "footer": {
@@ -318,7 +327,7 @@ window.OYAKO_GALLERY_SNAPSHOTS = [
                   "label": "「テスト」のメニューへ",
                   "type": "postback"
                 },
-                "color": "#D9690F",
+                "color": "#B8560B",
                 "height": "sm",
                 "style": "primary",
                 "type": "button"

@@ -8,6 +8,8 @@ mod fake_line;
 /// Shared helpers: fixture bundle, server start-up, signed webhooks, metrics.
 mod util;
 
+/// `oyako check` / `oyako build`: warnings shown, `--strict` fails on them.
+mod check;
 /// Reply delivery: slow, failing, refusing and dead APIs; the full queue.
 mod delivery;
 /// Deployment files (Kubernetes, systemd, Docker, nginx) agree with the binary's listeners.
@@ -33,6 +35,10 @@ mod routes;
 mod schema;
 /// Timed messages: registration in the chat and a simulated year of exactly-once delivery.
 mod timed;
+/// Timed messages: `oyako deliver` and `oyako serve` killed with SIGKILL at each point of a send.
+mod timed_kill;
+/// Timed messages: the resume window of open sends, refused sends and the grace window.
+mod timed_resume;
 /// HTTPS termination and certificate reload.
 mod tls;
 /// Webhook HTTP handling: signatures, body limits, malformed JSON, verification requests.

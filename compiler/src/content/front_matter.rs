@@ -14,6 +14,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "keywords",
     "order",
     "image",
+    "image_alt",
     "links",
     "draft",
     "expires",
@@ -91,6 +92,9 @@ pub struct FrontMatter {
     pub order: Option<i64>,
     /// `assets/<file>` or an https URL.
     pub image: Option<Spanned<String>>,
+    /// Page only: what `image` shows, in words (shown under it and read aloud); `""` when it
+    /// only decorates.
+    pub image_alt: Option<Spanned<String>>,
     /// Buttons at the bottom of the page.
     pub links: Option<Vec<Spanned<LinkSpec>>>,
     /// A draft is left out of the build.
@@ -147,41 +151,109 @@ pub struct EventSpec {
     pub place: Option<String>,
 }
 
-/// A YAML problem, positioned relative to the file.
+/// A YAML problem, positioned relative to the file, explained in Japanese.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {
     /// 1-based line in the file.
     pub line: usize,
     /// 1-based column.
     pub column: usize,
-    /// The parser's message.
+    /// What is wrong (see [`super::yaml_error`]).
     pub message: String,
+    /// What to write instead.
+    pub hint: String,
+}
+
+/// Front matter as far as it could be read.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The settings that were readable.
+    pub front_matter: FrontMatter,
+    /// Every YAML problem found.
+    pub errors: Vec<YamlError>,
+    /// Top-level keys left out because their value could not be read (so that a bad
+    /// `title:` is not reported a second time as a missing title).
+    pub failed_keys: Vec<String>,
 }
 
 /// Parses front matter; `yaml_line` is the file line the YAML starts on.
-pub fn parse(yaml: &str, yaml_line: usize) -> Result<FrontMatter, YamlError> {
+///
+/// A mistake in one setting does not hide the others: when the whole block does not parse,
+/// each top-level setting is read on its own (padded with blank lines, so positions stay
+/// those of the file), every failing one is reported, and the readable ones are kept. So
+/// one run reports a bad `notify:` together with, say, a broken link in the body.
+pub fn parse(yaml: &str, yaml_line: usize) -> Parsed {
     if yaml.trim().is_empty() {
-        return Ok(FrontMatter::default());
+        return Parsed::default();
     }
-    serde_saphyr::from_str(yaml).map_err(|e| {
-        let (line, column) =
-            e.location().map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
-        YamlError {
-            line: line + yaml_line - 1,
-            column: column.max(1),
-            message: first_line(&e.to_string()),
+    let whole = match serde_saphyr::from_str::<FrontMatter>(yaml) {
+        Ok(front_matter) => return Parsed { front_matter, ..Parsed::default() },
+        Err(e) => e,
+    };
+    let lines: Vec<&str> = yaml.split_inclusive('\n').collect();
+    let blocks = top_level_blocks(&lines);
+    let mut kept: Vec<&str> = lines.clone();
+    let mut parsed = Parsed::default();
+    for b in &blocks {
+        let text = padded(&lines, b.start, b.end);
+        if let Err(e) = serde_saphyr::from_str::<FrontMatter>(&text) {
+            parsed.errors.push(located(&e, &text, yaml_line));
+            parsed.failed_keys.push(b.key.clone());
+            kept[b.start..b.end].iter_mut().for_each(|l| *l = "\n");
         }
-    })
+    }
+    match serde_saphyr::from_str::<FrontMatter>(&kept.concat()) {
+        Ok(fm) if !parsed.errors.is_empty() => parsed.front_matter = fm,
+        // The settings parse one by one but not together (a key written twice, or text that
+        // is no setting at all): report the whole block's error and keep nothing.
+        _ => {
+            parsed.errors = vec![located(&whole, yaml, yaml_line)];
+            parsed.failed_keys = blocks.into_iter().map(|b| b.key).collect();
+            parsed.front_matter = FrontMatter::default();
+        }
+    }
+    parsed
 }
 
-/// The parser's first message line without its own `error: line L column C:` prefix
-/// (those numbers count from the YAML block, not the file, and would confuse staff).
-fn first_line(s: &str) -> String {
-    let line = s.lines().next().unwrap_or_default();
-    let rest = line.strip_prefix("error: ").unwrap_or(line);
-    match rest.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
-        Some((_, msg)) => msg.to_string(),
-        None => rest.to_string(),
+/// One top-level setting: its lines `start..end` (0-based) and its key.
+struct Block {
+    start: usize,
+    end: usize,
+    key: String,
+}
+
+/// Splits YAML lines into top-level settings: a setting starts at an unindented line and
+/// runs until the next one (indented lines, `- ` items, blanks and comments belong to it).
+fn top_level_blocks(lines: &[&str]) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let starts = !line.starts_with([' ', '\t', '#', '-', '\n', '\r']) && !line.is_empty();
+        if starts {
+            let key = line.split_once(':').map_or(line.trim(), |(k, _)| k.trim());
+            out.push(Block { start: i, end: i + 1, key: key.trim_matches(['"', '\'']).into() });
+        } else if let Some(last) = out.last_mut() {
+            last.end = i + 1;
+        }
+    }
+    out
+}
+
+/// Lines `start..end` with `start` blank lines before them.
+fn padded(lines: &[&str], start: usize, end: usize) -> String {
+    let mut text = "\n".repeat(start);
+    lines[start..end].iter().for_each(|l| text.push_str(l));
+    text
+}
+
+/// `e` (found in `text`, whose lines are those of the YAML block) at its file position.
+fn located(e: &serde_saphyr::Error, text: &str, yaml_line: usize) -> YamlError {
+    let (line, column) = e.location().map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+    let explained = super::yaml_error::explain(e, text);
+    YamlError {
+        line: line.max(1) + yaml_line - 1,
+        column: column.max(1),
+        message: explained.message,
+        hint: explained.hint,
     }
 }
 
@@ -205,12 +277,7 @@ fn top_level_key(line: &str) -> Option<String> {
 
 /// The known key closest to `key`, when it is close enough to be a likely typo.
 pub fn did_you_mean(key: &str) -> Option<&'static str> {
-    KNOWN_KEYS
-        .iter()
-        .map(|k| (strsim::damerau_levenshtein(key, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-        .min()
-        .map(|(_, k)| k)
+    super::yaml_error::closest(key, KNOWN_KEYS)
 }
 
 #[cfg(test)]
@@ -240,8 +307,31 @@ mod tests {
 
     #[test]
     fn yaml_errors_carry_file_lines() {
-        let err = parse("title: a\nkeywords: [a, b\n", 2).unwrap_err();
-        assert!(err.line >= 3, "{err:?}");
+        let parsed = parse("title: a\nkeywords: [a, b\norder: 1\n", 2);
+        assert!(parsed.errors[0].line >= 3, "{:?}", parsed.errors);
+    }
+
+    #[test]
+    fn one_bad_setting_keeps_the_others_and_every_error_is_reported() {
+        let yaml = "title: a\nnotify: {at: x, forse: true}\norder: abc\nsummary: s\nlinks:\n- {label: a, page: b}\n";
+        let parsed = parse(yaml, 2);
+        let at: Vec<(usize, usize)> = parsed.errors.iter().map(|e| (e.line, e.column)).collect();
+        assert_eq!(at, [(3, 17), (4, 8)], "{:?}", parsed.errors);
+        assert_eq!(parsed.failed_keys, ["notify", "order"]);
+        let fm = parsed.front_matter;
+        assert_eq!(fm.title.unwrap().value, "a");
+        assert_eq!(fm.summary.as_deref(), Some("s"));
+        assert_eq!(fm.links.unwrap().len(), 1);
+        assert!(fm.notify.is_none() && fm.order.is_none());
+    }
+
+    #[test]
+    fn a_key_written_twice_is_one_error_and_nothing_is_kept() {
+        let parsed = parse("title: a\ntitle: b\n", 2);
+        assert_eq!(parsed.errors.len(), 1);
+        assert_eq!(parsed.errors[0].message, "「title」が2回書かれています");
+        assert_eq!(parsed.errors[0].line, 3);
+        assert_eq!(parsed.failed_keys, ["title", "title"]);
     }
 
     #[test]
@@ -255,7 +345,7 @@ mod tests {
 
     #[test]
     fn tel_may_be_a_bare_number() {
-        let fm = parse("title: a\nlinks:\n  - {label: 救急, tel: 119}\n", 2).unwrap();
+        let fm = parse("title: a\nlinks:\n  - {label: 救急, tel: 119}\n", 2).front_matter;
         let link = fm.links.unwrap().remove(0).value;
         assert_eq!(link.tel.unwrap().into_string(), "119");
     }

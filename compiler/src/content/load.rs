@@ -11,9 +11,10 @@ use walkdir::WalkDir;
 use super::fields::{date, event, image, link};
 use super::file::FileCx;
 use super::front_matter::{self, FrontMatter};
+use super::placeholder;
 use super::tree::{link_tree, report_empty_sections};
 use super::{Account, MAX_SECTION_DEPTH, Page, Section, Site, Source, TIMED_TEXTS_DIR};
-use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceMap};
 use crate::markdown;
 
 /// Settings that change what is loaded.
@@ -23,8 +24,15 @@ pub struct LoadOptions {
     pub today: Date,
 }
 
-/// Loads and checks the content directory; on success also returns the warnings.
-pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagnostics> {
+/// Loads and checks the content directory: the site as far as it could be read, and every
+/// problem found.
+///
+/// A file with mistakes is kept as far as it is readable, and a file that cannot be read at
+/// all is replaced by a placeholder (see [`super::placeholder`]), so the checks that need the
+/// whole site — links, images, the three-tap rule, LINE's limits — still run on everything
+/// else: one run reports every mistake instead of one round at a time. The caller must not
+/// write a bundle while the diagnostics hold an error.
+pub fn load(dir: &Path, opts: &LoadOptions) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::default();
     let files = list_files(dir, &mut diags);
     let assets = list_assets(dir);
@@ -43,29 +51,38 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagn
                 diags.extend(w);
             }
             Ok((Parsed::Section(s), w)) => {
-                sections.insert(s.path.clone(), s);
+                sections.insert(s.path.clone(), *s);
                 diags.extend(w);
             }
             Ok((Parsed::Page(p), w)) => {
                 pages.insert(p.path.clone(), *p);
                 diags.extend(w);
             }
-            Ok((Parsed::Skipped, _)) => {}
+            // A left-out page (draft, expired) still reports its errors, not its warnings.
+            Ok((Parsed::Skipped, w)) => w
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .for_each(|d| diags.push(d.clone())),
             Err(d) => {
                 diags.extend(d);
                 failed
                     .insert(rel.rsplit_once('/').map_or(String::new(), |(dir, _)| dir.to_string()));
-                // Keep a placeholder so children of a broken section are not reported twice.
-                if let Some(path) = section_path(&rel) {
-                    sections.insert(path.clone(), placeholder_section(dir, &rel, path));
+                // A placeholder keeps links to the file and its folder's pages from being
+                // reported as a second, misleading mistake.
+                match section_path(&rel) {
+                    Some(path) if path.is_empty() => account = Some(placeholder::account(dir)),
+                    Some(path) => {
+                        sections.insert(path.clone(), placeholder::section(dir, &rel, path));
+                    }
+                    None => {
+                        let p = placeholder::page(dir, &rel);
+                        pages.insert(p.path.clone(), p);
+                    }
                 }
             }
         }
     }
-    let Some(account) = account else {
-        if diags.has_errors() && files.iter().any(|f| f == "_index.md") {
-            return Err(diags); // `_index.md` exists; its own errors say what is wrong.
-        }
+    let account = account.unwrap_or_else(|| {
         diags.push(
             Diagnostic::error(
                 &dir.join("_index.md"),
@@ -76,8 +93,8 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagn
                 "content/_index.md を作り、title と fallback、本文にあいさつを書いてください",
             ),
         );
-        return Err(diags);
-    };
+        placeholder::account(dir)
+    });
     sections.insert(
         String::new(),
         Section {
@@ -86,6 +103,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagn
             summary: None,
             order: None,
             image: None,
+            intro: Vec::new(),
             children: Vec::new(),
             source: account.source.clone(),
         },
@@ -99,12 +117,12 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagn
     };
     link_tree(&mut site, dir, &mut diags);
     report_empty_sections(&site, &failed, &mut diags);
-    if diags.has_errors() { Err(diags) } else { Ok((site, diags)) }
+    (site, diags)
 }
 
 enum Parsed {
     Account(Box<Account>),
-    Section(Section),
+    Section(Box<Section>),
     Page(Box<Page>),
     Skipped,
 }
@@ -123,7 +141,12 @@ fn list_files(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                diags.push(Diagnostic::error(dir, (1, 1), format!("読み込めません: {e}")));
+                let reason = e.io_error().map_or("読み込めません", crate::diagnostics::io_reason);
+                diags.push(Diagnostic::error(
+                    dir,
+                    (1, 1),
+                    format!("フォルダを読み込めません（{reason}）"),
+                ));
                 continue;
             }
         };
@@ -161,18 +184,6 @@ fn section_path(rel: &str) -> Option<String> {
     }
 }
 
-fn placeholder_section(dir: &Path, rel: &str, path: String) -> Section {
-    Section {
-        title: path.clone(),
-        path,
-        summary: None,
-        order: None,
-        image: None,
-        children: Vec::new(),
-        source: Source { file: dir.join(rel), text: String::new(), body_offset: 0 },
-    }
-}
-
 fn parse_file(
     dir: &Path,
     rel: &str,
@@ -183,8 +194,12 @@ fn parse_file(
     let text = fs::read_to_string(&file).map_err(|e| {
         let mut d = Diagnostics::default();
         d.push(
-            Diagnostic::error(&file, (1, 1), format!("ファイルを読めません: {e}"))
-                .with_hint("文字コードは UTF-8 で保存してください"),
+            Diagnostic::error(
+                &file,
+                (1, 1),
+                format!("ファイルを読めません（{}）", crate::diagnostics::io_reason(&e)),
+            )
+            .with_hint("文字コードは UTF-8 で保存してください"),
         );
         d
     })?;
@@ -212,6 +227,7 @@ fn parse_file(
         map: SourceMap::new(&text),
         split,
         diags: Diagnostics::default(),
+        failed_keys: Vec::new(),
     };
     check_file_name(&mut cx, rel);
     for (line, key) in front_matter::unknown_keys(split.yaml) {
@@ -223,28 +239,23 @@ fn parse_file(
             hint.as_deref(),
         );
     }
-    let fm = match front_matter::parse(split.yaml, split.yaml_line) {
-        Ok(fm) => fm,
-        Err(e) => {
-            let hint = match unquoted_at_sign(split.yaml, e.line.saturating_sub(split.yaml_line)) {
-                true => "@ で始まる値は line_id: \"@216ruxyz\" のように \"…\" で囲んでください",
-                false => "「キー: 値」の形で書き、値に : や # を含むときは \"…\" で囲んでください",
-            };
-            cx.error(
-                (e.line, e.column),
-                format!("front matter の YAML が正しくありません: {}", e.message),
-                Some(hint),
-            );
-            return Err(cx.diags);
-        }
-    };
+    let parsed = front_matter::parse(split.yaml, split.yaml_line);
+    for e in &parsed.errors {
+        let hint = match unquoted_at_sign(split.yaml, e.line.saturating_sub(split.yaml_line)) {
+            true => "@ で始まる値は line_id: \"@216ruxyz\" のように \"…\" で囲んでください",
+            false => e.hint.as_str(),
+        };
+        cx.error((e.line, e.column), e.message.clone(), Some(hint));
+    }
+    cx.failed_keys = parsed.failed_keys;
+    let fm = parsed.front_matter;
     let source = Source { file: file.clone(), text: text.clone(), body_offset: split.body_offset };
     let parsed = match section_path(rel) {
         Some(path) if path.is_empty() => Parsed::Account(Box::new(account(&mut cx, fm, source))),
-        Some(path) => Parsed::Section(section(&mut cx, fm, path, assets, source)),
+        Some(path) => Parsed::Section(Box::new(section(&mut cx, fm, path, assets, source))),
         None => page(&mut cx, fm, rel, assets, opts, source),
     };
-    if cx.diags.has_errors() { Err(cx.diags) } else { Ok((parsed, cx.diags)) }
+    Ok((parsed, cx.diags))
 }
 
 /// Whether line `index` of the YAML has a value starting with `@`, which YAML reserves: a
@@ -289,13 +300,15 @@ fn required_title(cx: &mut FileCx<'_>, fm: &FrontMatter) -> String {
             }
             t.value.trim().to_string()
         }
+        // Reported already, or now; the file's path stands in so nothing else trips on it.
+        _ if cx.failed("title") => placeholder::title(cx.dir, &cx.file),
         _ => {
             cx.error(
                 (1, 1),
                 "title がありません",
                 Some("front matter に「title: ページの題名」を書いてください"),
             );
-            String::new()
+            placeholder::title(cx.dir, &cx.file)
         }
     }
 }
@@ -321,6 +334,7 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
             ("keywords", fm.keywords.is_some()),
             ("order", fm.order.is_some()),
             ("image", fm.image.is_some()),
+            ("image_alt", fm.image_alt.is_some()),
             ("links", fm.links.is_some()),
             ("draft", fm.draft.is_some()),
             ("expires", fm.expires.is_some()),
@@ -332,15 +346,18 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
         ],
         "アカウント設定（content/_index.md）",
     );
-    let fallback = fm.fallback.unwrap_or_default();
+    let mut fallback = fm.fallback.unwrap_or_default();
     if fallback.trim().is_empty() {
-        cx.error(
-            (1, 1),
-            "fallback がありません",
-            Some("質問に答えが見つからないときの返事を「fallback: …」に書いてください"),
-        );
+        if !cx.failed("fallback") {
+            cx.error(
+                (1, 1),
+                "fallback がありません",
+                Some("質問に答えが見つからないときの返事を「fallback: …」に書いてください"),
+            );
+        }
+        fallback = placeholder::FALLBACK.to_string();
     }
-    let welcome = body_blocks(cx, true);
+    let welcome = cx.body_blocks(true);
     let richmenu = fm.richmenu.map(|m| crate::spec::richmenu::Spec::new(m, cx.split.yaml_line));
     let audiences = fm.audiences.as_ref().map_or_else(Default::default, |a| {
         crate::spec::notify::load_audiences(&cx.file, cx.split.yaml_line, a, &mut cx.diags)
@@ -408,6 +425,7 @@ fn section(
         cx,
         &[
             ("keywords", fm.keywords.is_some()),
+            ("image_alt", fm.image_alt.is_some()),
             ("links", fm.links.is_some()),
             ("draft", fm.draft.is_some()),
             ("expires", fm.expires.is_some()),
@@ -424,14 +442,8 @@ fn section(
         ],
         "セクション（_index.md）",
     );
-    if !cx.split.body.trim().is_empty() {
-        let pos = cx.body_pos(cx.split.body.len() - cx.split.body.trim_start().len());
-        cx.error(
-            pos,
-            "セクション（_index.md）には本文を書けません",
-            Some("説明は summary に書くか、ページ（別の .md）にしてください"),
-        );
-    }
+    // The body, if any, introduces the section above its menu's cards.
+    let intro = cx.body_blocks(true);
     let image = fm.image.as_ref().and_then(|i| image(cx, i, assets));
     Section {
         path,
@@ -439,6 +451,7 @@ fn section(
         summary: fm.summary,
         order: fm.order,
         image,
+        intro,
         children: Vec::new(),
         source,
     }
@@ -478,7 +491,7 @@ fn page(
         crate::spec::survey::check(&s.value, cx.split.yaml_line, &cx.file, &mut cx.diags)
     });
     // A survey page may have no body: the question is its content.
-    let body = body_blocks(cx, fm.survey.is_some());
+    let body = cx.body_blocks(fm.survey.is_some());
     if fm.draft == Some(true) || expires.is_some_and(|d| d < opts.today) {
         return Parsed::Skipped;
     }
@@ -493,6 +506,7 @@ fn page(
         keywords: fm.keywords.unwrap_or_default(),
         order: fm.order,
         image,
+        image_alt: fm.image_alt.map(|a| a.value.trim().to_string()),
         links,
         event,
         survey,
@@ -502,21 +516,4 @@ fn page(
         body,
         source,
     }))
-}
-
-fn body_blocks(cx: &mut FileCx<'_>, allow_empty: bool) -> Vec<markdown::Block> {
-    let (blocks, notes) = markdown::parse(cx.split.body);
-    for note in notes {
-        let pos = cx.body_pos(note.offset);
-        cx.diags.push(Diagnostic::warning(&cx.file, pos, note.message));
-    }
-    if blocks.is_empty() && !allow_empty {
-        let pos = cx.body_pos(0);
-        cx.error(
-            pos,
-            "本文が空です",
-            Some("front matter の --- の下に、お知らせする内容を書いてください"),
-        );
-    }
-    blocks
 }

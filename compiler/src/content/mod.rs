@@ -8,7 +8,9 @@ mod fields;
 mod file;
 pub mod front_matter;
 mod load;
+mod placeholder;
 mod tree;
+mod yaml_error;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -85,6 +87,8 @@ pub struct Section {
     pub order: Option<i64>,
     /// Card image.
     pub image: Option<Image>,
+    /// The introduction: the body of `_index.md`, shown above the menu's cards.
+    pub intro: Vec<Block>,
     /// Children in menu order.
     pub children: Vec<Child>,
     /// Where it was written.
@@ -117,6 +121,9 @@ pub struct Page {
     pub order: Option<i64>,
     /// Hero image.
     pub image: Option<Image>,
+    /// `image_alt:` as written (trimmed): what the hero image shows; empty when it only
+    /// decorates; `None` when not written (an error when there is an image).
+    pub image_alt: Option<String>,
     /// Footer buttons.
     pub links: Vec<Link>,
     /// Set for event pages.

@@ -9,6 +9,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// Fills in section children, and reports orphan pages, duplicate titles and missing sections.
 pub(super) fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
+    add_missing_sections(site, dir);
     let mut children: BTreeMap<String, Vec<(Option<i64>, String, Child)>> = BTreeMap::new();
     for s in site.sections.values().filter(|s| !s.path.is_empty()) {
         let parent = s.path.rsplit_once('/').map_or("", |(p, _)| p).to_string();
@@ -27,7 +28,11 @@ pub(super) fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
         ));
     }
     for (parent, mut kids) in children {
-        let Some(section) = site.sections.get_mut(&parent) else {
+        // The root's own `_index.md` missing is the account's error, reported once.
+        let missing = !parent.is_empty()
+            && site.sections.get(&parent).is_some_and(|s| s.source.text.is_empty())
+            && !dir.join(&parent).join("_index.md").is_file();
+        if missing {
             for (_, path, _) in &kids {
                 let file = dir.join(&parent).join("_index.md");
                 diags.push(
@@ -39,12 +44,34 @@ pub(super) fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
                     .with_hint("フォルダに _index.md を作り、title を書いてください"),
                 );
             }
-            continue;
-        };
+        }
+        let Some(section) = site.sections.get_mut(&parent) else { continue };
         kids.sort_by(|a, b| (a.0.unwrap_or(i64::MAX), &a.1).cmp(&(b.0.unwrap_or(i64::MAX), &b.1)));
         section.children = kids.into_iter().map(|(_, _, c)| c).collect();
     }
     report_duplicate_titles(site, diags);
+}
+
+/// Adds a placeholder for every folder that holds pages or sections but has no `_index.md`,
+/// up to the root, so the tree stays whole: its pages are reported once (by [`link_tree`])
+/// instead of again as unreachable.
+fn add_missing_sections(site: &mut Site, dir: &Path) {
+    let parents: Vec<String> = site
+        .pages
+        .values()
+        .map(|p| p.section.clone())
+        .chain(site.sections.keys().cloned())
+        .collect();
+    for mut path in parents {
+        while !path.is_empty() {
+            if !site.sections.contains_key(&path) {
+                let rel = format!("{path}/_index.md");
+                let placeholder = super::placeholder::section(dir, &rel, path.clone());
+                site.sections.insert(path.clone(), placeholder);
+            }
+            path = path.rsplit_once('/').map_or(String::new(), |(p, _)| p.to_string());
+        }
+    }
 }
 
 /// A section without pages would render an empty menu, which LINE rejects.

@@ -56,7 +56,10 @@ impl Renderer {
                     let text = std::fs::read_to_string(&path).map_err(|e| TemplateError {
                         file: path.clone(),
                         line: 1,
-                        message: e.to_string(),
+                        message: format!(
+                            "テンプレートを読めません（{}）",
+                            crate::diagnostics::io_reason(&e)
+                        ),
                     })?;
                     (text, path)
                 }
@@ -80,11 +83,23 @@ impl Renderer {
             file: origin,
             line: 1,
             message: format!(
-                "テンプレートの出力が JSON になっていません（出力の{}行{}列）: {e}",
+                "テンプレートの出力が JSON になっていません（出力の{}行{}列{}）",
                 e.line(),
-                e.column()
+                e.column(),
+                if e.is_eof() { "で途中で終わっています" } else { "" }
             ),
         })
+    }
+
+    /// Every template's text with the file it came from, to find a value written in one.
+    pub fn sources(&self) -> Vec<(PathBuf, String)> {
+        self.origins
+            .iter()
+            .filter_map(|(name, path)| {
+                let t = self.env.get_template(name).ok()?;
+                Some((path.clone(), t.source().to_string()))
+            })
+            .collect()
     }
 
     fn origin(&self, name: &str) -> PathBuf {
@@ -96,7 +111,29 @@ impl Renderer {
 }
 
 fn template_error(file: &Path, e: &minijinja::Error) -> TemplateError {
-    TemplateError { file: file.to_path_buf(), line: e.line().unwrap_or(1), message: e.to_string() }
+    TemplateError {
+        file: file.to_path_buf(),
+        line: e.line().unwrap_or(1),
+        message: template_reason(e.kind()).to_string(),
+    }
+}
+
+/// minijinja's error kinds in Japanese (its own messages are English).
+fn template_reason(kind: minijinja::ErrorKind) -> &'static str {
+    use minijinja::ErrorKind as K;
+    match kind {
+        K::SyntaxError => "テンプレートの書き方（{% %} や {{ }}）が正しくありません",
+        K::TemplateNotFound | K::BadInclude => "読み込むテンプレートが見つかりません",
+        K::UnknownFilter | K::UnknownTest | K::UnknownFunction | K::UnknownMethod => {
+            "テンプレートで知らないフィルターや関数が使われています"
+        }
+        K::UndefinedError => "テンプレートで、値のない名前が使われています",
+        K::TooManyArguments | K::MissingArgument => {
+            "テンプレートの関数やマクロに渡す値の数が合いません"
+        }
+        K::BadEscape => "テンプレートの文字の書き方（\\ の使い方）が正しくありません",
+        _ => "テンプレートの中の値の使い方が正しくありません",
+    }
 }
 
 /// Wraps a container in a Flex message.

@@ -43,17 +43,16 @@ impl From<TemplateError> for PageError {
     }
 }
 
-/// Renders `blocks` as one or more bubbles.
-pub fn page_bubbles(
-    r: &Renderer,
-    view: &PageView,
-    blocks: &[Block],
-) -> Result<Vec<Value>, PageError> {
+/// Bubbles and, for each, the range of blocks it shows (`start..end`).
+pub type Bubbles = (Vec<Value>, Vec<(usize, usize)>);
+
+/// Renders `blocks` as one or more bubbles, with the range of blocks in each.
+pub fn page_bubbles(r: &Renderer, view: &PageView, blocks: &[Block]) -> Result<Bubbles, PageError> {
     let mut parts = chunk_by_text(blocks);
     loop {
         let bubbles = render_parts(r, view, blocks, &parts)?;
         let Some(big) = bubbles.iter().position(|b| json_len(b) > MAX_BUBBLE_BYTES) else {
-            return Ok(bubbles);
+            return Ok((bubbles, parts));
         };
         let (start, end) = parts[big];
         if end - start <= 1 {

@@ -14,7 +14,7 @@ fn kinds(blocks: &[Block]) -> Vec<&'static str> {
             Block::Code { .. } => "code",
             Block::Table { .. } => "table",
             Block::Image { .. } => "image",
-            Block::Rule => "rule",
+            Block::Rule { .. } => "rule",
             Block::Links { .. } => "links",
         })
         .collect()
@@ -24,10 +24,10 @@ fn kinds(blocks: &[Block]) -> Vec<&'static str> {
 fn a_list_first_in_the_body_is_one_list() {
     let (blocks, _) = parse("- a\n- b\n  - c\n");
     assert_eq!(kinds(&blocks), ["list"]);
-    let Block::List { children, ordered } = &blocks[0] else { unreachable!() };
+    let Block::List { children, ordered, .. } = &blocks[0] else { unreachable!() };
     assert!(!ordered);
     assert_eq!(kinds(children), ["item", "item"]);
-    let Block::ListItem { children, marker } = &children[1] else { unreachable!() };
+    let Block::ListItem { children, marker, .. } = &children[1] else { unreachable!() };
     assert_eq!(marker, "・");
     assert_eq!(kinds(children), ["paragraph", "list"]);
 }
@@ -50,7 +50,7 @@ fn ordered_lists_keep_their_start_number() {
 fn links_become_buttons_after_their_block() {
     let (blocks, _) = parse("見出し\n\n本文の[リンク](https://a.jp)です。\n");
     assert_eq!(kinds(&blocks), ["paragraph", "paragraph", "links"]);
-    let Block::Links { links } = &blocks[2] else { unreachable!() };
+    let Block::Links { links, .. } = &blocks[2] else { unreachable!() };
     assert_eq!(links[0].label, "リンク");
     assert_eq!(links[0].dest, "https://a.jp");
     assert_eq!(&"見出し\n\n本文の[リンク](https://a.jp)です。\n"[links[0].offset..][..1], "[");
@@ -67,7 +67,7 @@ fn images_split_paragraphs_and_keep_alt_text() {
 #[test]
 fn tables_keep_header_and_rows() {
     let (blocks, _) = parse("| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | |\n");
-    let Block::Table { head, rows } = &blocks[0] else { unreachable!() };
+    let Block::Table { head, rows, .. } = &blocks[0] else { unreachable!() };
     assert_eq!(head.len(), 2);
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1][1], Vec::<Span>::new());
@@ -84,7 +84,7 @@ fn html_is_kept_as_text_with_a_note() {
 #[test]
 fn styles_are_runs() {
     let (blocks, _) = parse("a **b** *c* ~~d~~ `e`\n");
-    let Block::Paragraph { spans } = &blocks[0] else { unreachable!() };
+    let Block::Paragraph { spans, .. } = &blocks[0] else { unreachable!() };
     let styled: Vec<(&str, bool, bool, bool, bool)> =
         spans.iter().map(|s| (s.text.as_str(), s.bold, s.italic, s.strike, s.code)).collect();
     assert_eq!(
@@ -106,5 +106,34 @@ fn styles_are_runs() {
 fn quotes_rules_and_code() {
     let (blocks, _) = parse("> 引用\n\n---\n\n```\nx\n```\n");
     assert_eq!(kinds(&blocks), ["quote", "rule", "code"]);
-    assert_eq!(blocks[2], Block::Code { text: "x".into() });
+    assert!(matches!(&blocks[2], Block::Code { text, .. } if text == "x"));
+}
+
+#[test]
+fn every_block_knows_the_line_it_starts_on() {
+    let body = "# 題\n\n段落の一行目\n二行目\n\n- 一\n  - 入れ子\n- 二\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n> 引用\n\n```\nコード\n```\n\n---\n\n![図](a.png)\n\n[リンク](b.md)\n";
+    let (blocks, _) = parse(body);
+    let line = |offset: usize| body[..offset].matches('\n').count() + 1;
+    let lines: Vec<(&str, usize)> =
+        blocks.iter().map(|b| (kinds(std::slice::from_ref(b))[0], line(b.offset()))).collect();
+    assert_eq!(
+        lines,
+        [
+            ("heading", 1),
+            ("paragraph", 3),
+            ("list", 6),
+            ("table", 10),
+            ("quote", 14),
+            ("code", 16),
+            ("rule", 20),
+            ("image", 22),
+            ("paragraph", 24),
+            ("links", 24),
+        ]
+    );
+    let items = blocks[2].children();
+    assert_eq!(items.iter().map(|b| line(b.offset())).collect::<Vec<_>>(), [6, 8]);
+    let nested = &items[0].children()[1];
+    assert_eq!(line(nested.offset()), 7, "{nested:?}");
+    assert_eq!(line(nested.children()[0].children()[0].offset()), 7);
 }

@@ -22,12 +22,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::flex::{self, actions};
 use crate::lookup;
 use crate::resolve::image_view;
-use crate::validate;
+use crate::validate::{self, VALIDATION_ASSET_BASE};
 
 use crate::spec::notify::{AUDIENCE_ALL, Notify};
 
-/// Stand-in for the asset URL base while validating (as for replies).
-const VALIDATION_ASSET_BASE: &str = "https://line.city-asahi.example.jp/assets/";
 /// Label of the button that opens the page.
 pub const OPEN_LABEL: &str = "詳しく見る";
 
@@ -47,7 +45,7 @@ pub fn compile(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Vec<Notice> 
             },
         };
         let messages = vec![card_message(site, dir, page)];
-        check(page, &messages, diags);
+        check(site, page, &messages, diags);
         let mut notice = Notice {
             id: page.path.clone(),
             title: page.title.clone(),
@@ -91,7 +89,7 @@ fn unknown_audience(site: &Site, page: &Page, notify: &Notify) -> Diagnostic {
 fn card_message(site: &Site, dir: &Path, page: &Page) -> Value {
     let mut body = vec![
         json!({"type": "text", "text": if page.event.is_some() { "イベントのお知らせ" } else { "お知らせ" },
-               "size": "xs", "weight": "bold", "color": "#D9690F"}),
+               "size": "xs", "weight": "bold", "color": "#B8560B"}),
         json!({"type": "text", "text": page.title, "weight": "bold", "size": "lg",
                "color": "#333333", "wrap": true}),
     ];
@@ -126,7 +124,7 @@ fn card_message(site: &Site, dir: &Path, page: &Page) -> Value {
         "size": "mega",
         "body": {"type": "box", "layout": "vertical", "spacing": "md", "contents": body},
         "footer": {"type": "box", "layout": "vertical", "contents": [
-            {"type": "button", "style": "primary", "height": "sm", "color": "#D9690F",
+            {"type": "button", "style": "primary", "height": "sm", "color": "#B8560B",
              "action": action}]},
     });
     if let Some(image) = &page.image {
@@ -150,7 +148,7 @@ fn row(label: &str, value: &str) -> Value {
 }
 
 /// The same LINE limit checks as every reply, on the messages as they will be sent.
-fn check(page: &Page, messages: &[Value], diags: &mut Diagnostics) {
+fn check(site: &Site, page: &Page, messages: &[Value], diags: &mut Diagnostics) {
     let text = serde_json::to_string(messages).unwrap_or_default();
     let served: Vec<Value> = if text.contains(ASSET_URL_PREFIX) {
         serde_json::from_str(&text.replace(ASSET_URL_PREFIX, VALIDATION_ASSET_BASE))
@@ -158,15 +156,10 @@ fn check(page: &Page, messages: &[Value], diags: &mut Diagnostics) {
     } else {
         messages.to_vec()
     };
+    let origin = crate::locate::Origin::Page(page.path.clone());
+    let key = format!("notice:{}", page.path);
     for v in validate::check_messages(&served) {
-        diags.push(
-            Diagnostic::error(
-                &page.source.file,
-                (1, 1),
-                format!("お知らせが LINE の制限を超えています（{}）: {}", v.pointer, v.message),
-            )
-            .with_hint("title や summary、event の文を短くしてください"),
-        );
+        diags.push(crate::locate::over_limit(site, &origin, &served, &key, &v));
     }
 }
 

@@ -27,6 +27,7 @@ const EVENT: &str = "---
 title: 妊婦教室（12月）
 summary: 出産の準備を学ぶ教室
 image: assets/a.png
+image_alt: 妊婦教室の会場のようす
 expires: 2026-12-13
 event: {date: 2026-12-12, time: \"10:00〜11:30\", place: 保健センター}
 notify: { at: 2026-12-05T09:00:00+09:00, audience: ninpu }

@@ -20,15 +20,12 @@ use super::reach::{MAX_TAPS, postbacks, tap_distances};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::flex::{self, Renderer, TemplateError};
+use crate::locate::{self, Origin};
 use crate::lookup::{self, Draft, LookupError};
-use crate::validate;
+use crate::validate::{self, VALIDATION_ASSET_BASE};
 
 /// Results shown for one search.
 pub const SEARCH_RESULTS: usize = 5;
-
-/// Stand-in for `{OYAKO_PUBLIC_URL}/assets/` during validation: a typical-length https host,
-/// so the https and length rules are checked on what LINE will see.
-pub const VALIDATION_ASSET_BASE: &str = "https://line.city-asahi.example.jp/assets/";
 
 /// A compiled bundle, ready to be written.
 #[derive(Debug)]
@@ -55,18 +52,40 @@ impl Output {
 struct Compiled {
     json: Vec<u8>,
     taps: Vec<String>,
+    /// What it is made from.
+    origin: Origin,
+    /// For the accessibility checks across replies.
+    facts: crate::access::ReplyFacts,
 }
 
-/// Builds the bundle for a loaded, resolved site.
+/// Builds the bundle for a loaded, resolved site; `None` when a check failed.
+///
+/// Every check runs whatever the others found, so one run reports everything: replies,
+/// surveys, notices, the rich menu and the three-tap rule. A check is skipped only where an
+/// earlier failure would make it report the same mistake again (the three-tap rule when a
+/// template could not be used).
 pub fn assemble(
     site: &Site,
     dir: &Path,
     files: super::Files,
     diags: &mut Diagnostics,
-) -> Result<Output, Diagnostics> {
-    let r = Renderer::new(site.templates_dir.as_deref()).map_err(|e| template_diag(diags, e))?;
+) -> Option<Output> {
+    let richmenu = crate::richmenu::compile(site, diags);
+    crate::survey::check_site(site, diags);
+    let notices = crate::notices::compile(site, dir, diags);
+    let promo = crate::promo::compile(site, files == super::Files::Make, diags);
+    let timed = crate::timed::compile(site, dir, diags);
+    let r = match Renderer::new(site.templates_dir.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            let taken = template_diag(diags, e);
+            diags.extend(taken);
+            return None;
+        }
+    };
     let mut replies = BTreeMap::new();
     let mut cards = BTreeMap::new();
+    let mut templates_ok = true;
     let qr: QuickReplies =
         site.sections.keys().map(|k| (k.clone(), lookup::quick_reply(site, k))).collect();
     for result in render_all(&r, site, dir, &qr) {
@@ -78,36 +97,47 @@ pub fn assemble(
             Ok(Rendered::Card(path, card)) => {
                 cards.insert(path, card);
             }
-            Err(e) => lookup_diag(diags, e),
+            Err(e) => {
+                templates_ok &= !matches!(e, LookupError::Template(_));
+                lookup_diag(diags, e);
+            }
         }
     }
-    let richmenu = crate::richmenu::compile(site, diags);
-    crate::survey::check_site(site, diags);
-    let notices = crate::notices::compile(site, dir, diags);
-    let promo = crate::promo::compile(site, files == super::Files::Make, diags);
-    let timed = crate::timed::compile(site, dir, diags);
-    if diags.has_errors() {
-        return Err(std::mem::take(diags));
-    }
-    let welcome = lookup::welcome(&r, site).map_err(|e| {
+    let welcome = lookup::welcome(&r, site).unwrap_or_else(|e| {
+        templates_ok &= !matches!(e, LookupError::Template(_));
         lookup_diag(diags, e);
-        std::mem::take(diags)
-    })?;
+        vec![flex::text_message(&site.account.title)]
+    });
     let promo = promo.unwrap_or_default();
-    if let Rendered::Replies(list, d) = finish(&qr, promo.answers) {
+    if let Rendered::Replies(list, d) = finish(site, &qr, promo.answers) {
         replies.extend(list);
         diags.extend(d);
+    }
+    let generated = Generated {
+        replies: &replies,
+        cards: &cards,
+        welcome: &welcome,
+        notices: &notices,
+        timed: &timed,
+    };
+    check_access(site, &r, &generated, diags);
+    if let Some(m) = &richmenu {
+        let requests: Vec<&Value> = m.bundle.menus.iter().map(|e| &e.request).collect();
+        crate::access::check_richmenu_requests(site, &requests, diags);
     }
     let specials = special_replies(site, welcome, promo.question, &replies, &qr, diags);
     // The rich menu is always on screen: each of its taps counts as one tap, like the
     // welcome message's buttons.
     let mut start = specials[0].taps.clone();
-    if let Some(m) = &richmenu {
-        start.extend(m.bundle.menus.iter().flat_map(|e| postbacks(&e.request)));
+    match &richmenu {
+        Some(m) => start.extend(m.bundle.menus.iter().flat_map(|e| postbacks(&e.request))),
+        None => start.extend(crate::richmenu::planned_actions(site).iter().flat_map(postbacks)),
     }
-    check_reachability(site, &start, &replies, diags);
+    if templates_ok {
+        check_reachability(site, &start, &replies, diags);
+    }
     if diags.has_errors() {
-        return Err(std::mem::take(diags));
+        return None;
     }
     let mut bundle = to_bundle(site, replies, specials, cards);
     let (richmenu, mut extra) = richmenu.map_or((None, Vec::new()), |m| (Some(m.bundle), m.files));
@@ -128,12 +158,63 @@ pub fn assemble(
     let (bundle, manifest) = stamp(bundle, &assets);
     extra.extend(promo.files);
     extra.extend(crate::preview::files(site, &bundle));
-    Ok(Output { bundle, manifest, assets, extra })
+    Some(Output { bundle, manifest, assets, extra })
 }
 
 enum Rendered {
     Replies(Vec<(String, Compiled)>, Diagnostics),
     Card(String, Vec<u8>),
+}
+
+/// Every message the build generated, for the checks across them.
+struct Generated<'a> {
+    replies: &'a BTreeMap<String, Compiled>,
+    cards: &'a BTreeMap<String, Vec<u8>>,
+    welcome: &'a [Value],
+    notices: &'a [bundle::Notice],
+    timed: &'a bundle::Timed,
+}
+
+/// Accessibility across every reply: altTexts and colours (see [`crate::access`]).
+fn check_access(site: &Site, r: &Renderer, g: &Generated<'_>, diags: &mut Diagnostics) {
+    let Generated { replies, cards, welcome, notices, timed } = *g;
+    let welcome_facts = crate::access::facts(welcome);
+    let notice_facts: Vec<(String, Origin, crate::access::ReplyFacts)> = notices
+        .iter()
+        .map(|n| {
+            let messages = n.messages.as_array().map_or(&[][..], Vec::as_slice);
+            (format!("notice:{}", n.id), Origin::Page(n.id.clone()), crate::access::facts(messages))
+        })
+        // Search results: each page's card (colours only; the search reply's altText is fixed).
+        .chain(cards.iter().map(|(path, bytes)| {
+            let card: Value = serde_json::from_slice(bytes).unwrap_or_default();
+            let facts = crate::access::ReplyFacts {
+                alts: Vec::new(),
+                contrast: crate::access::facts(&[card]).contrast,
+            };
+            (format!("card:{path}"), Origin::Page(path.clone()), facts)
+        }))
+        .chain(timed.steps.iter().map(|s| {
+            let messages = s.messages.as_array().map_or(&[][..], Vec::as_slice);
+            let page = s.id.split('#').next().unwrap_or(&s.id).to_string();
+            (format!("timed:{}", s.id), Origin::Page(page), crate::access::facts(messages))
+        }))
+        .collect();
+    let mut all: Vec<crate::access::Reply<'_>> = replies
+        .iter()
+        .map(|(key, c)| crate::access::Reply { key, origin: &c.origin, facts: &c.facts })
+        .collect();
+    all.push(crate::access::Reply {
+        key: "follow",
+        origin: &Origin::Account,
+        facts: &welcome_facts,
+    });
+    all.extend(notice_facts.iter().map(|(key, origin, facts)| crate::access::Reply {
+        key,
+        origin,
+        facts,
+    }));
+    crate::access::check_replies(site, &r.sources(), &all, diags);
 }
 
 /// Quick replies by section, built once (every reply of a section carries the same one).
@@ -152,8 +233,10 @@ fn render_all(
         .flat_map_iter(|p| {
             let key = postback::page(&p.path);
             let reply = match &p.survey {
-                Some(s) => crate::survey::drafts(r, dir, p, s).map(|d| finish(qr, d)),
-                None => lookup::page_reply(r, site, dir, p).map(|d| finish(qr, vec![(key, d)])),
+                Some(s) => crate::survey::drafts(r, dir, p, s).map(|d| finish(site, qr, d)),
+                None => {
+                    lookup::page_reply(r, site, dir, p).map(|d| finish(site, qr, vec![(key, d)]))
+                }
             };
             let card = lookup::card(r, site, p)
                 .map(|c| Rendered::Card(p.path.clone(), c.to_string().into_bytes()))
@@ -161,24 +244,34 @@ fn render_all(
             [reply, card]
         })
         .collect();
+    // An empty section is reported as such; its menu (no cards) would only repeat it.
     out.par_extend(
-        sections.par_iter().map(|s| lookup::menu_replies(r, site, dir, s).map(|d| finish(qr, d))),
+        sections
+            .par_iter()
+            .filter(|s| !s.children.is_empty())
+            .map(|s| lookup::menu_replies(r, site, dir, s).map(|d| finish(site, qr, d))),
     );
     out
 }
 
 /// Validates and serialises rendered drafts.
-fn finish(qr: &QuickReplies, drafts: Vec<(String, Draft)>) -> Rendered {
+fn finish(site: &Site, qr: &QuickReplies, drafts: Vec<(String, Draft)>) -> Rendered {
     let mut diags = Diagnostics::default();
     let list = drafts
         .into_iter()
-        .map(|(key, d)| (key.clone(), compile(qr, &key, d, &mut diags)))
+        .map(|(key, d)| (key.clone(), compile(site, qr, &key, d, &mut diags)))
         .collect();
     Rendered::Replies(list, diags)
 }
 
 /// Splices the quick reply into the last message, checks LINE's limits and serialises.
-fn compile(qr: &QuickReplies, key: &str, mut d: Draft, diags: &mut Diagnostics) -> Compiled {
+fn compile(
+    site: &Site,
+    qr: &QuickReplies,
+    key: &str,
+    mut d: Draft,
+    diags: &mut Diagnostics,
+) -> Compiled {
     if let Some(Value::Object(last)) = d.messages.last_mut() {
         // A message with buttons of its own (the promotion question) keeps them.
         last.entry("quickReply")
@@ -186,26 +279,17 @@ fn compile(qr: &QuickReplies, key: &str, mut d: Draft, diags: &mut Diagnostics) 
     }
     let json = serde_json::to_vec(&d.messages).unwrap_or_default();
     let text = std::str::from_utf8(&json).unwrap_or_default();
-    let violations = if text.contains(bundle::ASSET_URL_PREFIX) {
-        validate::check_messages(&as_served(text))
-    } else {
-        validate::check_messages(&d.messages)
-    };
-    for v in violations {
-        diags.push(
-            Diagnostic::error(
-                &d.file,
-                (1, 1),
-                format!("LINE の制限を超えています（{key} {}）: {}", v.pointer, v.message),
-            )
-            .with_hint("文章を短くするか、ページを分けてください"),
-        );
+    let served = text.contains(bundle::ASSET_URL_PREFIX).then(|| as_served(text));
+    let checked = served.as_deref().unwrap_or(&d.messages);
+    for v in validate::check_messages(checked) {
+        diags.push(locate::over_limit(site, &d.origin, checked, key, &v));
     }
+    let facts = crate::access::facts(checked);
     if key.len() > bundle::limits::MAX_POSTBACK_DATA_LEN {
         diags.push(Diagnostic::error(&d.file, (1, 1), "ファイルのパスが長すぎます（300文字まで）"));
     }
     let taps = d.messages.iter().flat_map(postbacks).collect();
-    Compiled { json, taps }
+    Compiled { json, taps, origin: d.origin, facts }
 }
 
 /// Messages with asset URLs as the runtime will serve them.
@@ -262,8 +346,13 @@ fn special_replies(
     let all = std::iter::once(follow).chain(others).chain(unblocked);
     all.zip(["follow", "fallback", "unknown_postback", "unsupported_message", "unblocked"])
         .map(|(messages, key)| {
-            let draft = Draft { messages, quick_reply: String::new(), file: file.clone() };
-            compile(qr, key, draft, diags)
+            let draft = Draft {
+                messages,
+                quick_reply: String::new(),
+                file: file.clone(),
+                origin: Origin::Account,
+            };
+            compile(site, qr, key, draft, diags)
         })
         .collect()
 }
@@ -394,12 +483,9 @@ fn stamp(mut bundle: Bundle, assets: &[(String, PathBuf)]) -> (Bundle, Vec<u8>) 
 }
 
 fn template_diag(diags: &mut Diagnostics, e: TemplateError) -> Diagnostics {
-    diags.push(
-        Diagnostic::error(&e.file, (e.line, 1), format!("テンプレートのエラー: {}", e.message))
-            .with_hint(
-                "content/_templates/ のテンプレートを直すか、削除して標準のものに戻してください",
-            ),
-    );
+    diags.push(Diagnostic::error(&e.file, (e.line, 1), e.message).with_hint(
+        "content/_templates/ のテンプレートを直すか、削除して標準のものに戻してください",
+    ));
     std::mem::take(diags)
 }
 
@@ -409,9 +495,8 @@ fn lookup_diag(diags: &mut Diagnostics, e: LookupError) {
             let taken = template_diag(diags, t);
             diags.extend(taken);
         }
-        LookupError::TooLong { file, pos, message } => diags.push(
-            Diagnostic::error(&file, pos, message)
-                .with_hint("ページを2つに分けるか、内容を短くしてください"),
-        ),
+        LookupError::TooLong { file, pos, message, hint } => {
+            diags.push(Diagnostic::error(&file, pos, message).with_hint(hint))
+        }
     }
 }

@@ -47,12 +47,24 @@ pub struct BuildReport {
 /// Builds the bundle and writes it to `opts.out_dir`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let (out, report) = compile(opts)?;
-    out.write(&opts.out_dir).map_err(|e| {
-        let mut d = Diagnostics::default();
-        d.push(Diagnostic::error(&opts.out_dir, (1, 1), format!("出力を書き込めません: {e}")));
-        d
-    })?;
+    write(&out, &opts.out_dir)?;
     Ok(report)
+}
+
+/// Writes a compiled bundle to `dir` atomically, with a Japanese diagnostic on failure.
+pub fn write(out: &Output, dir: &std::path::Path) -> Result<(), Diagnostics> {
+    out.write(dir).map_err(|e| {
+        let mut d = Diagnostics::default();
+        let reason = match &e {
+            bundle::BundleError::Io { source, .. } => crate::diagnostics::io_reason(source),
+            _ => "書き込みに失敗しました",
+        };
+        d.push(
+            Diagnostic::error(dir, (1, 1), format!("出力を書き込めません（{reason}）"))
+                .with_hint("--out のフォルダが書き込めるか、ディスクの空きを確かめてください"),
+        );
+        d
+    })
 }
 
 /// Checks the content without writing anything (printables are laid out, so text that does
@@ -62,6 +74,9 @@ pub fn check(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 }
 
 /// Runs every stage and returns the bundle in memory.
+///
+/// Every check runs on whatever could be loaded, so one run reports every mistake it can
+/// find (see [`content::load`]); the bundle is only assembled when there is no error.
 pub fn compile(opts: &BuildOptions) -> Result<(Output, BuildReport), Diagnostics> {
     compile_as(opts, Files::Make)
 }
@@ -77,12 +92,15 @@ pub enum Files {
 
 fn compile_as(opts: &BuildOptions, files: Files) -> Result<(Output, BuildReport), Diagnostics> {
     let dir = &opts.content_dir;
-    let (mut site, mut diags) = content::load(dir, &LoadOptions { today: opts.today })?;
+    let (mut site, mut diags) = content::load(dir, &LoadOptions { today: opts.today });
     crate::resolve::resolve_site(&mut site, dir, &mut diags);
+    crate::access::check_content(&site, &mut diags);
+    let Some(out) = assemble::assemble(&site, dir, files, &mut diags) else {
+        return Err(diags);
+    };
     if diags.has_errors() {
         return Err(diags);
     }
-    let out = assemble::assemble(&site, dir, files, &mut diags)?;
     let warnings = diags;
     let report = BuildReport {
         pages: site.pages.len(),

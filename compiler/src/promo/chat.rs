@@ -66,6 +66,7 @@ pub fn answer_replies(site: &Site, promo: &Promo) -> Vec<(String, Draft)> {
                 messages: vec![text_message(text)],
                 quick_reply: String::new(),
                 file: site.account.source.file.clone(),
+                origin: crate::locate::Origin::Account,
             };
             (promo_answer(id), draft)
         })

@@ -133,6 +133,11 @@ pub fn compile(site: &Site, draw: bool, diags: &mut Diagnostics) -> Option<Compi
     let question = chat::question(promo);
     let answers = chat::answer_replies(site, promo);
     let keywords = chat::code_keywords(site, promo, diags);
+    // Without a summary there is nothing to lay out; its absence is reported where
+    // `summary:` is checked, so the printables are simply not made.
+    if !promo.channels.is_empty() && account.summary.is_none() {
+        return None;
+    }
     let summary = account.summary.as_deref().unwrap_or_default();
     if !promo.channels.is_empty() && !printable_text(site, summary, diags) {
         return None;

@@ -151,3 +151,22 @@ fn draw_content(pm: &mut Pixmap, cell: &Cell<'_>, inner: Rect, px: f32, ink: Rgb
         text::fill_line(pm, line, px, x, y, &fill, true);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::contrast::{AA_NORMAL, Rgb as C, ratio};
+
+    /// The drawn labels meet WCAG AA on every card, the current tab's included (the same
+    /// rule the build applies to the Flex messages' colours).
+    #[test]
+    fn labels_reach_aa_contrast_on_every_card() {
+        let c = |x: Rgb| C(x.0, x.1, x.2);
+        for (fill, _) in CARDS {
+            let r = ratio(c(INK), c(fill));
+            assert!(r >= AA_NORMAL, "{fill:?}: {r}");
+        }
+        let (fill, label) = ACTIVE;
+        assert!(ratio(c(label), c(fill)) >= AA_NORMAL);
+    }
+}

@@ -128,6 +128,16 @@ pub fn compile(site: &Site, diags: &mut Diagnostics) -> Option<Compiled> {
     Some(Compiled { bundle: RichMenuBundle { content_hash, default_alias, menus }, files })
 }
 
+/// The actions of every button that could be planned, even when the menu has errors: the
+/// three-tap rule then still runs on the rest of the site (the menu's own mistakes are
+/// reported by [`compile`]).
+pub fn planned_actions(site: &Site) -> Vec<Value> {
+    let Some(spec) = site.account.richmenu.as_ref() else { return Vec::new() };
+    let file = site.account.source.file.as_path();
+    let mut cx = Cx { file, spec, site, diags: Diagnostics::default() };
+    plan::plan(&mut cx).into_iter().flat_map(|p| p.cells).map(|c| c.action).collect()
+}
+
 struct Built {
     entry: RichMenuEntry,
     files: Vec<(String, Vec<u8>)>,

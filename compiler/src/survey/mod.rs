@@ -28,7 +28,6 @@ use crate::flex::actions;
 use crate::flex::{self, PageView, Renderer};
 use crate::lookup::{self, Draft, LookupError};
 use crate::markdown::{Block, Span};
-use crate::resolve::image_view;
 use crate::spec::survey::Survey;
 
 /// The first message of the reply to an answer.
@@ -79,7 +78,7 @@ pub fn drafts(
         .collect();
     let view = PageView {
         title: page.title.clone(),
-        image: page.image.as_ref().map(|i| image_view(dir, i)),
+        image: page.image.as_ref().map(|i| lookup::hero_view(dir, i, page.image_alt.as_deref())),
         event: page.event.as_ref().map(
             |e| json!({ "date": lookup::japanese_date(e.date), "time": e.time, "place": e.place }),
         ),
@@ -87,20 +86,20 @@ pub fn drafts(
     };
     let mut blocks = page.body.clone();
     let question = Span { text: survey.question.clone(), bold: true, ..Span::default() };
-    blocks.push(Block::Paragraph { spans: vec![question] });
-    let too_long = |message: String| LookupError::TooLong {
-        file: page.source.file.clone(),
-        pos: survey.pos,
-        message,
-    };
-    let mut bubbles = flex::page_bubbles(r, &view, &blocks).map_err(|e| match e {
-        flex::page::PageError::Template(t) => LookupError::Template(t),
-        flex::page::PageError::BlockTooLarge(i) => {
-            too_long(format!("{}番目のまとまりが大きすぎて1枚に収まりません", i + 1))
-        }
-    })?;
+    blocks.push(Block::Paragraph { spans: vec![question], offset: 0 });
+    let (mut bubbles, parts) = flex::page_bubbles(r, &view, &blocks)
+        .map_err(|e| lookup::page_error(e, &page.source, &blocks))?;
     if bubbles.len() > MAX_CAROUSEL_BUBBLES {
-        return Err(too_long("アンケートのページの本文が長すぎます".into()));
+        let first = parts.get(MAX_CAROUSEL_BUBBLES).and_then(|&(s, _)| page.body.get(s));
+        let pos = first.map_or(survey.pos, |b| crate::locate::block(&page.source, b).pos);
+        return Err(LookupError::TooLong {
+            file: page.source.file.clone(),
+            pos,
+            message: format!(
+                "アンケートのページの本文が長すぎて、ここから後ろが1つのメッセージ（吹き出し{MAX_CAROUSEL_BUBBLES}枚まで）に入りません"
+            ),
+            hint: "アンケートのページは本文を短くし、説明は別のページにしてください".into(),
+        });
     }
     let container = match bubbles.len() {
         1 => bubbles.remove(0),
@@ -109,7 +108,13 @@ pub fn drafts(
     let alt = format!("{}｜{}", page.title, survey.question);
     let file = page.source.file.clone();
     let section = page.section.clone();
-    let draft = |messages| Draft { messages, quick_reply: section.clone(), file: file.clone() };
+    let origin = crate::locate::Origin::Page(page.path.clone());
+    let draft = |messages| Draft {
+        messages,
+        quick_reply: section.clone(),
+        file: file.clone(),
+        origin: origin.clone(),
+    };
     let mut out =
         vec![(postback::page(&page.path), draft(vec![flex::flex_message(&alt, container)]))];
     let mut thanks = vec![flex::text_message(THANKS)];

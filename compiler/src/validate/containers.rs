@@ -13,7 +13,7 @@ use bundle::limits::{
 };
 
 use super::MAX_JSON_DEPTH;
-use super::values::{Checker, at, index, is_rgb, nesting_depth, not_allowed};
+use super::values::{Checker, at, first_too_deep, index, is_rgb, nesting_depth, not_allowed};
 
 /// Checks a bubble or carousel at `ptr`.
 pub(crate) fn check_container(ck: &mut Checker, value: &Value, ptr: &str) {
@@ -40,7 +40,8 @@ pub(crate) fn depth_ok(ck: &mut Checker, value: &Value, ptr: &str) -> bool {
     let depth = nesting_depth(value);
     if depth > MAX_JSON_DEPTH {
         let msg = format!("入れ子が深すぎます（{depth}段。{MAX_JSON_DEPTH}段まで）");
-        ck.push(ptr, msg);
+        let deep = first_too_deep(value, MAX_JSON_DEPTH).unwrap_or_default();
+        ck.push(&format!("{ptr}{deep}"), msg);
         return false;
     }
     true

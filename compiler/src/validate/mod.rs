@@ -27,6 +27,10 @@ use serde_json::Value;
 
 use values::Checker;
 
+/// Stand-in for `{OYAKO_PUBLIC_URL}/assets/` while validating: a typical-length https host, so
+/// the https and length rules are checked on what LINE will see.
+pub const VALIDATION_ASSET_BASE: &str = "https://line.city-asahi.example.jp/assets/";
+
 /// One broken rule, located by a JSON pointer inside the checked value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {

@@ -374,9 +374,43 @@ pub(crate) fn nesting_depth(value: &Value) -> usize {
     deepest
 }
 
+/// Pointer (relative to `value`) to the first node, in document order, that is nested deeper
+/// than `max`: the place to report a depth problem, so it can be traced to what produced it
+/// (a list indented too deep) rather than to the whole message. Iterative, like
+/// [`nesting_depth`].
+pub(crate) fn first_too_deep(value: &Value, max: usize) -> Option<String> {
+    let mut stack: Vec<(&Value, usize, String)> = vec![(value, 1, String::new())];
+    while let Some((v, depth, ptr)) = stack.pop() {
+        if depth > max {
+            return Some(ptr);
+        }
+        match v {
+            Value::Array(items) => stack.extend(
+                items.iter().enumerate().rev().map(|(i, c)| (c, depth + 1, index(&ptr, i))),
+            ),
+            Value::Object(map) => stack.extend(
+                map.iter()
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .map(|(k, c)| (c, depth + 1, at(&ptr, k))),
+            ),
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_node_too_deep_is_found() {
+        let v = serde_json::json!({"a": [1, {"b": [[2]]}], "c": {"d": {"e": 3}}});
+        assert_eq!(first_too_deep(&v, 3).as_deref(), Some("/a/1/b"));
+        assert_eq!(first_too_deep(&v, 10), None);
+    }
 
     #[test]
     fn px_and_percent_accept_decimals_and_reject_signs_and_units() {

@@ -11,7 +11,7 @@
   var richmenu = document.getElementById("richmenu");
   var richmenuImage = document.getElementById("richmenu-image");
   var chatbar = document.getElementById("chatbar");
-  var state = { after: 0, assetBase: "", richmenuKey: "", tab: null };
+  var state = { after: 0, assetBase: "", richmenuKey: "", tab: null, buildKey: "" };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -54,6 +54,8 @@
         }
         if (/^https?:/.test(action.uri)) window.open(action.uri, "_blank", "noopener");
         return note("ブラウザで開きます: " + action.uri);
+      case "datetimepicker":
+        return pickDate(action);
       case "richmenuswitch":
         state.tab = action.richMenuAliasId;
         renderRichMenu(state.richmenu);
@@ -61,6 +63,39 @@
       default:
         return note("シミュレーターでは使えない操作です: " + action.type);
     }
+  }
+
+  // LINE's date picker: the app opens a dialog limited to min..max; here a small form in the
+  // chat. The picked value goes to the runtime as the postback's params, like LINE sends it.
+  function pickDate(action) {
+    var mode = action.mode || "date";
+    var form = el("form", "picker");
+    form.appendChild(el("div", "picker-label", action.label || "日付を選ぶ"));
+    var input = el("input");
+    input.type = mode === "time" ? "time" : mode === "datetime" ? "datetime-local" : "date";
+    input.required = true;
+    if (action.min) input.min = action.min;
+    if (action.max) input.max = action.max;
+    if (action.initial) input.value = action.initial;
+    var ok = el("button", "", "決定");
+    ok.type = "submit";
+    var cancel = el("button", "", "キャンセル");
+    cancel.type = "button";
+    form.appendChild(input);
+    form.appendChild(ok);
+    form.appendChild(cancel);
+    cancel.addEventListener("click", function () { form.remove(); });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      if (!input.value) return;
+      form.remove();
+      var params = {};
+      params[mode] = input.value;
+      send({ type: "postback", data: action.data, displayText: null, params: params });
+    });
+    chat.appendChild(form);
+    scrollDown();
+    input.focus();
   }
 
   var opts = function () { return { onAction: onAction, assetBase: state.assetBase }; };
@@ -76,6 +111,7 @@
       row.appendChild(el("div", "user-bubble", m.type === "sticker" ? "（スタンプ）" : m.text));
     } else {
       var bot = el("div", "bot");
+      if (item.via) bot.appendChild(el("div", "via", "お知らせ配信（" + item.via + "、返信ではありません）"));
       bot.appendChild(window.OyakoFlex.renderMessages(item.messages, opts()));
       row.appendChild(bot);
       var last = item.messages[item.messages.length - 1];
@@ -123,10 +159,7 @@
       state.assetBase = s.assetBase;
       document.getElementById("title").textContent = s.title || "oyako";
       document.getElementById("chat-list-name").textContent = s.title || "oyako";
-      var b = s.build || {};
-      statusBox.classList.toggle("error", !b.ok);
-      statusBox.textContent = (b.ok ? "ビルド成功（" + (b.hash || "").slice(0, 12) + "）" : "ビルドエラー") +
-        (b.message ? "\n" + b.message : "");
+      showBuild(s.build || {});
       document.getElementById("promo-link").hidden = !s.promo;
       var key = JSON.stringify(s.richmenu);
       if (key !== state.richmenuKey) {
@@ -138,6 +171,34 @@
       statusBox.classList.add("error");
       statusBox.textContent = "oyako dev に接続できません";
     });
+  }
+
+  // The last build: a summary line, then every error and warning, sorted by file and line as
+  // `oyako check` prints them (the list is already sorted by the server).
+  function showBuild(b) {
+    var list = b.diagnostics || [];
+    var errors = list.filter(function (d) { return d.severity === "error"; }).length;
+    var warnings = list.length - errors;
+    var key = JSON.stringify([b.ok, b.hash, b.builds]);
+    if (key === state.buildKey) return;
+    state.buildKey = key;
+    statusBox.classList.toggle("error", !b.ok);
+    statusBox.classList.toggle("warning", !!b.ok && warnings > 0);
+    statusBox.textContent = "";
+    var head = b.ok ? "ビルド成功（" + (b.hash || "").slice(0, 12) + "）" : "ビルドエラー（前の版を表示しています）";
+    if (errors || warnings) head += "　エラー " + errors + " 件・警告 " + warnings + " 件";
+    statusBox.appendChild(el("div", "status-head", head));
+    if (!list.length) return;
+    var ol = el("ol", "diagnostics");
+    list.forEach(function (d) {
+      var li = el("li", "diagnostic " + d.severity);
+      li.appendChild(el("span", "place", d.place + ": "));
+      li.appendChild(el("span", "label", d.label + ": "));
+      li.appendChild(el("span", "message", d.message));
+      if (d.hint) li.appendChild(el("div", "hint", "ヒント: " + d.hint));
+      ol.appendChild(li);
+    });
+    statusBox.appendChild(ol);
   }
 
   document.getElementById("follow").addEventListener("click", function () { send({ type: "follow" }); });

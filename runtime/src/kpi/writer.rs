@@ -21,7 +21,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -105,22 +105,15 @@ impl Writer {
         Ok(Writer { shared, thread: Some(thread), stats, dir })
     }
 
+    /// A handle that queues records like [`Writer::record`] from anywhere (e.g. the timed
+    /// journal), while this writer lives.
+    pub fn recorder(&self) -> Recorder {
+        Recorder { shared: Arc::downgrade(&self.shared), stats: self.stats.clone() }
+    }
+
     /// Queues `record` without waiting; returns false when it was dropped (too many waiting).
     pub fn record(&self, record: Record) -> bool {
-        let mut pending = self.shared.lock();
-        if pending.closed || pending.loose.len() >= CAPACITY {
-            drop(pending);
-            self.stats.dropped.fetch_add(1, Ordering::Relaxed);
-            return false;
-        }
-        pending.loose.push(record);
-        // The first one starts the writer's flush clock; a full batch is written at once.
-        let wake = matches!(pending.loose.len(), 1 | LOOSE_BATCH);
-        drop(pending);
-        if wake {
-            self.shared.wake.notify_one();
-        }
-        true
+        push_loose(&self.shared, &self.stats, record)
     }
 
     /// Queues `record` and returns once it is written and synced (or the write failed).
@@ -160,6 +153,47 @@ impl Writer {
     pub fn dir(&self) -> &Path {
         &self.dir
     }
+}
+
+/// A cloneable handle queueing fire-and-forget records for the writer. It holds the writer's
+/// queue weakly, so it never keeps a dropped writer's thread from ending.
+#[derive(Debug, Clone)]
+pub struct Recorder {
+    shared: Weak<Shared>,
+    stats: Arc<WriterStats>,
+}
+
+impl Recorder {
+    /// Queues `record` without waiting; returns false when it was dropped (too many waiting
+    /// or the writer stopped).
+    pub fn record(&self, record: Record) -> bool {
+        match self.shared.upgrade() {
+            Some(shared) => push_loose(&shared, &self.stats, record),
+            None => {
+                self.stats.dropped.fetch_add(1, Ordering::Relaxed);
+                false
+            }
+        }
+    }
+}
+
+/// Leaves `record` for the writer's next batch; returns false (and counts it) when it was
+/// dropped because the writer is closing or [`CAPACITY`] records already wait.
+fn push_loose(shared: &Shared, stats: &WriterStats, record: Record) -> bool {
+    let mut pending = shared.lock();
+    if pending.closed || pending.loose.len() >= CAPACITY {
+        drop(pending);
+        stats.dropped.fetch_add(1, Ordering::Relaxed);
+        return false;
+    }
+    pending.loose.push(record);
+    // The first one starts the writer's flush clock; a full batch is written at once.
+    let wake = matches!(pending.loose.len(), 1 | LOOSE_BATCH);
+    drop(pending);
+    if wake {
+        shared.wake.notify_one();
+    }
+    true
 }
 
 impl Drop for Writer {

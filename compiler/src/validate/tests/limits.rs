@@ -493,7 +493,9 @@ fn deep_nesting_is_refused_without_overflowing() {
     let deep = with(valid_flex_message(), &format!("{BODY}/0"), nested_boxes(600));
     let found = check_message(&deep);
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert_eq!(found[0].pointer, "");
+    // Reported where it becomes too deep, so it can be traced to what produced it.
+    assert!(found[0].pointer.starts_with(&format!("{BODY}/0/contents/0")), "{found:#?}");
+    assert_eq!(found[0].pointer.matches('/').count(), super::super::MAX_JSON_DEPTH);
     assert!(found[0].message.starts_with("入れ子が深すぎます"), "{}", found[0].message);
     assert_eq!(check_container(&nested_boxes(600)).len(), 1);
 }

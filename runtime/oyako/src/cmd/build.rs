@@ -1,4 +1,8 @@
 //! `oyako build` and `oyako check`: content → bundle, with the diagnostics in Japanese.
+//!
+//! Errors fail the build and nothing is written. Warnings (`警告`) are printed and the build
+//! goes on, except with `--strict`, which the content workflow uses on pull requests so that
+//! a warning is fixed before it is merged.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,6 +23,9 @@ pub struct Args {
     /// Treat this day (YYYY-MM-DD, Japan) as today for `expires` (default: today in Japan).
     #[arg(long)]
     today: Option<jiff::civil::Date>,
+    /// Fail on warnings too (nothing is written): for pull requests.
+    #[arg(long)]
+    strict: bool,
 }
 
 impl Args {
@@ -32,23 +39,50 @@ impl Args {
     }
 }
 
-/// `oyako build`: builds and writes the bundle.
+/// `oyako build`: builds and writes the bundle (not with `--strict` and warnings).
 pub fn build(args: Args) -> ExitCode {
     let start = Instant::now();
-    report(compiler::build(&args.options()), "書き出しました", start)
+    let strict = args.strict;
+    let opts = args.options();
+    let result = compiler::compile(&opts).and_then(|(out, report)| {
+        if strict && !report.warnings.is_empty() {
+            return Err(report.warnings);
+        }
+        compiler::write(&out, &opts.out_dir).map(|()| report)
+    });
+    report(result, "書き出しました", strict, start)
 }
 
 /// `oyako check`: builds in memory and writes nothing.
 pub fn check(args: Args) -> ExitCode {
     let start = Instant::now();
-    report(compiler::check(&args.options()), "問題はありません", start)
+    let strict = args.strict;
+    let result = compiler::check(&args.options()).and_then(|report| {
+        if strict && !report.warnings.is_empty() {
+            return Err(report.warnings);
+        }
+        Ok(report)
+    });
+    report(result, "問題はありません", strict, start)
 }
 
-fn report(result: Result<BuildReport, Diagnostics>, verb: &str, start: Instant) -> ExitCode {
+fn report(
+    result: Result<BuildReport, Diagnostics>,
+    verb: &str,
+    strict: bool,
+    start: Instant,
+) -> ExitCode {
     match result {
         Ok(report) => {
-            for w in report.warnings.clone().sorted() {
+            let warnings = report.warnings.sorted();
+            for w in &warnings {
                 eprintln!("{w}");
+            }
+            let warnings = warnings.len();
+            if warnings > 0 {
+                eprintln!(
+                    "警告が {warnings} 件あります。ビルドはできますが、直してください（--strict ではエラーになります）。"
+                );
             }
             eprintln!(
                 "{verb}: ページ {} / セクション {} / 返信 {}（{} バイト、{:.0} ms）ハッシュ {}",
@@ -62,11 +96,20 @@ fn report(result: Result<BuildReport, Diagnostics>, verb: &str, start: Instant) 
             ExitCode::SUCCESS
         }
         Err(diags) => {
-            let errors = diags.error_count();
-            for d in diags.sorted() {
+            let all = diags.sorted();
+            let errors = all.iter().filter(|d| d.severity == compiler::Severity::Error).count();
+            let warnings = all.len() - errors;
+            for d in &all {
                 eprintln!("{d}");
             }
-            eprintln!("エラーが {errors} 件あります。何も書き出していません。");
+            let summary = match (errors, warnings) {
+                (0, w) if strict => format!(
+                    "警告が {w} 件あります。--strict のため、警告もエラーとして扱いました。"
+                ),
+                (e, 0) => format!("エラーが {e} 件あります。"),
+                (e, w) => format!("エラーが {e} 件、警告が {w} 件あります。"),
+            };
+            eprintln!("{summary}何も書き出していません。");
             ExitCode::FAILURE
         }
     }

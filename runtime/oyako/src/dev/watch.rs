@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use compiler::BuildOptions;
+use compiler::{BuildOptions, Diagnostic, Severity};
 use serde::Serialize;
 use walkdir::WalkDir;
 
@@ -23,10 +23,43 @@ pub struct BuildStatus {
     pub ok: bool,
     /// Diagnostics of the last build (errors and warnings), as printed by `oyako build`.
     pub message: String,
+    /// The same diagnostics one by one, sorted by file and line, for the simulator's list.
+    pub diagnostics: Vec<DiagnosticView>,
     /// Content hash of the bundle being served.
     pub hash: String,
     /// Builds so far.
     pub builds: u64,
+}
+
+/// One diagnostic as the simulator lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagnosticView {
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// `エラー` or `警告`, as printed by `oyako check`.
+    pub label: &'static str,
+    /// `file:line:column`.
+    pub place: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl DiagnosticView {
+    fn new(d: &Diagnostic) -> Self {
+        let (severity, label) = match d.severity {
+            Severity::Error => ("error", "エラー"),
+            Severity::Warning => ("warning", "警告"),
+        };
+        DiagnosticView {
+            severity,
+            label,
+            place: format!("{}:{}:{}", d.file.display(), d.line, d.column),
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+        }
+    }
 }
 
 /// A cheap summary of the content tree; two equal fingerprints mean nothing changed.
@@ -47,20 +80,28 @@ pub fn rebuild(opts: &BuildOptions, prev: &BuildStatus) -> BuildStatus {
     let builds = prev.builds + 1;
     match compiler::build(opts) {
         Ok(report) => {
-            let warnings: Vec<String> =
-                report.warnings.sorted().iter().map(|d| d.to_string()).collect();
+            let warnings = report.warnings.sorted();
+            let message: Vec<String> = warnings.iter().map(|d| d.to_string()).collect();
             BuildStatus {
                 ok: true,
-                message: warnings.join("\n"),
+                message: message.join("\n"),
+                diagnostics: warnings.iter().map(DiagnosticView::new).collect(),
                 hash: report.content_hash,
                 builds,
             }
         }
         Err(diags) => {
-            let n = diags.error_count();
-            let mut text: Vec<String> = diags.sorted().iter().map(|d| d.to_string()).collect();
+            let all = diags.sorted();
+            let n = all.iter().filter(|d| d.severity == Severity::Error).count();
+            let mut text: Vec<String> = all.iter().map(|d| d.to_string()).collect();
             text.push(format!("エラーが {n} 件あります。直すまで前の版を表示しています。"));
-            BuildStatus { ok: false, message: text.join("\n"), hash: prev.hash.clone(), builds }
+            BuildStatus {
+                ok: false,
+                message: text.join("\n"),
+                diagnostics: all.iter().map(DiagnosticView::new).collect(),
+                hash: prev.hash.clone(),
+                builds,
+            }
         }
     }
 }
