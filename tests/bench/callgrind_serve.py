@@ -17,6 +17,12 @@ The top functions (inclusive, and self) of each server are printed from `callgri
 Run from the repo root after `serve.py` has built the binaries (or `cargo build --release
 --bin oyako --example bench_fake_line --example minimal_server`):
 python3 tests/bench/callgrind_serve.py [MEASURE_S] [WARMUP_S] [CONNS] [--keep DIR] [--only NAME]
+[--before EXE]
+
+`--before EXE` adds an older `oyako` binary (e.g. one built from an earlier commit) as
+"before" and "before --state-dir", served on the public port alone (older binaries may not
+know `--admin-listen`), so a change is measured against what it replaced on the same
+webhooks.
 """
 import os
 import re
@@ -90,7 +96,11 @@ def top(out, n=25):
 
 def main():
     args = sys.argv[1:]
-    keep = only = None
+    keep = only = before = None
+    if "--before" in args:
+        i = args.index("--before")
+        before = os.path.abspath(args[i + 1])
+        del args[i:i + 2]
     if "--keep" in args:
         i = args.index("--keep")
         keep = args[i + 1]
@@ -127,6 +137,9 @@ def main():
             ("oyako", oyako),
             ("oyako --state-dir", [*oyako, "--state-dir", f"{work}/state"]),
         ]
+        if before:
+            old = [before, "serve", "--bundle", f"{work}/dist", "--listen", listen]
+            servers += [("before", old), ("before --state-dir", [*old, "--state-dir", f"{work}/state-before"])]
         outdir = keep or work
         os.makedirs(outdir, exist_ok=True)
         rows = []
