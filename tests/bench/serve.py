@@ -224,13 +224,18 @@ def main():
             print(f"{name:<20}{med(rows, 'rps'):>12.0f}{'all' if lost <= 0 else f'{lost} lost':>11}"
                   f"{med(rows, 'cpu_us'):>16.1f}{rows[len(rows) // 2]['p50'] or '':>9}{rows[len(rows) // 2]['p99'] or '':>9}"
                   f"{med(rows, 'rss_idle'):>10.1f}M{med(rows, 'rss_load'):>9.1f}M{med(rows, 'startup_ms'):>10.0f}")
+        for name, rows in results.items():
+            print(f"  {name}: µs CPU/webhook per round " + " ".join(f"{row['cpu_us']:.1f}" for row in rows)
+                  + "; webhooks/s " + " ".join(f"{row['rps']:.0f}" for row in rows))
         print(f"oyako with the sample content: RSS after start-up {med(sample, 'rss_idle'):.1f} MiB; "
               f"exec → first answered webhook {med(sample, 'startup_ms'):.0f} ms")
-        base = med(results["minimal"], "cpu_us")
+        # Ratios are taken within each round (the servers of one round ran back to back, so
+        # they saw the same machine), then the median over the rounds is printed.
+        ratio = lambda a, b: statistics.median(x["cpu_us"] / y["cpu_us"] for x, y in zip(results[a], results[b]))
         for name in [n for n in results if n.startswith(("oyako", "before"))]:
-            print(f"{name}: {med(results[name], 'cpu_us') / base:.2f}× the minimum's CPU per webhook")
-        print(f"oyako --state-dir: {med(results['oyako --state-dir'], 'cpu_us') / med(results['oyako'], 'cpu_us'):.2f}× "
-              f"oyako's CPU per webhook")
+            print(f"{name}: {ratio(name, 'minimal'):.2f}× the minimum's CPU per webhook (median of per-round ratios: "
+                  + " ".join(f"{x['cpu_us'] / y['cpu_us']:.2f}" for x, y in zip(results[name], results['minimal'])) + ")")
+        print(f"oyako --state-dir: {ratio('oyako --state-dir', 'oyako'):.2f}× oyako's CPU per webhook")
         if soak_s:
             oyako = servers[2][1]
             soaks = [soak("oyako", oyako, env, first, script, hooks, soak_s, conns),
