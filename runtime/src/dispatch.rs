@@ -10,9 +10,14 @@
 //! worker sends it: under load the reply queue holds up to `limits.queue_capacity` bodies, and
 //! as blobs they cost ~100 bytes each instead of a page's ~6 KB of JSON (and the bytes are
 //! fresh in the CPU's cache when they are written to the socket).
+//!
+//! Replies that change with the date are chosen for `today` (a day in Japan, from the state's
+//! clock): the compiler stored every day's variant (see `bundle::Calendar`), so choosing is a
+//! lookup, and at midnight the answers change without a reload.
 
 use bundle::search::normalize;
-use bundle::{Blob, Bundle};
+use bundle::{Blob, Bundle, Special};
+use jiff::civil::Date;
 
 use crate::metrics::Metrics;
 use crate::state::Loaded;
@@ -86,8 +91,9 @@ enum Answer<'e> {
     Unsupported,
 }
 
-/// Decides the reply to `event` from the bundle in `loaded`, counting taps and searches.
-pub fn plan(loaded: &Loaded, metrics: &Metrics, event: &Event) -> Plan {
+/// Decides the reply to `event` from the bundle in `loaded` as it stands on `today`, counting
+/// taps and searches.
+pub fn plan(loaded: &Loaded, metrics: &Metrics, event: &Event, today: Date) -> Plan {
     if event.is_standby() {
         return Plan::Skip("standby");
     }
@@ -109,7 +115,7 @@ pub fn plan(loaded: &Loaded, metrics: &Metrics, event: &Event) -> Plan {
         Ok(start) => start,
         Err(skip) => return skip,
     };
-    let (messages, what) = answer_messages(&loaded.bundle, metrics, answer);
+    let (messages, what) = answer_messages(&loaded.bundle, metrics, answer, today);
     Plan::Reply { body: Body { start, messages }, what }
 }
 
@@ -158,35 +164,38 @@ fn answer_messages(
     bundle: &Bundle,
     metrics: &Metrics,
     answer: Answer<'_>,
+    today: Date,
 ) -> (Messages, &'static str) {
-    let special = &bundle.special;
+    let special = |which| bundle.special_on(which, today);
     let (reply, what): (&Blob, _) = match answer {
-        Answer::Follow => (&special.follow, "follow"),
+        Answer::Follow => (special(Special::Follow), "follow"),
         // An unblock gets the welcome without the question for new friends, when there is one.
-        Answer::Unblocked => match &special.unblocked {
-            Some(reply) => (reply, "unblocked"),
-            None => (&special.follow, "follow"),
+        Answer::Unblocked => match bundle.special.unblocked.is_some() {
+            true => (special(Special::Unblocked), "unblocked"),
+            false => (special(Special::Follow), "follow"),
         },
-        Answer::Unsupported => (&special.unsupported_message, "unsupported"),
-        Answer::Postback(data) => match bundle.postbacks.get(data) {
+        Answer::Unsupported => (special(Special::UnsupportedMessage), "unsupported"),
+        Answer::Postback(data) => match bundle.reply_on(data, today) {
             Some(reply) => {
                 metrics.taps.inc(data);
                 (reply, "postback")
             }
             None => {
                 metrics.taps.inc("unknown");
-                (&special.unknown_postback, "unknown_postback")
+                (special(Special::UnknownPostback), "unknown_postback")
             }
         },
         Answer::Text(text) => {
-            let keyword = bundle.keywords.get(&normalize(text));
-            match keyword.and_then(|data| Some((data, bundle.postbacks.get(data)?))) {
+            // A page whose day has passed (an event) is not answered by its name any more.
+            let keyword =
+                bundle.keywords.get(&normalize(text)).filter(|d| bundle.shows_on(d, today));
+            match keyword.and_then(|data| Some((data, bundle.reply_on(data, today)?))) {
                 Some((data, reply)) => {
                     metrics.keyword_answers.inc(data);
                     (reply, "keyword")
                 }
                 None => {
-                    let hits = bundle.search.query(text, SEARCH_LIMIT);
+                    let hits = bundle.search_on(text, today, SEARCH_LIMIT);
                     if !hits.is_empty() {
                         metrics.searches.inc("hit");
                         let mut out = Vec::new();
@@ -194,7 +203,7 @@ fn answer_messages(
                         return (Messages::Assembled(out), "search");
                     }
                     metrics.searches.inc("no_hit");
-                    (&special.fallback, "fallback")
+                    (special(Special::Fallback), "fallback")
                 }
             }
         }
