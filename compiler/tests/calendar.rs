@@ -399,3 +399,25 @@ fn a_same_day_closure_is_a_forced_notice_and_an_event_notice_is_unchanged() {
     // Its button still opens it from the notice afterwards.
     assert!(b.reply_on("page:s/kyukan", d("2026-12-12")).is_some());
 }
+
+#[test]
+fn a_damaged_day_reply_is_refused_at_load_by_name() {
+    let mut b = site().bundle();
+    let calendar = b.calendar.as_mut().unwrap();
+    let last = calendar.blobs.len() - 1;
+    calendar.blobs[last].plain_len += 1;
+    let error = b.check_blobs().unwrap_err().to_string();
+    assert!(error.contains(&format!("calendar #{last}")), "{error}");
+}
+
+#[test]
+fn a_public_url_that_cannot_stand_in_json_is_refused() {
+    let mut b = site().bundle();
+    let bad = b.rewrite_asset_urls("https://line.example.jp/\"x/assets/");
+    assert!(matches!(bad, Err(bundle::BlobError::BadAssetBase)), "{bad:?}");
+    b.rewrite_asset_urls("https://line.example.jp/assets/").expect("a plain https URL");
+    b.check_blobs().expect("still valid JSON everywhere");
+    let feed = b.reply_on("cal:center:s/center", d(TODAY)).expect("centre view");
+    let text = b.messages_value(feed).to_string();
+    assert!(text.contains("https://line.example.jp/calendar/"), "{text}");
+}

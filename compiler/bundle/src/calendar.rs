@@ -111,8 +111,8 @@ impl Calendar {
         }
     }
 
-    /// Checks that runs and files point at existing blobs and are ordered.
-    pub(crate) fn check(&self, replies: &[u8], dictionary: Blob) -> Result<(), String> {
+    /// Checks that the runs are ordered and point at existing replies.
+    pub(crate) fn check_runs(&self) -> Result<(), String> {
         let n = self.blobs.len();
         if self.days == 0 {
             return Err("calendar window has no days".into());
@@ -128,14 +128,14 @@ impl Calendar {
                 return Err(format!("calendar runs of {key:?} are not in order or out of range"));
             }
         }
-        for (i, b) in self.blobs.iter().enumerate() {
-            blob::check(replies, dictionary, *b)
-                .map_err(|e| e.named(&format!("calendar #{i}")).to_string())?;
-        }
-        for (name, b) in &self.files {
-            blob::check(replies, dictionary, *b).map_err(|e| e.named(name).to_string())?;
-        }
         Ok(())
+    }
+
+    /// Every stored reply and file with a name for error messages (their contents are checked
+    /// with the bundle's other blobs).
+    pub(crate) fn named_blobs(&self) -> impl Iterator<Item = (String, &Blob)> {
+        let replies = self.blobs.iter().enumerate().map(|(i, b)| (format!("calendar #{i}"), b));
+        replies.chain(self.files.iter().map(|(name, b)| (name.clone(), b)))
     }
 
     /// The stored replies (for rewriting public URLs at load).
