@@ -93,12 +93,14 @@ fn render_parts(
             let last = i + 1 == total;
             let footer =
                 (last && !view.buttons.is_empty()).then_some(Footer { buttons: &view.buttons });
-            let ctx = Ctx {
-                page: view,
-                part: Part { index: i + 1, total },
-                blocks: &blocks[start..end],
-                footer,
-            };
+            let part = &blocks[start..end];
+            if r.direct().page {
+                let buttons = footer.as_ref().map(|f| f.buttons);
+                if let Some(v) = super::direct::page(view, i + 1, total, part, buttons) {
+                    return Ok(v);
+                }
+            }
+            let ctx = Ctx { page: view, part: Part { index: i + 1, total }, blocks: part, footer };
             r.render("page.json", ctx)
         })
         .collect()
