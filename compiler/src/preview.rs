@@ -41,6 +41,42 @@ struct Data<'a> {
     richmenu: Option<&'a bundle::RichMenuBundle>,
     /// The printables' overview page, relative to the preview, when the account has `line_id`.
     promo: Option<&'static str>,
+    /// The timed messages as a timeline: when each is sent, and the message.
+    timed: Vec<TimedView<'a>>,
+}
+
+/// One timed message in the preview's timeline.
+#[derive(Serialize)]
+struct TimedView<'a> {
+    id: &'a str,
+    title: &'a str,
+    /// `birth` or `due`.
+    from: &'static str,
+    /// 生年月日 / 出産予定日.
+    from_text: &'static str,
+    /// As staff wrote it: `3m3w`, `-12w`.
+    at: String,
+    /// `until`, when the step has one.
+    until: Option<String>,
+    label: &'a str,
+    messages: &'a serde_json::Value,
+}
+
+fn timeline(timed: &bundle::Timed) -> Vec<TimedView<'_>> {
+    timed
+        .steps
+        .iter()
+        .map(|s| TimedView {
+            id: &s.id,
+            title: &s.title,
+            from: s.from.word(),
+            from_text: s.from.japanese(),
+            at: s.at.to_string(),
+            until: s.until.map(|u| u.to_string()),
+            label: &s.label,
+            messages: &s.messages,
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -56,7 +92,13 @@ pub fn data_js(site: &Site, bundle: &Bundle) -> String {
     let mut tree = Vec::new();
     nav(site, "", 0, &mut tree);
     let promo = bundle.promo.as_ref().map(|_| "../promo/index.html");
-    let data = Data { title: &bundle.title, tree, richmenu: bundle.richmenu.as_ref(), promo };
+    let data = Data {
+        title: &bundle.title,
+        tree,
+        richmenu: bundle.richmenu.as_ref(),
+        promo,
+        timed: timeline(&bundle.timed),
+    };
     let head = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into());
     let mut out = String::from("window.OYAKO_PREVIEW = ");
     escape_into(head.strip_suffix('}').unwrap_or("{"), &mut out);
@@ -121,6 +163,30 @@ fn nav(site: &Site, section: &str, depth: usize, out: &mut Vec<NavItem>) {
 mod tests {
     use super::*;
     use serde_json::Value;
+
+    #[test]
+    fn the_timeline_is_in_the_data_and_escaped() {
+        use bundle::{Anchor, Offset, Timed, TimedStep};
+        let step = TimedStep {
+            id: "k/yon".into(),
+            title: "4か月児健診 <b>".into(),
+            from: Anchor::Birth,
+            at: Offset::parse("3m3w").unwrap(),
+            until: Some(Offset::parse("5m").unwrap()),
+            label: "もうすぐ生後4か月".into(),
+            messages: serde_json::json!([{"type": "text", "text": "</script>"}]),
+            hash: String::new(),
+        };
+        let timed = Timed { steps: vec![step], texts: Default::default() };
+        let json = serde_json::to_string(&timeline(&timed)).unwrap();
+        let mut escaped = String::new();
+        escape_into(&json, &mut escaped);
+        assert!(!escaped.contains(['<', '>']), "{escaped}");
+        let back: Value = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back[0]["from_text"], "生年月日");
+        assert_eq!((back[0]["at"].as_str(), back[0]["until"].as_str()), (Some("3m3w"), Some("5m")));
+        assert_eq!(back[0]["messages"][0]["text"], "</script>");
+    }
 
     #[test]
     fn script_text_is_escaped() {

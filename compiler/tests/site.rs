@@ -50,13 +50,19 @@ fn every_reply_passes_line_rules() {
     }
 }
 
-/// Walks the generated taps breadth-first, independently of the compiler's own check.
+/// Walks the generated taps breadth-first (from the welcome and from the timed messages),
+/// independently of the compiler's own check.
 #[test]
 fn every_page_is_within_three_taps_of_the_welcome() {
     let tmp = tempfile::tempdir().unwrap();
     let b = build_sample(&tmp.path().join("dist"));
     let mut taps: BTreeMap<String, usize> = BTreeMap::new();
     let mut frontier: Vec<String> = postback_data(&b.messages_value(&b.special.follow));
+    // A `menu: false` page that is a timed message reaches parents as that message, whose
+    // button opens it.
+    for step in &b.timed.steps {
+        frontier.extend(postback_data(&step.messages));
+    }
     for depth in 1..=3 {
         let mut next = Vec::new();
         for data in frontier {

@@ -34,6 +34,7 @@
     }
     if (data.richmenu) nav.appendChild(link("richmenu", "リッチメニュー", 0));
     nav.appendChild(link("follow", "友だち追加（あいさつ）", 0));
+    if (data.timed && data.timed.length) nav.appendChild(link("timed", "お子さんに合わせた配信（タイムライン）", 0));
     if (data.replies.unblocked) nav.appendChild(link("unblocked", "ブロック解除のとき", 0));
     nav.appendChild(link("fallback", "見つからないとき", 0));
     data.tree.forEach(function (item) {
@@ -62,6 +63,28 @@
     });
   }
 
+  // The timed messages in the order a family meets them: from the due date, then from the
+  // birthday, each with when it is sent and the message itself.
+  function showTimeline() {
+    var steps = data.timed.slice().sort(function (a, b) {
+      return (a.from === b.from ? 0 : a.from === "due" ? -1 : 1);
+    });
+    var opts = { onAction: onAction, assetBase: "../assets/" };
+    var last = null;
+    steps.forEach(function (s) {
+      if (s.from !== last) {
+        chat.appendChild(el("div", "timeline-head", s.from_text + "から数えて"));
+        last = s.from;
+      }
+      var item = el("div", "timeline-step");
+      item.dataset.step = s.id;
+      var when = s.label + "（" + s.from_text + "から " + s.at + (s.until ? "、" + s.until + " まで" : "") + "）";
+      item.appendChild(el("div", "preview-note timeline-when", when + " — " + s.title));
+      item.appendChild(window.OyakoFlex.renderMessages(s.messages, opts));
+      chat.appendChild(item);
+    });
+  }
+
   function show() {
     var key = decodeURIComponent(location.hash.slice(1)) || "follow";
     var messages = data.replies[key];
@@ -71,6 +94,7 @@
       a.classList.toggle("active", a.dataset.key === key);
     });
     if (key === "richmenu" && data.richmenu) return showRichMenu();
+    if (key === "timed" && data.timed && data.timed.length) return showTimeline();
     if (!messages) {
       chat.appendChild(el("div", "preview-note", "この返信はありません: " + key));
       return;

@@ -6,7 +6,7 @@
 //! [`Limits`] and [`ReplyPolicy`] with documented defaults, so tests can shrink them.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Default base of the Messaging API.
@@ -40,8 +40,20 @@ pub struct Config {
     /// `OYAKO_INSTANCE`: this replica's name in journal file names (else the host name).
     pub instance: Option<String>,
     /// `OYAKO_DATA_KEY`: the key of the timed-message journal (64 hex digits); without it a
-    /// key file is generated in the state directory.
+    /// key file is generated in the timed directory.
     pub data_key: Option<Secret>,
+    /// `OYAKO_TIMED_DIR`: where the timed-message journal lives, else the state directory.
+    /// Replicas share this one directory (registrations arrive at any of them), while each
+    /// may keep its own state directory for the KPI and notice journals.
+    pub timed_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// The directory of the timed-message journal: `OYAKO_TIMED_DIR`, else the state
+    /// directory; `None` without either (no registrations then).
+    pub fn timed_dir(&self) -> Option<&Path> {
+        self.timed_dir.as_deref().or(self.state_dir.as_deref())
+    }
 }
 
 /// A secret string whose `Debug` never shows the value.
@@ -174,6 +186,7 @@ impl Config {
             hash_salt: get("OYAKO_HASH_SALT").map(Secret),
             instance: get("OYAKO_INSTANCE"),
             data_key: get("OYAKO_DATA_KEY").map(Secret),
+            timed_dir: get("OYAKO_TIMED_DIR").map(|d| PathBuf::from(d.trim())),
         })
     }
 }

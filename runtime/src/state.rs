@@ -126,7 +126,7 @@ impl State {
             }
             None => None,
         };
-        let timed = match &config.state_dir {
+        let timed = match config.timed_dir() {
             Some(dir) => {
                 let now = clock.now();
                 let key = config.data_key.as_ref().map(|k| k.expose().to_owned());
@@ -136,10 +136,14 @@ impl State {
                     bundle::japan::date_of(now),
                     now.as_millisecond(),
                 );
-                Some(service.map_err(|source| StartError::StateDir { dir: dir.clone(), source })?)
+                let dir = dir.to_path_buf();
+                Some(service.map_err(|source| StartError::StateDir { dir, source })?)
             }
             None => None,
         };
+        if let (Some(kpi), Some(timed)) = (&kpi, &timed) {
+            timed.record_to(kpi.timed_recorder());
+        }
         let client = Arc::new(LineClient::new(&config)?);
         let metrics = Arc::new(Metrics::default());
         let limits = &config.limits;

@@ -42,6 +42,11 @@ pub enum Respond {
     /// Accept the request (its retry key is remembered, as if delivered) but close the
     /// connection before answering: the sender cannot know it was sent.
     AcceptThenDrop,
+    /// Never answer, and do not accept: the request hangs (until the sender is killed).
+    Stall,
+    /// Accept the request (as if delivered), then never answer: the sender hangs after LINE
+    /// has it (until the sender is killed).
+    AcceptThenStall,
 }
 
 /// The fake API; clones share the same recording.
@@ -190,6 +195,17 @@ async fn answer(
                 inner.accepted.lock().unwrap().push((path, key));
             }
             return Err(std::io::Error::other("accepted, then dropping the connection"));
+        }
+        Some(Respond::Stall) => {
+            std::future::pending::<()>().await;
+            unreachable!("a stalled request is never answered")
+        }
+        Some(Respond::AcceptThenStall) => {
+            if let Some(key) = key {
+                inner.accepted.lock().unwrap().push((path, key));
+            }
+            std::future::pending::<()>().await;
+            unreachable!("a stalled request is never answered")
         }
     };
     tokio::time::sleep(delay).await;

@@ -35,6 +35,10 @@ mod routes;
 mod schema;
 /// Timed messages: registration in the chat and a simulated year of exactly-once delivery.
 mod timed;
+/// Timed messages: `oyako deliver` and `oyako serve` killed with SIGKILL at each point of a send.
+mod timed_kill;
+/// Timed messages: the resume window of open sends, refused sends and the grace window.
+mod timed_resume;
 /// HTTPS termination and certificate reload.
 mod tls;
 /// Webhook HTTP handling: signatures, body limits, malformed JSON, verification requests.

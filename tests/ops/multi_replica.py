@@ -11,7 +11,9 @@ Checks that
   replicas' sends 409 (same deterministic X-Line-Retry-Key), and every replica journals it
   as sent;
 - every webhook answered 200 got its reply;
-- `oyako report` over the three state directories counts every tap.
+- `oyako report` over the three state directories counts every tap;
+- timed messages (tests/ops/timed_replicas.py): registrations through nginx land on any
+  replica, one shared OYAKO_TIMED_DIR, each child gets each message due today exactly once.
 Everything listens on 127.0.0.1 and stops by itself. Run from the repo root:
     python3 tests/ops/multi_replica.py [--debug]
 (--debug uses a debug build: slower, but CI has it already.)
@@ -29,6 +31,8 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
+
+import timed_replicas
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SECRET = "multi-replica-secret"
@@ -143,8 +147,9 @@ def main():
 
         procs.append(subprocess.Popen([fake, f"127.0.0.1:{API}"]))
         wait(lambda: get(API, "/count")[0] == 200, "the fake LINE API")
+        timed_env = timed_replicas.env(work)
         for i, port in enumerate(REPLICAS):
-            env = dict(os.environ, LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN="replica-token",
+            env = dict(os.environ, **timed_env, LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN="replica-token",
                        LINE_API_BASE=f"http://127.0.0.1:{API}", LINE_DATA_API_BASE=f"http://127.0.0.1:{API}",
                        OYAKO_PUBLIC_URL="https://line.example.jp", OYAKO_INSTANCE=f"replica{i + 1}",
                        OYAKO_HASH_SALT="shared-salt", OYAKO_LOG="warn")
@@ -162,6 +167,8 @@ def main():
         refused = {path: get(NGINX, path, tls=True)[0] for path in ("/metrics", "/healthz", "/readyz", "/", "/bundle.json")}
         admin = {path: get(ADMINS[0], path)[0] for path in ("/metrics", "/healthz", "/readyz")}
 
+        timed_due = timed_replicas.register(f"{work}/dist", SECRET, lambda b, s: timed_replicas.post(NGINX, b, s, tls=True))
+
         wait(lambda: counts()["broadcasts"] + counts()["duplicates"] >= len(REPLICAS), "every replica's notice send")
         out = subprocess.run(["wrk", "-t1", "-c32", "-d4s", "-s", "tests/bench/webhook.lua",
                               f"https://127.0.0.1:{NGINX}/webhook", "--", hooks],
@@ -171,6 +178,7 @@ def main():
         non2xx = int(errors.group(1)) if errors else 0
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         wait(lambda: counts()["replies"] >= answered - non2xx, "every reply", timeout=60)
+        timed_failures = timed_replicas.check(API, timed_due, exe, f"{work}/dist", work, env)
         time.sleep(0.5)
         c = counts()
         for p in procs[1:1 + len(REPLICAS)]:
@@ -191,7 +199,7 @@ def main():
               f"409 duplicates: {c['duplicates']}, without retry key: {c['without_key']}")
         print(f"taps in the merged report: {taps}; journal files per replica: {per_replica}")
         print(f"through nginx: {refused}; on a replica's admin port: {admin}")
-        failures = []
+        failures = timed_failures
         if any(status != 404 for status in refused.values()):
             failures.append(f"nginx passed on a route that is not public: {refused}")
         if any(status != 200 for status in admin.values()):

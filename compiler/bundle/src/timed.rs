@@ -342,6 +342,10 @@ pub struct TimedTexts {
     pub not_found: String,
     /// The kind question some days after a due date: `@@ID@@`, `@@TODAY@@`, `@@BIRTH_MIN@@`.
     pub due_question: String,
+    /// After the due-date question's quiet stop (static; empty in older bundles, which then
+    /// answer with `deleted`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub quiet: String,
 }
 
 /// The placeholder `@@NAME@@` as it appears in texts.

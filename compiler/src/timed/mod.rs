@@ -70,7 +70,8 @@ pub fn compile(site: &Site, content_dir: &Path, diags: &mut Diagnostics) -> Time
     if steps.is_empty() {
         return Timed::default();
     }
-    let texts = texts::compile(site, content_dir, diags);
+    let longest = steps.iter().map(|s| s.title.as_str()).max_by_key(|t| t.len()).unwrap_or("");
+    let texts = texts::compile(site, content_dir, longest, diags);
     Timed { steps, texts }
 }
 

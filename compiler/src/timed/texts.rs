@@ -1,7 +1,7 @@
 //! The registration conversation as JSON message arrays with `@@NAME@@` placeholders.
 //!
 //! Staff may reword it: `content/_timed/<name>.md` (`welcome`, `consent`, `confirm`, `stop`,
-//! `due-question`) each give a `title:` and a body (and, for `consent`, `links:` such as the
+//! `due-question`, `quiet`) each give a `title:` and a body (and, for `consent`, `links:` such as the
 //! city's privacy page); a missing file keeps the default below. Buttons and dates are fixed,
 //! because the runtime depends on them.
 //!
@@ -53,10 +53,21 @@ const DEFAULTS: &[(&str, &str, &str)] = &[
         "その後、いかがお過ごしですか",
         "出産予定日から少したちました。お子さんが生まれていたら、生年月日を教えていただくと、健診や予防接種のご案内をお届けします。\n配信が不要になったときは、下のボタンで止められます。理由はうかがいません。",
     ),
+    (
+        "quiet",
+        "お知らせを止めました",
+        "この登録のお知らせは、もう届きません。登録した日付は消去しました。\nどうぞお体を大切になさってください。また必要になったときは、いつでも登録できます。",
+    ),
 ];
 
-/// The conversation's texts, checked.
-pub fn compile(site: &Site, content_dir: &Path, diags: &mut Diagnostics) -> TimedTexts {
+/// The conversation's texts, checked; the confirmation with `longest_title` (the longest
+/// step title) in every row, since the runtime splices real titles into it.
+pub fn compile(
+    site: &Site,
+    content_dir: &Path,
+    longest_title: &str,
+    diags: &mut Diagnostics,
+) -> TimedTexts {
     let _ = site;
     let get = |name: &str, diags: &mut Diagnostics| load(content_dir, name, diags);
     let welcome = get("welcome", diags);
@@ -64,6 +75,7 @@ pub fn compile(site: &Site, content_dir: &Path, diags: &mut Diagnostics) -> Time
     let confirm = get("confirm", diags);
     let stop = get("stop", diags);
     let question = get("due-question", diags);
+    let quiet = get("quiet", diags);
     let texts = TimedTexts {
         consent: array(&[consent_message(&consent)]),
         pick: array(&[pick_message(&welcome)]),
@@ -85,6 +97,7 @@ pub fn compile(site: &Site, content_dir: &Path, diags: &mut Diagnostics) -> Time
             "この登録はもうありません。メニューの「お子さんに合わせた配信」から確認できます。",
         )]),
         due_question: array(&[question_message(&question)]),
+        quiet: array(&[text_bubble(&quiet, vec![])]),
     };
     let (head, tail) = split_rows(&confirm_message(&confirm));
     let (mhead, mtail) = split_rows(&manage_message());
@@ -98,10 +111,11 @@ pub fn compile(site: &Site, content_dir: &Path, diags: &mut Diagnostics) -> Time
     for (name, json, file) in [
         ("consent", spliced(&texts.consent), &consent.file),
         ("welcome", spliced(&texts.pick), &welcome.file),
-        ("confirm", confirm_sample(&texts), &confirm.file),
+        ("confirm", confirm_sample(&texts, longest_title), &confirm.file),
         ("manage", manage_sample(&texts), &confirm.file),
         ("stop", spliced(&texts.stopped), &stop.file),
         ("due-question", spliced(&texts.due_question), &question.file),
+        ("quiet", spliced(&texts.quiet), &quiet.file),
     ] {
         check(name, &json, file, diags);
     }
@@ -126,16 +140,28 @@ fn sample_values() -> Vec<(&'static str, &'static str)> {
 }
 
 fn spliced(template: &str) -> String {
+    spliced_with(template, &[])
+}
+
+/// `template` with `values` (JSON-escaped, as the runtime writes them) and the sample values.
+fn spliced_with(template: &str, values: &[(&str, &str)]) -> String {
     let mut out = template.to_string();
+    for (k, v) in values {
+        let json = serde_json::to_string(v).unwrap_or_default();
+        out = out.replace(&placeholder(k), &json[1..json.len() - 1]);
+    }
     for (k, v) in sample_values() {
         out = out.replace(&placeholder(k), v);
     }
     out
 }
 
-fn confirm_sample(t: &TimedTexts) -> String {
+fn confirm_sample(t: &TimedTexts, longest_title: &str) -> String {
     let rows = vec![t.confirm_row.clone(); bundle::timed::CONFIRM_ROWS].join(",");
-    spliced(&format!("{}{rows}{}", t.confirm_head, t.confirm_tail))
+    spliced_with(
+        &format!("{}{rows}{}", t.confirm_head, t.confirm_tail),
+        &[("TITLE", longest_title)],
+    )
 }
 
 fn manage_sample(t: &TimedTexts) -> String {

@@ -54,6 +54,8 @@
         }
         if (/^https?:/.test(action.uri)) window.open(action.uri, "_blank", "noopener");
         return note("ブラウザで開きます: " + action.uri);
+      case "datetimepicker":
+        return pickDate(action);
       case "richmenuswitch":
         state.tab = action.richMenuAliasId;
         renderRichMenu(state.richmenu);
@@ -61,6 +63,39 @@
       default:
         return note("シミュレーターでは使えない操作です: " + action.type);
     }
+  }
+
+  // LINE's date picker: the app opens a dialog limited to min..max; here a small form in the
+  // chat. The picked value goes to the runtime as the postback's params, like LINE sends it.
+  function pickDate(action) {
+    var mode = action.mode || "date";
+    var form = el("form", "picker");
+    form.appendChild(el("div", "picker-label", action.label || "日付を選ぶ"));
+    var input = el("input");
+    input.type = mode === "time" ? "time" : mode === "datetime" ? "datetime-local" : "date";
+    input.required = true;
+    if (action.min) input.min = action.min;
+    if (action.max) input.max = action.max;
+    if (action.initial) input.value = action.initial;
+    var ok = el("button", "", "決定");
+    ok.type = "submit";
+    var cancel = el("button", "", "キャンセル");
+    cancel.type = "button";
+    form.appendChild(input);
+    form.appendChild(ok);
+    form.appendChild(cancel);
+    cancel.addEventListener("click", function () { form.remove(); });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      if (!input.value) return;
+      form.remove();
+      var params = {};
+      params[mode] = input.value;
+      send({ type: "postback", data: action.data, displayText: null, params: params });
+    });
+    chat.appendChild(form);
+    scrollDown();
+    input.focus();
   }
 
   var opts = function () { return { onAction: onAction, assetBase: state.assetBase }; };
@@ -76,6 +111,7 @@
       row.appendChild(el("div", "user-bubble", m.type === "sticker" ? "（スタンプ）" : m.text));
     } else {
       var bot = el("div", "bot");
+      if (item.via) bot.appendChild(el("div", "via", "お知らせ配信（" + item.via + "、返信ではありません）"));
       bot.appendChild(window.OyakoFlex.renderMessages(item.messages, opts()));
       row.appendChild(bot);
       var last = item.messages[item.messages.length - 1];

@@ -7,15 +7,33 @@
 //! `X-Line-Retry-Key`, which LINE answers 409 when it had accepted it — counted as sent
 //! (<https://developers.line.biz/en/reference/messaging-api/#retry-api-request>). The key is
 //! derived from step, day and recipients, so a second replica computing the same send derives
-//! the same key; and only one process delivers at a time (`timed.deliver.lock`). An open send
-//! whose recipients changed (a parent stopped in between) or that is older than LINE's 24 h
-//! key life is given up rather than risk a second delivery.
+//! the same key; and only one process delivers at a time (`timed.deliver.lock`).
+//!
+//! What happens to a send left open (no answer: a crash, a timeout, a 5xx) — the resume
+//! window: it is repeated, identically, only while LINE still knows its key. LINE keeps a key
+//! 24 h after the first request; [`Policy::retry_window`] (23 h, counted from the `started`
+//! record, which precedes the request) leaves an hour for clock differences. `oyako serve`
+//! retries every few minutes and `oyako deliver` for a while within its run, so a send is
+//! normally settled long before. One still open past the window — the process was down for a
+//! day, or `oyako deliver` runs once a day from cron and the previous run died — is journalled
+//! [`Fact::Unknown`]: it may or may not have arrived, so it is not repeated (that could
+//! deliver twice); the children count as done, and `oyako deliver` and the log name the step
+//! and the number of children for the operator. The same holds for an open send whose
+//! recipients changed (a parent stopped in between): the identical request can no longer be
+//! made.
+//!
+//! A send LINE refuses (a 4xx other than 409: a bad request, an expired token, the monthly
+//! limit) delivered nothing, so repeating it cannot deliver twice: it is journalled
+//! [`Fact::Failed`], logged and reported, the children stay not done, and the next day's run
+//! sends it again while the step is within the grace window (under that day's key) — after a
+//! fixed token or page, it goes out late instead of never; past the grace window it is not
+//! sent. It is not retried within the same day, since the same request gets the same answer.
 //!
 //! Requests: `multicast` for up to [`MAX_MULTICAST_RECIPIENTS`] children sharing a step,
 //! `push` for one (<https://developers.line.biz/en/reference/messaging-api/#send-multicast-message>);
 //! never narrowcast, which refuses audiences under 50. The monthly quota is checked first.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::path::Path;
@@ -31,7 +49,7 @@ use serde_json::{Value, json};
 use crate::notices::api::{MULTICAST_PATH, PUSH_PATH, Planned, served};
 use crate::notices::schedule::{QuietHours, uuid_of};
 use crate::notices::{Api, Outcome, classify};
-use crate::timed::plan::{DUE_QUESTION, question_day};
+use crate::timed::plan::{DUE_QUESTION, StepDays, question_day};
 use crate::timed::{Batch, Fact, Index, Store};
 
 /// File locked by the process delivering, so replicas take turns.
@@ -71,16 +89,21 @@ impl Policy {
     pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Policy, String> {
         let mut p = Policy::default();
         if let Some(v) = env("OYAKO_TIMED_AT").filter(|v| !v.trim().is_empty()) {
-            p.at =
-                v.trim().parse().map_err(|_| format!("OYAKO_TIMED_AT={v:?} is not like 10:00"))?;
+            p.at = v.trim().parse().map_err(|_| {
+                format!(
+                    "OYAKO_TIMED_AT={v:?} is not a time of day: expected HH:MM (24-hour, Japan \
+                     time), e.g. OYAKO_TIMED_AT=10:00"
+                )
+            })?;
         }
         if let Some(v) = env("OYAKO_TIMED_GRACE_DAYS").filter(|v| !v.trim().is_empty()) {
-            p.grace_days = v
-                .trim()
-                .parse()
-                .ok()
-                .filter(|d| (0..=60).contains(d))
-                .ok_or_else(|| format!("OYAKO_TIMED_GRACE_DAYS={v:?} is not 0–60"))?;
+            p.grace_days =
+                v.trim().parse().ok().filter(|d| (0..=60).contains(d)).ok_or_else(|| {
+                    format!(
+                        "OYAKO_TIMED_GRACE_DAYS={v:?} is not a whole number of days from 0 to \
+                         60: expected e.g. OYAKO_TIMED_GRACE_DAYS=3"
+                    )
+                })?;
         }
         if let Some(v) = env("OYAKO_QUIET_HOURS").filter(|v| !v.trim().is_empty()) {
             p.quiet = QuietHours::parse(&v)
@@ -118,14 +141,48 @@ pub struct Send {
 pub struct Report {
     /// Messages accepted by LINE (per child), by step.
     pub sent: BTreeMap<String, usize>,
-    /// Sends refused by LINE or given up.
-    pub failed: usize,
+    /// Sends LINE refused (nothing delivered; sent again on a later day within the grace
+    /// window).
+    pub failed: Vec<Problem>,
+    /// Sends whose outcome can no longer be known (not repeated).
+    pub unknown: Vec<Problem>,
     /// Sends still open (no answer yet): resumed by the next run.
     pub open: usize,
+    /// The first attempt of the oldest open send: it may be repeated safely until this time
+    /// plus [`Policy::retry_window`].
+    pub oldest_open: Option<Timestamp>,
     /// Sends planned (dry run) or made.
     pub sends: Vec<Send>,
     /// Another process holds the delivery lock: nothing was done.
     pub busy: bool,
+}
+
+impl Report {
+    /// Adds a later run's report (the same day, retrying what was left open).
+    pub fn absorb(&mut self, later: Report) {
+        for (step, n) in later.sent {
+            *self.sent.entry(step).or_default() += n;
+        }
+        self.failed.extend(later.failed);
+        self.unknown.extend(later.unknown);
+        self.open = later.open;
+        self.oldest_open = later.oldest_open;
+        self.sends.extend(later.sends);
+        self.busy = later.busy;
+    }
+}
+
+/// A send that was refused or whose outcome is unknown, for the operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Step id.
+    pub step: String,
+    /// How many children it was for.
+    pub children: usize,
+    /// Why (LINE's answer, or why it cannot be repeated).
+    pub detail: String,
+    /// The first attempt.
+    pub first: Timestamp,
 }
 
 /// Why a day's delivery did not start.
@@ -148,14 +205,26 @@ pub fn plan_day(index: &Index, timed: &Timed, day: Date, grace_days: i32) -> Vec
         .collect();
     let mut ids: Vec<&String> = index.children.keys().collect();
     ids.sort();
+    // Each step's interned index, and every step's days per anchor date, looked up once.
+    let interned: Vec<Option<u16>> = timed.steps.iter().map(|s| index.step_index(&s.id)).collect();
+    let mut days: HashMap<(Anchor, Date), Vec<Option<StepDays>>> = HashMap::new();
     let mut by_step: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
     for id in ids {
         let child = &index.children[id];
-        let done = |s: &str| child.done.iter().any(|d| d == s) || open.contains(&(s, id.as_str()));
-        for step in &timed.steps {
-            if !done(&step.id) && child.plan.sendable(step, day, grace_days) {
-                by_step.entry(step.id.as_str()).or_default().push((id, &child.user));
+        let done = |s: &str| index.is_done(child, s) || open.contains(&(s, id.as_str()));
+        let plan = &child.plan;
+        let step_days = days
+            .entry((plan.anchor, plan.date))
+            .or_insert_with(|| StepDays::all(timed, plan.anchor, plan.date));
+        for ((step, step_day), ix) in timed.steps.iter().zip(step_days.iter()).zip(&interned) {
+            let Some(step_day) = step_day else { continue };
+            if !plan.sendable_in(step_day, day, grace_days)
+                || ix.is_some_and(|i| child.done.contains(&i))
+                || open.contains(&(step.id.as_str(), id.as_str()))
+            {
+                continue;
             }
+            by_step.entry(step.id.as_str()).or_default().push((id, &child.user));
         }
         let asked = question_day(&child.plan).is_some_and(|q| q <= day && day < child.plan.end());
         if child.plan.anchor == Anchor::Due && asked && !done(DUE_QUESTION) {
@@ -166,7 +235,9 @@ pub fn plan_day(index: &Index, timed: &Timed, day: Date, grace_days: i32) -> Vec
     for (step, kids) in by_step {
         for chunk in batches(&kids, step == DUE_QUESTION) {
             let key = uuid_of(&format!("oyako-timed\0{step}\0{day}\0{}", chunk.join(",")));
-            out.push(Send { step: step.to_string(), children: chunk, key });
+            if !index.refused.contains(&key) {
+                out.push(Send { step: step.to_string(), children: chunk, key });
+            }
         }
     }
     out
@@ -239,13 +310,17 @@ pub async fn deliver_day(
         };
         // Exactly-once needs this on disk before LINE can have the request.
         store.append(&[started])?;
-        attempt(api, store, timed, &send, day, now, &mut report).await?;
+        attempt(api, store, timed, &send, day, now, now, &mut report).await?;
         report.sends.push(send);
     }
+    report.oldest_open = store
+        .read(|i| i.open.values().map(|b| b.ts).min())?
+        .and_then(|ms| Timestamp::from_millisecond(ms).ok());
     Ok(report)
 }
 
-/// Open sends from an earlier run: the identical request again, or given up.
+/// Open sends from an earlier run: the identical request again while LINE knows its key,
+/// else journalled as of unknown outcome (see the module doc).
 async fn resume(
     api: &Api,
     store: &Store,
@@ -265,50 +340,69 @@ async fn resume(
     })?;
     for (key, batch, intact) in open {
         let age = now.as_millisecond().saturating_sub(batch.ts);
-        let fail = |detail: &str| Fact::Failed {
-            key: key.clone(),
-            detail: detail.into(),
-            ts: now.as_millisecond(),
+        let why = if age > policy.retry_window.as_millis() as i64 {
+            Some(
+                "no answer from LINE within the retry key's life (24 h): it may or may not \
+                 have arrived, and sending it again could deliver it twice",
+            )
+        } else if !intact || (batch.step != DUE_QUESTION && timed.step(&batch.step).is_none()) {
+            Some(
+                "its recipients or its step changed before LINE's answer was known: the \
+                 identical request can no longer be made, and another could deliver twice",
+            )
+        } else {
+            None
         };
-        if age > policy.retry_window.as_millis() as i64 {
-            store.append(&[fail("outcome unknown past the retry key's life; not repeated")])?;
-            report.failed += 1;
+        if let Some(why) = why {
+            tracing::error!(
+                step = %batch.step,
+                recipients = batch.children.len(),
+                day = %batch.day,
+                "timed send of unknown outcome: not repeated; {why}"
+            );
+            let ts = now.as_millisecond();
+            store.append(&[Fact::Unknown { key: key.clone(), detail: why.into(), ts }])?;
+            report.unknown.push(problem(&batch.step, batch.children.len(), why, batch.ts));
             continue;
         }
-        if !intact || (batch.step != DUE_QUESTION && timed.step(&batch.step).is_none()) {
-            store.append(&[fail(
-                "recipients or step changed since the first attempt; not repeated",
-            )])?;
-            report.failed += 1;
-            continue;
-        }
+        let first = Timestamp::from_millisecond(batch.ts).unwrap_or(now);
         let send = Send { step: batch.step, children: batch.children, key };
-        attempt(api, store, timed, &send, batch.day, now, report).await?;
+        attempt(api, store, timed, &send, batch.day, first, now, report).await?;
     }
     Ok(())
 }
 
-/// One request for `send`, its outcome journalled.
+fn problem(step: &str, children: usize, detail: &str, first_ms: i64) -> Problem {
+    Problem {
+        step: step.to_string(),
+        children,
+        detail: detail.to_string(),
+        first: Timestamp::from_millisecond(first_ms).unwrap_or(Timestamp::UNIX_EPOCH),
+    }
+}
+
+/// One request for `send` (first made at `first`), its outcome journalled.
+#[allow(clippy::too_many_arguments, reason = "one send's context, passed in one place")]
 async fn attempt(
     api: &Api,
     store: &Store,
     timed: &Timed,
     send: &Send,
     day: Date,
+    first: Timestamp,
     now: Timestamp,
     report: &mut Report,
 ) -> Result<(), DeliverError> {
+    let ts = now.as_millisecond();
     let users: Option<Vec<String>> = store.read(|i| {
         send.children.iter().map(|c| i.children.get(c).map(|ch| ch.user.clone())).collect()
     })?;
     let Some(users) = users else {
-        let detail = "a recipient was deleted before the request".to_string();
-        store.append(&[Fact::Failed {
-            key: send.key.clone(),
-            detail,
-            ts: now.as_millisecond(),
-        }])?;
-        report.failed += 1;
+        // Only a first attempt gets here (a resumed one was checked): nothing was sent.
+        let detail = "a recipient was deleted before the request; not sent";
+        store.append(&[Fact::Failed { key: send.key.clone(), detail: detail.into(), ts }])?;
+        let first = first.as_millisecond();
+        report.failed.push(problem(&send.step, send.children.len(), detail, first));
         return Ok(());
     };
     let messages = match send.step.as_str() {
@@ -319,7 +413,6 @@ async fn attempt(
         id => timed.step(id).map_or(Value::Null, |s| served(&s.messages, api.public_url())),
     };
     let req = request(&users, messages, &send.key);
-    let ts = now.as_millisecond();
     match classify(api.call(&req).await, now) {
         Outcome::Accepted { status, .. } => {
             store.append(&[Fact::Sent { key: send.key.clone(), status, ts }])?;
@@ -327,9 +420,15 @@ async fn attempt(
             tracing::info!(step = %send.step, recipients = send.children.len(), status, "timed message sent");
         }
         Outcome::Refused { detail, .. } => {
-            tracing::error!(step = %send.step, detail = %detail, "timed message refused by LINE");
-            store.append(&[Fact::Failed { key: send.key.clone(), detail, ts }])?;
-            report.failed += 1;
+            tracing::error!(
+                step = %send.step,
+                recipients = send.children.len(),
+                detail = %detail,
+                "timed message refused by LINE: nothing delivered; sent again on a later day within the grace window"
+            );
+            store.append(&[Fact::Failed { key: send.key.clone(), detail: detail.clone(), ts }])?;
+            let first = first.as_millisecond();
+            report.failed.push(problem(&send.step, send.children.len(), &detail, first));
         }
         Outcome::Later { why, .. } => {
             tracing::warn!(step = %send.step, error = %why, "timed message not sent yet; will retry with the same key");
@@ -378,6 +477,32 @@ mod tests {
         assert_eq!(b.iter().map(Vec::len).collect::<Vec<_>>(), vec![500, 500, 2]);
         assert!(b[2].contains(&"c9999".to_string()));
         assert_eq!(batches(&refs[..3], true).len(), 3);
+    }
+
+    #[test]
+    fn configuration_errors_name_the_variable_and_the_expected_form() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+        };
+        let p = Policy::from_env(env(&[
+            ("OYAKO_TIMED_AT", " 09:30 "),
+            ("OYAKO_TIMED_GRACE_DAYS", "0"),
+            ("OYAKO_QUIET_HOURS", "off"),
+        ]))
+        .unwrap();
+        assert_eq!((p.at, p.grace_days, p.quiet), (Time::constant(9, 30, 0, 0), 0, None));
+        for bad in ["25:00", "10:61", "ten", "10時"] {
+            let e =
+                Policy::from_env(env(Box::leak(Box::new([("OYAKO_TIMED_AT", bad)])))).unwrap_err();
+            assert!(e.starts_with(&format!("OYAKO_TIMED_AT={bad:?}")), "{e}");
+            assert!(e.contains("HH:MM") && e.contains("OYAKO_TIMED_AT=10:00"), "{e}");
+        }
+        for bad in ["-1", "61", "3d", "three", "2.5"] {
+            let e = Policy::from_env(env(Box::leak(Box::new([("OYAKO_TIMED_GRACE_DAYS", bad)]))))
+                .unwrap_err();
+            assert!(e.starts_with(&format!("OYAKO_TIMED_GRACE_DAYS={bad:?}")), "{e}");
+            assert!(e.contains("0 to 60") && e.contains("OYAKO_TIMED_GRACE_DAYS=3"), "{e}");
+        }
     }
 
     #[test]

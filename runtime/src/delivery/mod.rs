@@ -37,37 +37,42 @@ pub fn spawn(
             let now = clock.now();
             let day = bundle::japan::date_of(now);
             let start = policy.send_time(day);
-            let mut wake = crate::notices::schedule::add(now, RECHECK);
-            if now >= start && done != Some(day) {
+            let wake = if now >= start && done != Some(day) {
                 let loaded = state.current();
-                if !loaded.bundle.timed.is_empty() {
-                    let run = day::deliver_day(
-                        Some(&api),
-                        service.store(),
-                        &loaded.bundle.timed,
-                        day,
-                        now,
-                        &policy,
-                        false,
-                    )
-                    .await;
-                    match run {
-                        Ok(r) if r.open == 0 && !r.busy => done = Some(day),
-                        Ok(_) => {}
-                        Err(e) => tracing::error!(error = %e, day = %day, "timed delivery failed"),
+                let run = match loaded.bundle.timed.is_empty() {
+                    true => Ok(day::Report::default()),
+                    false => {
+                        let timed = &loaded.bundle.timed;
+                        let store = service.store();
+                        day::deliver_day(Some(&api), store, timed, day, now, &policy, false).await
+                    }
+                };
+                match run {
+                    Ok(r) if r.open == 0 && !r.busy => {
+                        done = Some(day);
+                        next_day(&policy, day, now)
+                    }
+                    Ok(_) => crate::notices::schedule::add(now, RECHECK),
+                    Err(e) => {
+                        tracing::error!(error = %e, day = %day, "timed delivery failed");
+                        crate::notices::schedule::add(now, RECHECK)
                     }
                 }
-            } else if done == Some(day) || now < start {
-                let next = if now < start {
-                    start
-                } else {
-                    policy.send_time(day.tomorrow().unwrap_or(day))
-                };
-                wake = wake.max(next.min(crate::notices::schedule::add(now, MAX_SLEEP)));
-            }
+            } else if now < start {
+                start.min(crate::notices::schedule::add(now, MAX_SLEEP))
+            } else {
+                next_day(&policy, day, now)
+            };
             clock.sleep_until(wake).await;
         }
     }))
+}
+
+/// When to look again once `day` is done: the next day's delivery time, or within the
+/// longest sleep (so a moved clock or a reload is noticed).
+fn next_day(policy: &day::Policy, day: Date, now: jiff::Timestamp) -> jiff::Timestamp {
+    let next = policy.send_time(day.tomorrow().unwrap_or(day));
+    next.min(crate::notices::schedule::add(now, MAX_SLEEP))
 }
 
 /// How soon an unfinished day's delivery (open sends, a busy lock) is tried again.

@@ -33,7 +33,7 @@ pub use followups::WINDOW as COMMENT_WINDOW;
 pub use record::{Record, Via};
 pub(crate) use salt::load_or_create as load_or_create_secret;
 pub use salt::{SALT_FILE, Salt};
-pub use writer::{JOURNAL_DIR, Writer, WriterStats};
+pub use writer::{JOURNAL_DIR, Recorder, Writer, WriterStats};
 
 /// Most characters of a search kept in the journal.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -76,6 +76,11 @@ impl Kpi {
     /// The journal writer.
     pub fn writer(&self) -> &Writer {
         &self.writer
+    }
+
+    /// What the timed-message journal reports its changes to.
+    pub fn timed_recorder(&self) -> TimedRecorder {
+        TimedRecorder { salt: self.salt.clone(), recorder: self.writer.recorder() }
     }
 
     /// When `event` is text from a parent who was just asked for a comment: the comment.
@@ -188,6 +193,70 @@ impl Kpi {
     fn user(&self, event: &Event) -> Option<String> {
         let id = event.source.as_ref()?.user_id.as_deref()?;
         Some(self.salt.hash(id))
+    }
+}
+
+/// What changed in the timed registrations, or was sent, as the timed journal saw it: user
+/// IDs in clear here, hashed in the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimedChange {
+    /// A new child: `birth` or `due`.
+    Registered {
+        /// LINE user ID of the parent.
+        user: String,
+        /// `birth` or `due`.
+        anchor: &'static str,
+    },
+    /// Children gone (see [`Record::TimedLeave`]).
+    Left {
+        /// LINE user ID of the parent.
+        user: String,
+        /// `delete`, `quiet`, `stop`, `unfollow` or `end`.
+        why: String,
+        /// How many.
+        children: usize,
+    },
+    /// A send LINE accepted.
+    Sent {
+        /// Step id.
+        step: String,
+        /// LINE user IDs of the recipients.
+        users: Vec<String>,
+        /// The retry key.
+        key: String,
+    },
+}
+
+/// Writes [`TimedChange`]s to the KPI journal, users hashed with the KPI salt (so a block can
+/// be matched to the timed message before it).
+#[derive(Debug, Clone)]
+pub struct TimedRecorder {
+    salt: Salt,
+    recorder: Recorder,
+}
+
+impl TimedRecorder {
+    /// Queues the record of `change` (fire and forget: a statistic, not state).
+    pub fn note(&self, change: TimedChange) {
+        let ts = bundle::japan::now_millis();
+        let record = match change {
+            TimedChange::Registered { user, anchor } => Record::TimedRegister {
+                ts,
+                user: self.salt.hash(&user),
+                anchor: anchor.to_string(),
+                ev: None,
+            },
+            TimedChange::Left { user, why, children } => {
+                Record::TimedLeave { ts, user: self.salt.hash(&user), why, children, ev: None }
+            }
+            TimedChange::Sent { step, users, key } => Record::TimedSent {
+                ts,
+                step,
+                users: users.iter().map(|u| self.salt.hash(u)).collect(),
+                ev: Some(key),
+            },
+        };
+        self.recorder.record(record);
     }
 }
 

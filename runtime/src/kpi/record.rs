@@ -14,7 +14,15 @@
 //! {"kpi":"comment","ts":…,"user":"3f1c…","survey":"manzokudo-2026","text":"…"}
 //! {"kpi":"tap","ts":…,"key":"page:ninshin/boshi-techo"}
 //! {"kpi":"search_miss","ts":…,"query":"うちゅうりょこう"}
+//! {"kpi":"timed_register","ts":…,"user":"3f1c…","anchor":"birth"}
+//! {"kpi":"timed_leave","ts":…,"user":"3f1c…","why":"stop","children":2}
+//! {"kpi":"timed_sent","ts":…,"step":"kenshin/yonkagetsu-kenshin","users":["3f1c…",…],"ev":"<retry key>"}
 //! ```
+//!
+//! The timed records say what changed in the registrations and what was sent, never a child's
+//! date: `timed_register` a new child (`birth` or `due`), `timed_leave` children gone
+//! (`delete`, `quiet` — the due-date question's stop —, `stop`, `unfollow`, or `end` at
+//! school entry), `timed_sent` one send LINE accepted, with its recipients' hashes.
 
 use serde::{Deserialize, Serialize};
 
@@ -120,6 +128,44 @@ pub enum Record {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ev: Option<String>,
     },
+    /// A child registered for timed messages (a new one, not a changed date).
+    TimedRegister {
+        /// When, Unix ms.
+        ts: i64,
+        /// Salted hash of the parent.
+        user: String,
+        /// `birth` or `due`.
+        anchor: String,
+        /// Unused (no webhook event maps to it one to one).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ev: Option<String>,
+    },
+    /// Children's registrations gone: `delete`, `quiet`, `stop`, `unfollow` or `end`.
+    TimedLeave {
+        /// When, Unix ms.
+        ts: i64,
+        /// Salted hash of the parent.
+        user: String,
+        /// Why.
+        why: String,
+        /// How many children.
+        children: usize,
+        /// Unused.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ev: Option<String>,
+    },
+    /// A timed message LINE accepted.
+    TimedSent {
+        /// When, Unix ms.
+        ts: i64,
+        /// Step id.
+        step: String,
+        /// Salted hashes of the recipients (a parent once per child).
+        users: Vec<String>,
+        /// The send's retry key (a send journalled twice counts once).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ev: Option<String>,
+    },
 }
 
 /// How a parent told where they heard of the account.
@@ -143,7 +189,10 @@ impl Record {
             | Record::Answer { ts, .. }
             | Record::Comment { ts, .. }
             | Record::Tap { ts, .. }
-            | Record::SearchMiss { ts, .. } => *ts,
+            | Record::SearchMiss { ts, .. }
+            | Record::TimedRegister { ts, .. }
+            | Record::TimedLeave { ts, .. }
+            | Record::TimedSent { ts, .. } => *ts,
         }
     }
 
@@ -157,7 +206,10 @@ impl Record {
             | Record::Answer { ev, .. }
             | Record::Comment { ev, .. }
             | Record::Tap { ev, .. }
-            | Record::SearchMiss { ev, .. } => ev.as_deref(),
+            | Record::SearchMiss { ev, .. }
+            | Record::TimedRegister { ev, .. }
+            | Record::TimedLeave { ev, .. }
+            | Record::TimedSent { ev, .. } => ev.as_deref(),
         }
     }
 
@@ -172,6 +224,9 @@ impl Record {
             Record::Comment { .. } => "comment",
             Record::Tap { .. } => "tap",
             Record::SearchMiss { .. } => "search_miss",
+            Record::TimedRegister { .. } => "timed_register",
+            Record::TimedLeave { .. } => "timed_leave",
+            Record::TimedSent { .. } => "timed_sent",
         }
     }
 }

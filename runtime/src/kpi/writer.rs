@@ -78,6 +78,12 @@ impl Writer {
         Ok(Writer { tx: Some(tx), thread: Some(thread), stats, dir })
     }
 
+    /// A handle that queues records like [`Writer::record`] from anywhere (e.g. the timed
+    /// journal), while this writer lives.
+    pub fn recorder(&self) -> Recorder {
+        Recorder { tx: self.tx.as_ref().map(mpsc::Sender::downgrade), stats: self.stats.clone() }
+    }
+
     /// Queues `record` without waiting; returns false when it was dropped (channel full).
     pub fn record(&self, record: Record) -> bool {
         let item = Item { record: Some(record), done: None };
@@ -118,6 +124,28 @@ impl Writer {
     /// The directory the journals are written to.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+}
+
+/// A cloneable handle queueing fire-and-forget records for the writer. It holds the channel
+/// weakly, so it never keeps a dropped writer's thread from ending.
+#[derive(Debug, Clone)]
+pub struct Recorder {
+    tx: Option<mpsc::WeakSender<Item>>,
+    stats: Arc<WriterStats>,
+}
+
+impl Recorder {
+    /// Queues `record` without waiting; returns false when it was dropped (channel full or
+    /// the writer stopped).
+    pub fn record(&self, record: Record) -> bool {
+        let item = Item { record: Some(record), done: None };
+        let tx = self.tx.as_ref().and_then(mpsc::WeakSender::upgrade);
+        let sent = tx.is_some_and(|tx| tx.try_send(item).is_ok());
+        if !sent {
+            self.stats.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+        sent
     }
 }
 

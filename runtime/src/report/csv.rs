@@ -136,6 +136,43 @@ pub fn write_all(r: &Report, dir: &Path) -> io::Result<Vec<PathBuf>> {
         vec![Cell::Plain(super::html::jst_time(c.ts)), Cell::Text(&c.survey), Cell::Text(&c.text)]
     });
     write("comments.csv", &["time_jst", "survey", "text"], comments.collect())?;
+    let timed = &r.timed;
+    if !timed.is_empty() {
+        let n = |v: u64| Cell::Plain(v.to_string());
+        let mut summary = vec![
+            vec![Cell::Plain("children".into()), n(timed.children)],
+            vec![Cell::Plain("parents".into()), n(timed.parents)],
+            vec![Cell::Plain("new_children".into()), n(timed.new_children)],
+            vec![Cell::Plain("new_parents".into()), n(timed.new_parents)],
+        ];
+        if let Some((share, friends, _)) = r.registered_share() {
+            summary.push(vec![Cell::Plain("friends".into()), Cell::Plain(friends.to_string())]);
+            summary.push(vec![
+                Cell::Plain("registered_share".into()),
+                Cell::Plain(format!("{share:.4}")),
+            ]);
+        }
+        for (why, count) in &timed.left {
+            summary.push(vec![Cell::Plain(format!("left_{why}")), n(*count)]);
+        }
+        write("timed_summary.csv", &["metric", "value"], summary)?;
+        let weeks = timed
+            .weeks
+            .iter()
+            .map(|w| vec![Cell::Plain(w.monday.to_string()), n(w.children), n(w.parents)]);
+        write("timed_weeks.csv", &["week_monday", "children", "parents"], weeks.collect())?;
+        let steps = timed.steps.iter().map(|s| {
+            vec![
+                Cell::Text(&s.step),
+                Cell::Text(&s.label),
+                Cell::Text(&s.title),
+                n(s.sent),
+                n(s.blocks),
+            ]
+        });
+        let header = ["step", "label", "title", "sent", "blocks_within_24h"];
+        write("timed_steps.csv", &header, steps.collect())?;
+    }
     Ok(files)
 }
 

@@ -71,6 +71,7 @@ pub fn render(r: &Report) -> String {
     );
     friends(&mut out, r);
     growth(&mut out, r);
+    timed(&mut out, r);
     surveys(&mut out, r);
     rankings(&mut out, r);
     out.push_str("</body></html>\n");
@@ -355,6 +356,56 @@ fn satisfaction_chart(surveys: &[&SurveyStats]) -> String {
     );
     svg.push_str("</svg>\n");
     svg
+}
+
+fn timed(out: &mut String, r: &Report) {
+    let t = &r.timed;
+    if t.is_empty() {
+        return;
+    }
+    out.push_str("<h2>お子さんに合わせた配信</h2>\n<table>\n");
+    let mut row = |k: &str, v: String| {
+        let _ = writeln!(out, "<tr><th>{}</th><td class=\"n\">{}</td></tr>", esc(k), esc(&v));
+    };
+    row("登録中のお子さん（期間の終わり）", t.children.to_string());
+    row("登録中の保護者", t.parents.to_string());
+    if let Some((share, friends, source)) = r.registered_share() {
+        row(&format!("友だちのうち登録した割合（友だち {friends} 人、{source}）"), percent(share));
+    }
+    row("期間中の新しい登録（お子さん）", t.new_children.to_string());
+    row("期間中の新しい登録（保護者）", t.new_parents.to_string());
+    for (why, n) in &t.left {
+        row(&format!("期間中に終わった登録: {}", super::why_text(why)), n.to_string());
+    }
+    out.push_str("</table>\n");
+    if !t.weeks.is_empty() {
+        out.push_str("<h3>週ごとの新しい登録</h3>\n<table><tr><th>週（月曜）</th><th>お子さん</th><th>保護者</th></tr>\n");
+        for w in &t.weeks {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                w.monday, w.children, w.parents
+            );
+        }
+        out.push_str("</table>\n");
+    }
+    if !t.steps.is_empty() {
+        out.push_str("<h3>配信したお知らせと、届いて1日以内のブロック</h3>\n<p>ブロックは、その前の24時間に届いたお子さんに合わせた配信のうち、最後のものに数えます。</p>\n");
+        out.push_str("<table><tr><th>時期</th><th>お知らせ</th><th>通数</th><th>ブロック</th><th>割合</th></tr>\n");
+        for s in &t.steps {
+            let rate = s.block_rate().map_or_else(String::new, percent);
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                esc(&s.label),
+                esc(&s.title),
+                s.sent,
+                s.blocks,
+                esc(&rate)
+            );
+        }
+        out.push_str("</table>\n");
+    }
 }
 
 fn rankings(out: &mut String, r: &Report) {

@@ -6,6 +6,8 @@
 //!   taps per page, searches that found nothing and comments; `growth` friends by channel
 //!   (where they heard of the account), new versus returning friends, blocks after each
 //!   notice and the pace towards the goal;
+//! - `timed` computes the timed messages' registrations, sign-ups per week, stops, and
+//!   messages and blocks per step;
 //! - `wilson` is the 95 % interval of a satisfied share;
 //! - `insight` asks LINE for its own friend count (when a token is set);
 //! - `text`, `html` and `csv` write the results: a Japanese summary on stdout, one
@@ -18,6 +20,7 @@ mod insight;
 mod read;
 mod tables;
 mod text;
+mod timed;
 mod wilson;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +31,7 @@ use bundle::Bundle;
 pub use growth::{ChannelCount, Goal, NoticeBlocks, PACE_DAYS, Pace, SentNotice};
 pub use insight::LineFriends;
 pub use tables::{ChoiceCount, CommentRow, FriendsDay, Period, SurveyStats, Tables, TapCount};
+pub use timed::{BLOCK_WINDOW_MS, SignupWeek, StepStats, TimedStats};
 pub use wilson::{Z95, wilson, wilson95};
 
 /// The city's goal for friends in the first year.
@@ -57,6 +61,8 @@ pub struct Report {
     pub period: Period,
     /// The tables.
     pub tables: Tables,
+    /// The timed messages' tables.
+    pub timed: TimedStats,
     /// LINE's friend count.
     pub line: LineFriends,
     /// Journal files read.
@@ -80,11 +86,13 @@ pub fn build(opts: &ReportOptions, env: impl Fn(&str) -> Option<String>) -> anyh
     let read = read::read(&opts.state_dirs)?;
     let bundle = opts.bundle.as_deref().map(load_bundle).transpose()?;
     let tables = tables::tables(&read.records, &read.sent, opts.period, bundle.as_ref());
+    let timed = timed::stats(&read.records, opts.period, bundle.as_ref());
     let line =
         insight::fetch(env, bundle::japan::today().yesterday().unwrap_or(jiff::civil::Date::MIN));
     Ok(Report {
         period: opts.period,
         tables,
+        timed,
         line,
         files: read.files,
         records: read.records.len(),
@@ -123,6 +131,38 @@ impl Report {
 
 fn load_bundle(dir: &Path) -> anyhow::Result<Bundle> {
     bundle::load(dir).with_context(|| format!("cannot load the bundle in {}", dir.display()))
+}
+
+impl Report {
+    /// Friends to compare the registered parents with: LINE's reachable friends when LINE
+    /// answered, else the journal's count at the end of the period; and where it comes from.
+    pub fn friends_for_share(&self) -> Option<(i64, &'static str)> {
+        if let LineFriends::Answer { status, followers: Some(f), blocks, .. } = &self.line
+            && status == "ready"
+        {
+            return Some((f.saturating_sub(blocks.unwrap_or(0)) as i64, "LINE の集計"));
+        }
+        let last = self.tables.friends.last()?;
+        (last.cumulative > 0).then_some((last.cumulative, "ジャーナル"))
+    }
+
+    /// The share of friends who registered a child, with the friends' source.
+    pub fn registered_share(&self) -> Option<(f64, i64, &'static str)> {
+        let (friends, source) = self.friends_for_share()?;
+        (friends > 0).then(|| (self.timed.parents as f64 / friends as f64, friends, source))
+    }
+}
+
+/// Why timed registrations ended, in words for staff.
+fn why_text(why: &str) -> &str {
+    match why {
+        "stop" => "配信停止",
+        "unfollow" => "ブロック",
+        "delete" => "登録の削除",
+        "quiet" => "予定日後の確認で「配信を止める」",
+        "end" => "小学校入学で終了",
+        other => other,
+    }
 }
 
 /// `85.0%`.

@@ -21,6 +21,7 @@ pub fn render(r: &Report) -> String {
     out.push('\n');
     friends(&mut out, r);
     growth(&mut out, r);
+    timed(&mut out, r);
     surveys(&mut out, r);
     let t = &r.tables;
     let _ = writeln!(out, "\n■ よく押されたボタン（上位 {TOP}）");
@@ -94,6 +95,56 @@ fn friends(out: &mut String, r: &Report) {
         }
     };
     let _ = writeln!(out, "  {line}");
+}
+
+fn timed(out: &mut String, r: &Report) {
+    let t = &r.timed;
+    if t.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n■ お子さんに合わせた配信");
+    let share = match r.registered_share() {
+        Some((share, friends, source)) => {
+            format!("（友だち {friends} 人の {}、友だちの数は{source}）", percent(share))
+        }
+        None => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "  登録中（期間の終わり）: お子さん {} 人、保護者 {} 人{share}",
+        t.children, t.parents
+    );
+    let _ = writeln!(
+        out,
+        "  期間中の新しい登録: お子さん {} 人、保護者 {} 人",
+        t.new_children, t.new_parents
+    );
+    if !t.weeks.is_empty() {
+        out.push_str("  週ごとの新しい登録（月曜から）:\n");
+        for w in &t.weeks {
+            let _ = writeln!(
+                out,
+                "    {}〜  お子さん {:>4} 人、保護者 {:>4} 人",
+                w.monday, w.children, w.parents
+            );
+        }
+    }
+    if !t.left.is_empty() {
+        let parts: Vec<String> =
+            t.left.iter().map(|(why, n)| format!("{} {n} 人", super::why_text(why))).collect();
+        let _ = writeln!(out, "  期間中に登録が終わったお子さん: {}", parts.join("、"));
+    }
+    if !t.steps.is_empty() {
+        out.push_str("  配信したお知らせ（お子さんごとの通数）と、届いて1日以内のブロック:\n");
+        for s in &t.steps {
+            let rate = s.block_rate().map_or_else(String::new, |x| format!("（{}）", percent(x)));
+            let _ = writeln!(
+                out,
+                "    {:>6} 通  ブロック {:>4}{rate}  {} {}",
+                s.sent, s.blocks, s.label, s.title
+            );
+        }
+    }
 }
 
 /// Width of the goal in the text chart, in characters.
@@ -224,12 +275,13 @@ fn surveys(out: &mut String, r: &Report) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Period, Tables};
+    use crate::report::{Period, SignupWeek, StepStats, Tables, TimedStats};
 
     fn report(line: LineFriends) -> Report {
         Report {
             period: Period::default(),
             tables: Tables::default(),
+            timed: TimedStats::default(),
             line,
             files: 0,
             records: 0,
@@ -260,5 +312,60 @@ mod tests {
         );
         let html = crate::report::html::render(&report(LineFriends::Failed("<x>".into())));
         assert!(html.contains("取得できませんでした: &lt;x&gt;"), "{html}");
+    }
+
+    #[test]
+    fn the_timed_section_in_text_html_and_csv() {
+        let mut r = report(LineFriends::Answer {
+            day: "2026-11-26".parse().unwrap(),
+            status: "ready".into(),
+            followers: Some(220),
+            targeted_reaches: None,
+            blocks: Some(20),
+        });
+        assert!(!render(&r).contains("お子さんに合わせた配信"), "no section without records");
+        r.timed = TimedStats {
+            children: 60,
+            parents: 50,
+            new_children: 12,
+            new_parents: 10,
+            weeks: vec![SignupWeek {
+                monday: "2026-11-23".parse().unwrap(),
+                children: 12,
+                parents: 10,
+            }],
+            left: [("quiet".to_string(), 1), ("stop".to_string(), 2)].into(),
+            steps: vec![StepStats {
+                step: "k/yon".into(),
+                title: "4か月児健診 <b>".into(),
+                label: "もうすぐ生後4か月".into(),
+                sent: 40,
+                blocks: 2,
+            }],
+        };
+        let text = render(&r);
+        assert!(
+            text.contains(
+                "お子さん 60 人、保護者 50 人（友だち 200 人の 25.0%、友だちの数はLINE の集計）"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("2026-11-23〜  お子さん   12 人、保護者   10 人"), "{text}");
+        assert!(text.contains("予定日後の確認で「配信を止める」 1 人、配信停止 2 人"), "{text}");
+        assert!(
+            text.contains("    40 通  ブロック    2（5.0%）  もうすぐ生後4か月 4か月児健診 <b>"),
+            "{text}"
+        );
+        let html = crate::report::html::render(&r);
+        assert!(html.contains("4か月児健診 &lt;b&gt;") && !html.contains("<b>"), "{html}");
+        assert!(html.contains("<td class=\"n\">25.0%</td>"), "{html}");
+        let dir = tempfile::tempdir().unwrap();
+        crate::report::csv::write_all(&r, dir.path()).unwrap();
+        let steps = std::fs::read_to_string(dir.path().join("timed_steps.csv")).unwrap();
+        assert!(steps.ends_with("k/yon,もうすぐ生後4か月,4か月児健診 <b>,40,2\r\n"), "{steps}");
+        let summary = std::fs::read_to_string(dir.path().join("timed_summary.csv")).unwrap();
+        assert!(
+            summary.contains("registered_share,0.2500\r\n") && summary.contains("left_quiet,1")
+        );
     }
 }

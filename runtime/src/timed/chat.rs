@@ -8,12 +8,12 @@
 //! more than doing it once. Replies are the bundle's texts with placeholders filled in.
 
 use bundle::postback::TimedAction;
-use bundle::timed::{CONFIRM_ROWS, MAX_CHILDREN, japanese_date, placeholder};
+use bundle::timed::{CONFIRM_ROWS, MAX_CHILDREN, japanese_date};
 use bundle::{Anchor, Timed};
 use jiff::civil::Date;
 
+use super::index::{Fact, Index};
 use super::plan::{ChildPlan, picker_range, plausible, upcoming};
-use super::store::{Fact, Index};
 
 /// What to answer, chosen before the facts are written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +30,8 @@ pub enum Answer {
     Stopped,
     /// One child deleted.
     Deleted,
+    /// The due-date question answered with its quiet stop.
+    Quiet,
     /// The date was missing, malformed or implausible.
     BadDate,
     /// The child is not the sender's (any more).
@@ -107,11 +109,24 @@ pub fn decide(
             }
             (vec![child_fact(id, anchor, d)], Answer::Confirm(plan(anchor, d)))
         }
-        TimedAction::Delete(id) | TimedAction::Quiet(id) => match own(id) {
+        TimedAction::Delete(id) => match own(id) {
             Some(_) => {
-                (vec![Fact::Delete { u: user.into(), c: id.into(), ts: now_ms }], Answer::Deleted)
+                let fact = Fact::Delete { u: user.into(), c: id.into(), why: None, ts: now_ms };
+                (vec![fact], Answer::Deleted)
             }
             None => (Vec::new(), Answer::NotFound),
+        },
+        // The due-date question's quiet stop: the same deletion, its own gentle words — and,
+        // replayed after the deletion, the same words again rather than "not found".
+        TimedAction::Quiet(id) => match own(id) {
+            Some(_) => {
+                let why = Some("quiet".to_string());
+                (
+                    vec![Fact::Delete { u: user.into(), c: id.into(), why, ts: now_ms }],
+                    Answer::Quiet,
+                )
+            }
+            None => (Vec::new(), Answer::Quiet),
         },
     }
 }
@@ -132,6 +147,9 @@ pub fn render(timed: &Timed, index: &Index, user: &str, answer: &Answer, today: 
         Answer::Pick => fill(&t.pick, &days),
         Answer::Stopped => t.stopped.clone(),
         Answer::Deleted => t.deleted.clone(),
+        // A bundle from before the quiet text existed has none: the deletion text then.
+        Answer::Quiet if t.quiet.is_empty() => t.deleted.clone(),
+        Answer::Quiet => t.quiet.clone(),
         Answer::BadDate => t.bad_date.clone(),
         Answer::NotFound => t.not_found.clone(),
         Answer::Confirm(child) => {
@@ -195,14 +213,60 @@ fn describe(child: &ChildPlan) -> String {
     format!("{} {}", child.anchor.japanese(), japanese_date(child.date))
 }
 
-/// `template` with each `@@NAME@@` replaced by the JSON-escaped value.
+/// `template` with each `@@NAME@@` replaced by the JSON-escaped value, in one pass.
+///
+/// Why a splice per request is bounded and safe (the rest of the reply is the bundle's
+/// pre-serialised JSON, copied as is):
+/// - every placeholder sits inside a JSON string of the compiler's templates, and a value is
+///   written with JSON string escaping (`"`, `\`, control characters), so no value — a page
+///   title staff wrote, say — can end the string or add JSON;
+/// - one left-to-right pass: a value is never scanned again, so a title containing
+///   `@@ID@@` stays that text instead of being replaced by a later placeholder; an unknown
+///   `@@…@@` is copied as is;
+/// - the values are few and short — dates, a 12-digit child id, `出産予定日 2026年12月5日`,
+///   a label of at most 20 characters, page titles — and the rows at most
+///   [`CONFIRM_ROWS`] or [`MAX_CHILDREN`]; the compiler checks the confirmation with that
+///   many rows of the longest title against LINE's limits, so what is spliced here fits.
 fn fill<S: AsRef<str>>(template: &str, values: &[(&str, S)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in values {
-        let json = serde_json::to_string(value.as_ref()).unwrap_or_default();
-        out = out.replace(&placeholder(name), &json[1..json.len() - 1]);
+    let extra: usize = values.iter().map(|(_, v)| v.as_ref().len() + 8).sum();
+    let mut out = String::with_capacity(template.len() + extra);
+    let mut rest = template;
+    while let Some(start) = rest.find("@@") {
+        let after = &rest[start + 2..];
+        let name_len = after.bytes().take_while(|b| b.is_ascii_uppercase() || *b == b'_').count();
+        let value = after[name_len..]
+            .starts_with("@@")
+            .then(|| values.iter().find(|(n, _)| *n == &after[..name_len]))
+            .flatten();
+        match value {
+            Some((_, v)) => {
+                out.push_str(&rest[..start]);
+                escape_json_into(v.as_ref(), &mut out);
+                rest = &after[name_len + 2..];
+            }
+            None => {
+                out.push_str(&rest[..start + 2]);
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
+}
+
+/// `text` as the inside of a JSON string (RFC 8259 §7: `"`, `\` and U+0000–U+001F escaped).
+fn escape_json_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -13,13 +13,16 @@
 //!   `oyako timeline` and `oyako deliver`.
 
 mod chat;
+mod index;
 pub mod plan;
 mod seal;
+mod snapshot;
 mod store;
 
 pub use chat::question;
+pub use index::{Batch, Child, Fact, Index, Parent};
 pub use seal::{KEY_FILE, Sealer};
-pub use store::{Batch, Compacted, Fact, Index, JOURNAL_FILE, Store};
+pub use store::{Compacted, JOURNAL_FILE, Store};
 
 use std::io;
 use std::path::Path;
@@ -31,6 +34,9 @@ use jiff::civil::Date;
 #[derive(Debug, Clone)]
 pub struct Service {
     store: Arc<Store>,
+    /// Parents of the children compaction dropped at school entry when the journal was
+    /// opened (one per child), until they are counted ([`Service::record_to`]).
+    ended: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Service {
@@ -41,9 +47,22 @@ impl Service {
         tracing::info!(
             records_before = stats.before,
             records_after = stats.after,
+            ended_at_school_entry = stats.ended.len(),
             "timed-message journal compacted and loaded"
         );
-        Ok(Service { store: Arc::new(store) })
+        let ended = Arc::new(std::sync::Mutex::new(stats.ended));
+        Ok(Service { store: Arc::new(store), ended })
+    }
+
+    /// Counts this process's registrations, stops and sends in the KPI journal from now on,
+    /// and the children that reached school entry when the journal was opened.
+    pub fn record_to(&self, recorder: crate::kpi::TimedRecorder) {
+        let ended = std::mem::take(&mut *self.ended.lock().unwrap_or_else(|p| p.into_inner()));
+        for user in ended {
+            let why = "end".to_string();
+            recorder.note(crate::kpi::TimedChange::Left { user, why, children: 1 });
+        }
+        self.store.record_to(recorder);
     }
 
     /// The journal.

@@ -42,30 +42,76 @@ impl ChildPlan {
         if step.from != self.anchor {
             return None;
         }
-        let day = step.day(self.date)?;
-        if day < self.registered || day >= self.end() {
+        self.day_in(&StepDays::of(step, self.date, self.end(), question_day(self)))
+    }
+
+    /// Whether `step` may be sent on `today` (its day, or within `grace_days` after).
+    pub fn sendable(&self, step: &TimedStep, today: Date, grace_days: i32) -> bool {
+        if step.from != self.anchor {
+            return false;
+        }
+        let days = StepDays::of(step, self.date, self.end(), question_day(self));
+        self.sendable_in(&days, today, grace_days)
+    }
+
+    /// [`ChildPlan::day_of`] from the step's days for this child's date.
+    fn day_in(&self, days: &StepDays) -> Option<Date> {
+        let day = days.day?;
+        if day < self.registered || day >= days.end {
             return None;
         }
-        if self.anchor == Anchor::Due && question_day(self).is_some_and(|q| day >= q) {
+        if self.anchor == Anchor::Due && days.question.is_some_and(|q| day >= q) {
             return None;
         }
-        if step.last_day(self.date).is_some_and(|last| day > last) {
+        if days.last.is_some_and(|last| day > last) {
             return None;
         }
         Some(day)
     }
 
-    /// Whether `step` may be sent on `today` (its day, or within `grace_days` after).
-    pub fn sendable(&self, step: &TimedStep, today: Date, grace_days: i32) -> bool {
-        let Some(day) = self.day_of(step) else { return false };
-        if day > today || today >= self.end() {
+    /// [`ChildPlan::sendable`] from the step's days for this child's date.
+    pub fn sendable_in(&self, days: &StepDays, today: Date, grace_days: i32) -> bool {
+        let Some(day) = self.day_in(days) else { return false };
+        if day > today || today >= days.end {
             return false;
         }
-        if step.last_day(self.date).is_some_and(|last| today > last) {
+        if days.last.is_some_and(|last| today > last) {
             return false;
         }
         let late = day.until(today).map_or(i32::MAX, |s| s.get_days());
         late <= grace_days
+    }
+}
+
+/// What a step's rules need about one anchor date: computed once per date and shared by
+/// every child with that date (a day's delivery for 100,000 children has a few thousand
+/// distinct dates), since calendar arithmetic is the cost of planning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepDays {
+    /// The step's day.
+    day: Option<Date>,
+    /// Its `until` day.
+    last: Option<Date>,
+    /// School entry.
+    end: Date,
+    /// The due-date question's day.
+    question: Option<Date>,
+}
+
+impl StepDays {
+    fn of(step: &TimedStep, date: Date, end: Date, question: Option<Date>) -> StepDays {
+        StepDays { day: step.day(date), last: step.last_day(date), end, question }
+    }
+
+    /// Every step's days for `anchor` and `date` (`None` for steps from the other anchor).
+    pub fn all(timed: &Timed, anchor: Anchor, date: Date) -> Vec<Option<StepDays>> {
+        let child = ChildPlan { anchor, date, registered: date };
+        let (end, question) = (child.end(), question_day(&child));
+        timed
+            .steps
+            .iter()
+            .map(|s| (s.from == anchor).then(|| StepDays::of(s, date, end, question)))
+            .collect()
     }
 }
 
@@ -187,6 +233,27 @@ mod tests {
         assert_eq!(question_day(&child), Some(d("2026-12-19")));
         let step_after = step("d3", Anchor::Due, "3w", None);
         assert_eq!(child.day_of(&step_after), None);
+    }
+
+    #[test]
+    fn shared_step_days_give_the_same_answers() {
+        let t = timed();
+        for (anchor, date, registered) in [
+            (Anchor::Birth, "2026-01-10", "2026-01-10"),
+            (Anchor::Birth, "2026-01-10", "2026-03-01"),
+            (Anchor::Due, "2026-12-05", "2026-06-01"),
+        ] {
+            let child = ChildPlan { anchor, date: d(date), registered: d(registered) };
+            let all = StepDays::all(&t, anchor, d(date));
+            let mut today = d("2026-01-01");
+            while today < d("2027-02-01") {
+                for (i, step) in t.steps.iter().enumerate() {
+                    let shared = all[i].is_some_and(|days| child.sendable_in(&days, today, 3));
+                    assert_eq!(shared, child.sendable(step, today, 3), "{} {today}", step.id);
+                }
+                today = today.tomorrow().unwrap();
+            }
+        }
     }
 
     #[test]

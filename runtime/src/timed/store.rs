@@ -1,283 +1,50 @@
 //! Registrations and deliveries without a database: an append-only journal in the state
-//! directory (`timed.journal`), every line one [`Fact`] sealed by [`Sealer`], and an index of
-//! it in memory.
+//! directory (`timed.journal`), every line sealed by [`Sealer`] — one [`Fact`] per appended
+//! line, or a chunk of the compacted index ([`super::snapshot`]) — and an [`Index`] of it in
+//! memory.
 //!
 //! Durability: [`Store::append`] returns once the lines are written and `fdatasync`ed. A crash
 //! mid-write leaves a torn last line, which fails to open and is skipped; every append starts
 //! with a newline, so the next record never glues onto it and nothing earlier is lost.
 //!
-//! Compaction ([`Store::open`]): the journal is rewritten from the index — one consent per
-//! parent, one record per child with what it has been sent, unfinished sends — and renamed
-//! over the old file, so a stopped parent's, a deleted child's or a programme-ended child's
-//! records are gone from disk, not only from memory.
+//! Compaction ([`Store::open`]): the journal is rewritten from the index — the parents with
+//! their children and what each has been sent, in chunks, and the unfinished sends — and
+//! renamed over the old file, so a stopped parent's, a deleted child's or a programme-ended
+//! child's records are gone from disk, not only from memory.
 //!
-//! Several replicas may share the state directory (same volume, working `flock`): appends are
-//! single `O_APPEND` writes under a shared lock on `timed.lock`, compaction holds it exclusively,
-//! and every reader follows the file by offset ([`Store::refresh`]) and reloads when compaction
-//! replaced it (another inode).
+//! Several replicas share the directory (`OYAKO_TIMED_DIR`, one volume with `flock` working
+//! across hosts, such as NFS v4): every append and compaction holds `timed.lock` exclusively,
+//! so no two writers ever write at once — an `O_APPEND` write alone is atomic on a local disk
+//! but not between NFS clients — and every reader follows the file by offset
+//! ([`Store::refresh`]) and reloads when compaction replaced it (another inode).
 
-use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
-use bundle::Anchor;
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
 
-use super::plan::ChildPlan;
+use super::index::{Fact, Index};
 use super::seal::Sealer;
+use super::snapshot::Chunk;
+use crate::kpi::TimedRecorder;
 
 /// File name of the journal in the state directory.
 pub const JOURNAL_FILE: &str = "timed.journal";
 /// File name of the lock that orders appends and compaction between replicas.
 pub const LOCK_FILE: &str = "timed.lock";
-/// A parent who consented but registered no child is forgotten at compaction after this long.
-const CONSENT_ONLY_KEEP_MS: i64 = 24 * 3600 * 1000;
-
-/// One journal record (sealed on disk). Field names are short: there are many of them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "t", rename_all = "snake_case")]
-pub enum Fact {
-    /// A parent (LINE user ID `u`) consented.
-    Consent {
-        /// LINE user ID.
-        u: String,
-        /// When (Unix ms).
-        ts: i64,
-    },
-    /// A child registered or changed: kind, date, registration day; after compaction also the
-    /// steps already done with it.
-    Child {
-        /// LINE user ID of the parent.
-        u: String,
-        /// Child id.
-        c: String,
-        /// Due date or birthday.
-        k: Anchor,
-        /// The date (`YYYY-MM-DD`).
-        d: String,
-        /// Registration (or change) day.
-        r: String,
-        /// Steps done (sent, or given up), written by compaction.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        dl: Vec<String>,
-        /// When (Unix ms).
-        ts: i64,
-    },
-    /// One child deleted by the parent.
-    Delete {
-        /// LINE user ID of the parent.
-        u: String,
-        /// Child id.
-        c: String,
-        /// When (Unix ms).
-        ts: i64,
-    },
-    /// Everything of a parent deleted: `stop` (配信停止) or `unfollow` (blocked).
-    Forget {
-        /// LINE user ID.
-        u: String,
-        /// `stop` or `unfollow`.
-        why: String,
-        /// When (Unix ms).
-        ts: i64,
-    },
-    /// A send is about to be made with retry key `key`: step `s` of day `day` to children `cs`.
-    Started {
-        /// `X-Line-Retry-Key`.
-        key: String,
-        /// Step id.
-        s: String,
-        /// The delivery day.
-        day: String,
-        /// Child ids, in request order.
-        cs: Vec<String>,
-        /// When (Unix ms).
-        ts: i64,
-    },
-    /// LINE accepted the send (2xx, or 409 for an accepted retry key).
-    Sent {
-        /// `X-Line-Retry-Key`.
-        key: String,
-        /// HTTP status.
-        status: u16,
-        /// When (Unix ms).
-        ts: i64,
-    },
-    /// LINE refused it, or its outcome stayed unknown past the retry window: not repeated.
-    Failed {
-        /// `X-Line-Retry-Key`.
-        key: String,
-        /// Why.
-        detail: String,
-        /// When (Unix ms).
-        ts: i64,
-    },
-}
-
-/// A registered child.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Child {
-    /// The parent's LINE user ID.
-    pub user: String,
-    /// Kind, date and registration day.
-    pub plan: ChildPlan,
-    /// Steps done with this child (sent or given up).
-    pub done: Vec<String>,
-    /// When it was registered (Unix ms).
-    pub ts: i64,
-}
-
-/// A send whose outcome is not journalled yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Batch {
-    /// Step id.
-    pub step: String,
-    /// Delivery day.
-    pub day: Date,
-    /// Child ids in request order.
-    pub children: Vec<String>,
-    /// First attempt (Unix ms).
-    pub ts: i64,
-}
-
-/// A parent who consented.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Parent {
-    /// Their children's ids, in registration order.
-    pub children: Vec<String>,
-    /// When they consented (Unix ms).
-    pub ts: i64,
-}
-
-/// The journal folded: who consented, which children, which sends are open.
-#[derive(Debug, Default)]
-pub struct Index {
-    /// Parents by LINE user ID.
-    pub parents: HashMap<String, Parent>,
-    /// Children by id.
-    pub children: HashMap<String, Child>,
-    /// Open sends by retry key.
-    pub open: BTreeMap<String, Batch>,
-    /// Lines that could not be opened (torn or damaged).
-    pub skipped: usize,
-}
-
-impl Index {
-    /// Applies one fact.
-    pub fn apply(&mut self, fact: Fact) {
-        match fact {
-            Fact::Consent { u, ts } => {
-                self.parents.entry(u).or_insert(Parent { children: Vec::new(), ts });
-            }
-            Fact::Child { u, c, k, d, r, dl, ts } => {
-                let (Ok(date), Ok(registered)) = (d.parse(), r.parse()) else {
-                    self.skipped += 1;
-                    return;
-                };
-                let Some(parent) = self.parents.get_mut(&u) else { return };
-                let plan = ChildPlan { anchor: k, date, registered };
-                match self.children.get_mut(&c) {
-                    Some(child) if child.user == u => {
-                        child.plan = plan;
-                        for s in dl {
-                            if !child.done.contains(&s) {
-                                child.done.push(s);
-                            }
-                        }
-                    }
-                    Some(_) => {}
-                    None => {
-                        parent.children.push(c.clone());
-                        self.children.insert(c, Child { user: u, plan, done: dl, ts });
-                    }
-                }
-            }
-            Fact::Delete { u, c, .. } => {
-                if self.children.get(&c).is_some_and(|ch| ch.user == u) {
-                    self.children.remove(&c);
-                    if let Some(p) = self.parents.get_mut(&u) {
-                        p.children.retain(|x| *x != c);
-                    }
-                }
-            }
-            Fact::Forget { u, .. } => {
-                if let Some(p) = self.parents.remove(&u) {
-                    for c in p.children {
-                        self.children.remove(&c);
-                    }
-                }
-            }
-            Fact::Started { key, s, day, cs, ts } => {
-                let Ok(day) = day.parse() else { return };
-                self.open.entry(key).or_insert(Batch { step: s, day, children: cs, ts });
-            }
-            Fact::Sent { key, .. } | Fact::Failed { key, .. } => {
-                if let Some(b) = self.open.remove(&key) {
-                    for c in &b.children {
-                        if let Some(child) = self.children.get_mut(c)
-                            && !child.done.contains(&b.step)
-                        {
-                            child.done.push(b.step.clone());
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// The facts that rebuild this index, minus children whose programme ended before
-    /// `today` and parents left with nothing to send for a day.
-    fn compacted(&self, today: Date, now_ms: i64) -> Vec<Fact> {
-        let mut out = Vec::new();
-        let mut users: Vec<(&String, &Parent)> = self.parents.iter().collect();
-        users.sort_by_key(|(u, _)| *u);
-        for (u, p) in users {
-            let live: Vec<(&String, &Child)> = p
-                .children
-                .iter()
-                .filter_map(|c| Some((c, self.children.get(c)?)))
-                .filter(|(_, ch)| ch.plan.end() > today)
-                .collect();
-            if live.is_empty() && now_ms - p.ts > CONSENT_ONLY_KEEP_MS {
-                continue;
-            }
-            out.push(Fact::Consent { u: u.clone(), ts: p.ts });
-            for (c, ch) in live {
-                out.push(Fact::Child {
-                    u: u.clone(),
-                    c: c.clone(),
-                    k: ch.plan.anchor,
-                    d: ch.plan.date.to_string(),
-                    r: ch.plan.registered.to_string(),
-                    dl: ch.done.clone(),
-                    ts: ch.ts,
-                });
-            }
-        }
-        for (key, b) in &self.open {
-            out.push(Fact::Started {
-                key: key.clone(),
-                s: b.step.clone(),
-                day: b.day.to_string(),
-                cs: b.children.clone(),
-                ts: b.ts,
-            });
-        }
-        out
-    }
-}
 
 /// What compaction did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Compacted {
     /// Records before.
     pub before: usize,
     /// Records after.
     pub after: usize,
+    /// The parents of the children dropped at school entry, one entry per child.
+    pub ended: Vec<String>,
 }
 
 struct Inner {
@@ -296,6 +63,8 @@ pub struct Store {
     lock_path: PathBuf,
     sealer: Sealer,
     inner: Mutex<Inner>,
+    /// Where this process's changes are counted (the KPI journal), once one is set.
+    recorder: OnceLock<TimedRecorder>,
 }
 
 impl std::fmt::Debug for Store {
@@ -318,7 +87,8 @@ impl Store {
         let lock_path = dir.join(LOCK_FILE);
         let (file, ino) = open_append(&path)?;
         let inner = Inner { file, ino, offset: 0, records: 0, index: Index::default() };
-        let store = Store { path, lock_path, sealer, inner: Mutex::new(inner) };
+        let store =
+            Store { path, lock_path, sealer, inner: Mutex::new(inner), recorder: OnceLock::new() };
         let stats = store.compact(today, now_ms)?;
         Ok((store, stats))
     }
@@ -341,6 +111,11 @@ impl Store {
         Ok(f(&inner.index))
     }
 
+    /// Counts this process's changes from now on in the KPI journal (set once).
+    pub fn record_to(&self, recorder: TimedRecorder) {
+        let _ = self.recorder.set(recorder);
+    }
+
     /// Appends `facts`, synced, then reads them (and anything else new) into the index.
     pub fn append(&self, facts: &[Fact]) -> io::Result<()> {
         if facts.is_empty() {
@@ -356,15 +131,30 @@ impl Store {
         }
         let mut inner = self.lock_inner();
         let lock = self.lock_file()?;
-        lock.lock_shared()?;
+        lock.lock()?;
+        let mut changes = Vec::new();
         let written = (|| {
             self.follow_replacement(&mut inner)?;
+            if self.recorder.get().is_some() {
+                // What the facts change is judged against everything appended before them.
+                self.refresh_locked(&mut inner)?;
+                changes = (0..facts.len())
+                    .filter_map(|i| inner.index.change(&facts[i], &facts[..i]))
+                    .collect();
+            }
             inner.file.write_all(&buf)?;
             inner.file.sync_data()
         })();
         drop(lock);
         written?;
-        self.refresh_locked(&mut inner)
+        let read = self.refresh_locked(&mut inner);
+        drop(inner);
+        if let Some(recorder) = self.recorder.get() {
+            for change in changes {
+                recorder.note(change);
+            }
+        }
+        read
     }
 
     /// Rewrites the journal from the index (see the module doc).
@@ -389,14 +179,10 @@ impl Store {
                 self.path.display()
             )));
         }
-        let facts = inner.index.compacted(today, now_ms);
+        let pruned = inner.index.prune(today, now_ms);
         let tmp = self.path.with_extension(format!("tmp.{}", std::process::id()));
-        let mut out = Vec::with_capacity(facts.len() * 200);
-        for f in &facts {
-            let plain = serde_json::to_vec(f).map_err(io::Error::other)?;
-            out.extend_from_slice(self.sealer.seal(&plain).as_bytes());
-            out.push(b'\n');
-        }
+        let mut out = Vec::new();
+        let after = inner.index.snapshot(|line| self.seal_line(&line, &mut out))?;
         let mut file = OpenOptions::new().write(true).create(true).truncate(true).open(&tmp)?;
         file.write_all(&out)?;
         file.sync_all()?;
@@ -406,13 +192,20 @@ impl Store {
             File::open(dir)?.sync_all()?;
         }
         let (file, ino) = open_append(&self.path)?;
-        let mut index = Index::default();
-        for f in facts.iter().cloned() {
-            index.apply(f);
-        }
-        *inner = Inner { file, ino, offset: out.len() as u64, records: facts.len(), index };
+        inner.file = file;
+        inner.ino = ino;
+        inner.offset = out.len() as u64;
+        inner.records = after;
         drop(lock);
-        Ok(Compacted { before, after: facts.len() })
+        Ok(Compacted { before, after, ended: pruned.ended })
+    }
+
+    /// Appends `value` as one sealed line to `out`.
+    fn seal_line(&self, value: &impl serde::Serialize, out: &mut Vec<u8>) -> io::Result<()> {
+        let plain = serde_json::to_vec(value).map_err(io::Error::other)?;
+        out.extend_from_slice(self.sealer.seal(&plain).as_bytes());
+        out.push(b'\n');
+        Ok(())
     }
 
     fn lock_inner(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -449,16 +242,23 @@ impl Store {
             if line.is_empty() {
                 continue;
             }
-            let fact = self
-                .sealer
-                .open(line)
-                .and_then(|plain| serde_json::from_slice::<Fact>(&plain).ok());
-            match fact {
-                Some(f) => {
+            let Some(plain) = self.sealer.open(line) else {
+                inner.index.skipped += 1;
+                continue;
+            };
+            if plain.first() == Some(&b'[') {
+                match serde_json::from_slice::<Chunk>(&plain) {
+                    Ok(chunk) => inner.records += inner.index.apply_chunk(chunk),
+                    Err(_) => inner.index.skipped += 1,
+                }
+                continue;
+            }
+            match serde_json::from_slice::<Fact>(&plain) {
+                Ok(f) => {
                     inner.records += 1;
                     inner.index.apply(f);
                 }
-                None => inner.index.skipped += 1,
+                Err(_) => inner.index.skipped += 1,
             }
         }
         inner.offset += end as u64 + 1;

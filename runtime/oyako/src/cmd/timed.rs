@@ -52,7 +52,8 @@ pub struct DeliverArgs {
     /// The bundle directory.
     #[arg(long, default_value = "dist")]
     bundle: PathBuf,
-    /// The state directory shared with `oyako serve`.
+    /// The state directory shared with `oyako serve` (the registrations are in
+    /// OYAKO_TIMED_DIR when that is set, as for `oyako serve`).
     #[arg(long, default_value = "state")]
     state_dir: PathBuf,
 }

@@ -43,6 +43,8 @@ pub struct Dev {
     pub bundle_dir: PathBuf,
     /// The runtime's clock, which the simulator's date control moves.
     pub clock: Arc<OffsetClock>,
+    /// Pretend registrations for timed messages: a throw-away directory, gone at exit.
+    pub timed_dir: tempfile::TempDir,
 }
 
 impl Dev {
@@ -81,6 +83,10 @@ pub fn run(opts: &DevOptions) -> anyhow::Result<()> {
             runtime_addr,
             bundle_dir: opts.build.out_dir.clone(),
             clock: OffsetClock::new(),
+            timed_dir: tempfile::Builder::new()
+                .prefix("oyako-dev-timed-")
+                .tempdir()
+                .context("cannot create a directory for pretend registrations")?,
         });
         let config = runtime_config(&dev, sim_addr)?;
         let first = rebuild(&dev, &opts.build).await;
@@ -93,6 +99,7 @@ pub fn run(opts: &DevOptions) -> anyhow::Result<()> {
             };
             let state = State::start_with_clock(config.clone(), dev.clock.clone())?;
             tokio::spawn(runtime::serve(listener, state.clone(), std::future::pending()));
+            runtime::delivery::spawn(state.clone(), delivery_policy());
             *dev.runtime.lock().unwrap_or_else(|p| p.into_inner()) = Some(state);
             Ok(())
         };
@@ -160,5 +167,19 @@ fn runtime_config(dev: &Dev, sim_addr: SocketAddr) -> anyhow::Result<Config> {
         ("OYAKO_PUBLIC_URL", public),
     ];
     let lookup = |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
-    Ok(Config::from_env(dev.bundle_dir.clone(), None, lookup)?)
+    let mut config = Config::from_env(dev.bundle_dir.clone(), None, lookup)?;
+    config.timed_dir = Some(dev.timed_dir.path().to_path_buf());
+    Ok(config)
+}
+
+/// Timed messages in the simulator: a day's messages as soon as the date control reaches the
+/// day (no delivery time, no quiet hours), and everything due since the registration when it
+/// jumps further, so a staff member moving the clock sees each message arrive.
+fn delivery_policy() -> runtime::delivery::Policy {
+    runtime::delivery::Policy {
+        at: jiff::civil::Time::midnight(),
+        quiet: None,
+        grace_days: 7 * 366,
+        ..runtime::delivery::Policy::default()
+    }
 }

@@ -5,7 +5,7 @@
 //! The simulator takes no shortcut around the runtime: every reply on screen went through
 //! signature check, dispatch, the reply queue and an HTTP call, exactly as on LINE.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -37,13 +37,17 @@ pub enum Action {
     },
     /// Sends a sticker.
     Sticker,
-    /// Taps a postback action.
+    /// Taps a postback action (or picks a date in a datetimepicker).
     Postback {
         /// The postback data.
         data: String,
         /// Text shown in the chat as if typed, when the action has one.
         #[serde(default, rename = "displayText")]
         display_text: Option<String>,
+        /// What a datetimepicker returns (`{"date": "2026-05-01"}`), as in LINE's
+        /// postback event (<https://developers.line.biz/en/reference/messaging-api/#postback-params-object>).
+        #[serde(default)]
+        params: Option<BTreeMap<String, String>>,
     },
 }
 
@@ -56,6 +60,9 @@ pub struct Item {
     pub from: &'static str,
     /// LINE message objects.
     pub messages: Value,
+    /// How a bot message came: `push` or `multicast` (not a reply), e.g. a timed message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<&'static str>,
 }
 
 #[derive(Default)]
@@ -63,6 +70,8 @@ struct Inner {
     log: Vec<Item>,
     /// Reply tokens handed out, and whether each was used.
     tokens: HashMap<String, bool>,
+    /// Retry keys of accepted pushes and multicasts (a repeat gets 409, as on LINE).
+    retry_keys: HashSet<String>,
     next_event: u64,
     /// The parent blocked the account (their next follow is an unblock).
     blocked: bool,
@@ -109,9 +118,13 @@ impl Platform {
     }
 
     fn push(&self, from: &'static str, messages: Value) {
+        self.push_via(from, messages, None);
+    }
+
+    fn push_via(&self, from: &'static str, messages: Value, via: Option<&'static str>) {
         let mut inner = self.lock();
         let id = inner.log.len();
-        inner.log.push(Item { id, from, messages });
+        inner.log.push(Item { id, from, messages, via });
         drop(inner);
         self.changed.notify_waiters();
     }
@@ -164,7 +177,7 @@ impl Platform {
         let mut event = json!({
             "mode": "active",
             "timestamp": ms,
-            "source": { "type": "user", "userId": format!("U{}", "0123456789abcdef".repeat(2)) },
+            "source": { "type": "user", "userId": user_id() },
             "webhookEventId": format!("01DEV{ms:013}{n:08}"),
             "deliveryContext": { "isRedelivery": false },
         });
@@ -198,22 +211,119 @@ impl Platform {
                 });
                 Some(json!([{ "type": "sticker", "packageId": "446", "stickerId": "1988" }]))
             }
-            Action::Postback { data, display_text } => {
+            Action::Postback { data, display_text, params } => {
                 event["type"] = json!("postback");
                 event["postback"] = json!({ "data": data });
+                if let Some(params) = params {
+                    event["postback"]["params"] = json!(params);
+                }
                 display_text.as_deref().and_then(text)
             }
         };
         (event, shown)
     }
 
-    /// LINE's Reply API: `(status, JSON body)` for a `POST /v2/bot/message/reply`.
-    pub fn reply(&self, authorization: Option<&str>, body: &[u8]) -> (u16, Value) {
-        if authorization != Some(&format!("Bearer {}", self.token)) {
-            return (
+    fn unauthorized(&self, authorization: Option<&str>) -> Option<(u16, Value)> {
+        (authorization != Some(&format!("Bearer {}", self.token))).then(|| {
+            (
                 401,
                 json!({ "message": "Authentication failed due to the following reason: invalid token." }),
-            );
+            )
+        })
+    }
+
+    /// The messages as LINE would check them; a refusal is shown in the chat and answered 400.
+    fn refuse_invalid(&self, messages: &[Value], what: &str) -> Option<(u16, Value)> {
+        let as_served = serde_json::to_string(messages)
+            .unwrap_or_default()
+            .replace(&self.asset_base, "https://oyako-dev.invalid/assets/");
+        let served: Vec<Value> = serde_json::from_str(&as_served).unwrap_or_default();
+        let problems = compiler::check_messages(&served);
+        if problems.is_empty() {
+            return None;
+        }
+        let shown: Vec<String> =
+            problems.iter().map(|p| format!("{}: {}", p.pointer, p.message)).collect();
+        let note = format!("LINE はこの{what}を受け付けません（400）:\n{}", shown.join("\n"));
+        self.push("system", json!([{ "type": "text", "text": note }]));
+        let details: Vec<Value> = problems
+            .iter()
+            .map(|p| json!({ "message": p.message, "property": p.pointer }))
+            .collect();
+        Some((
+            400,
+            json!({ "message": "A message in the request body is invalid", "details": details }),
+        ))
+    }
+
+    /// LINE's push and multicast APIs (`multicast` true): the token, the retry key (a repeat
+    /// is answered 409) and the messages are checked like LINE does; what is sent to the
+    /// simulated parent appears in the chat as a message that was not a reply. Other
+    /// recipients are accepted and dropped, as LINE does for users who are not friends.
+    pub fn send_messages(
+        &self,
+        authorization: Option<&str>,
+        retry_key: Option<&str>,
+        body: &[u8],
+        multicast: bool,
+    ) -> (u16, Value) {
+        if let Some(refusal) = self.unauthorized(authorization) {
+            return refusal;
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum To {
+            One(String),
+            Many(Vec<String>),
+        }
+        #[derive(Deserialize)]
+        struct SendRequest {
+            to: To,
+            messages: Vec<Value>,
+        }
+        let invalid = |m: &str| (400, json!({ "message": m }));
+        let Ok(req) = serde_json::from_slice::<SendRequest>(body) else {
+            return invalid("The request body has 1 error(s)");
+        };
+        let to = match (req.to, multicast) {
+            (To::One(one), false) => vec![one],
+            (To::Many(many), true)
+                if (1..=bundle::limits::MAX_MULTICAST_RECIPIENTS).contains(&many.len()) =>
+            {
+                many
+            }
+            _ => return invalid("The property, 'to', in the request body is invalid"),
+        };
+        if req.messages.is_empty() || req.messages.len() > 5 {
+            return invalid("The property, 'messages', in the request body is invalid");
+        }
+        if let Some(refusal) = self.refuse_invalid(&req.messages, "配信") {
+            return refusal;
+        }
+        if let Some(key) = retry_key
+            && !self.lock().retry_keys.insert(key.to_string())
+        {
+            return (409, json!({ "message": "The retry key is already accepted" }));
+        }
+        let count = req.messages.len();
+        if to.iter().any(|u| *u == user_id()) {
+            let via = if multicast { "multicast" } else { "push" };
+            self.push_via("bot", Value::Array(req.messages), Some(via));
+        }
+        match multicast {
+            true => (200, json!({})),
+            false => {
+                let sent: Vec<Value> =
+                    (0..count).map(|i| json!({ "id": format!("{i}") })).collect();
+                (200, json!({ "sentMessages": sent }))
+            }
+        }
+    }
+
+    /// LINE's Reply API: `(status, JSON body)` for a `POST /v2/bot/message/reply`.
+    pub fn reply(&self, authorization: Option<&str>, body: &[u8]) -> (u16, Value) {
+        if let Some(refusal) = self.unauthorized(authorization) {
+            return refusal;
         }
         #[derive(Deserialize)]
         struct ReplyRequest {
@@ -224,24 +334,8 @@ impl Platform {
         let Ok(req) = serde_json::from_slice::<ReplyRequest>(body) else {
             return (400, json!({ "message": "The request body has 1 error(s)" }));
         };
-        let as_served = serde_json::to_string(&req.messages)
-            .unwrap_or_default()
-            .replace(&self.asset_base, "https://oyako-dev.invalid/assets/");
-        let served: Vec<Value> = serde_json::from_str(&as_served).unwrap_or_default();
-        let problems = compiler::check_messages(&served);
-        if !problems.is_empty() {
-            let shown: Vec<String> =
-                problems.iter().map(|p| format!("{}: {}", p.pointer, p.message)).collect();
-            let note = format!("LINE はこの返信を受け付けません（400）:\n{}", shown.join("\n"));
-            self.push("system", json!([{ "type": "text", "text": note }]));
-            let details: Vec<Value> = problems
-                .iter()
-                .map(|p| json!({ "message": p.message, "property": p.pointer }))
-                .collect();
-            return (
-                400,
-                json!({ "message": "A message in the request body is invalid", "details": details }),
-            );
+        if let Some(refusal) = self.refuse_invalid(&req.messages, "返信") {
+            return refusal;
         }
         let mut inner = self.lock();
         match inner.tokens.get_mut(&req.reply_token) {
@@ -254,6 +348,11 @@ impl Platform {
         let sent: Vec<Value> = (0..count).map(|i| json!({ "id": format!("{i}") })).collect();
         (200, json!({ "sentMessages": sent }))
     }
+}
+
+/// The simulated parent's LINE user ID.
+pub fn user_id() -> String {
+    format!("U{}", "0123456789abcdef".repeat(2))
 }
 
 /// Reads a whole request body (simulator requests are small and local).
@@ -304,6 +403,45 @@ mod tests {
         let log = &p.lock().log;
         assert_eq!(log.last().map(|i| i.from), Some("system"));
         assert_eq!(event["message"]["text"], "x");
+    }
+
+    #[test]
+    fn push_and_multicast_show_the_parents_messages_once_per_retry_key() {
+        let p = platform();
+        let auth = format!("Bearer {}", p.token);
+        let text = json!([{ "type": "text", "text": "4か月児健診のご案内" }]);
+        let push = json!({ "to": user_id(), "messages": text }).to_string();
+        assert_eq!(p.send_messages(Some("Bearer x"), None, push.as_bytes(), false).0, 401);
+        assert_eq!(p.send_messages(Some(&auth), Some("k1"), push.as_bytes(), false).0, 200);
+        assert_eq!(p.send_messages(Some(&auth), Some("k1"), push.as_bytes(), false).0, 409);
+        let others = json!({ "to": ["Uother", user_id()], "messages": text }).to_string();
+        assert_eq!(p.send_messages(Some(&auth), Some("k2"), others.as_bytes(), true).0, 200);
+        assert_eq!(p.send_messages(Some(&auth), None, others.as_bytes(), false).0, 400);
+        let nobody = json!({ "to": ["Uother"], "messages": text }).to_string();
+        assert_eq!(p.send_messages(Some(&auth), Some("k3"), nobody.as_bytes(), true).0, 200);
+        let bad = json!({ "to": user_id(), "messages": [{ "type": "flex", "altText": "" }] });
+        let bad = bad.to_string();
+        assert_eq!(p.send_messages(Some(&auth), Some("k4"), bad.as_bytes(), false).0, 400);
+        let log = &p.lock().log;
+        let shown: Vec<(&str, Option<&str>)> = log.iter().map(|i| (i.from, i.via)).collect();
+        assert_eq!(
+            shown,
+            vec![("bot", Some("push")), ("bot", Some("multicast")), ("system", None)]
+        );
+    }
+
+    #[test]
+    fn a_picked_date_goes_into_the_postback_params() {
+        let params = BTreeMap::from([("date".to_string(), "2026-05-01".to_string())]);
+        let action = Action::Postback {
+            data: "timed:add:birth".into(),
+            display_text: None,
+            params: Some(params),
+        };
+        let (event, shown) = platform().event(&action);
+        assert_eq!(event["postback"]["params"]["date"], "2026-05-01");
+        assert_eq!(event["source"]["userId"], user_id());
+        assert!(shown.is_none());
     }
 
     #[test]

@@ -69,6 +69,22 @@ async fn handle(dev: &Dev, req: Request<Incoming>) -> Reply {
             let (status, value) = dev.platform.reply(auth.as_deref(), &body);
             json_reply(status, value)
         }
+        (&Method::POST, path @ ("/v2/bot/message/push" | "/v2/bot/message/multicast")) => {
+            let multicast = path.ends_with("multicast");
+            let header = |name: &str| {
+                req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+            };
+            let (auth, key) = (header(AUTHORIZATION.as_str()), header("x-line-retry-key"));
+            let body = read_body(req.into_body()).await;
+            let (status, value) =
+                dev.platform.send_messages(auth.as_deref(), key.as_deref(), &body, multicast);
+            json_reply(status, value)
+        }
+        // The month's quota: unlimited in the simulator.
+        (&Method::GET, "/v2/bot/message/quota") => json_reply(200, json!({ "type": "none" })),
+        (&Method::GET, "/v2/bot/message/quota/consumption") => {
+            json_reply(200, json!({ "totalUsage": 0 }))
+        }
         (&Method::GET, p)
             if p.starts_with("/preview/")
                 || p.starts_with("/richmenu/")

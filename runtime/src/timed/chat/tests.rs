@@ -1,5 +1,5 @@
 use super::*;
-use crate::timed::store::Fact;
+use crate::timed::index::Fact;
 
 fn d(s: &str) -> Date {
     s.parse().unwrap()
@@ -103,4 +103,45 @@ fn born_switches_a_due_date_to_the_birthday() {
         (c.plan.anchor, c.plan.date, c.plan.registered),
         (Anchor::Birth, d("2026-03-12"), d(TODAY))
     );
+}
+
+#[test]
+fn the_quiet_stop_deletes_and_answers_in_its_own_words() {
+    let mut i = Index::default();
+    run(&mut i, "U1", TimedAction::Consent, None);
+    run(&mut i, "U1", TimedAction::Add(Anchor::Due), Some("2026-10-01"));
+    let id = i.parents["U1"].children[0].clone();
+    let (facts, answer) = decide(&i, "U1", TimedAction::Quiet(&id), None, d(TODAY), 1, String::new);
+    assert_eq!(answer, Answer::Quiet);
+    assert!(matches!(&facts[..], [Fact::Delete { why: Some(w), .. }] if w == "quiet"));
+    for f in facts {
+        i.apply(f);
+    }
+    assert!(i.children.is_empty());
+    // Replayed: the same gentle words, nothing else changes.
+    assert_eq!(run(&mut i, "U1", TimedAction::Quiet(&id), None), Answer::Quiet);
+    let mut texts = bundle::TimedTexts {
+        deleted: "deleted".into(),
+        quiet: "quiet".into(),
+        ..Default::default()
+    };
+    let timed = |texts: &bundle::TimedTexts| Timed { steps: vec![], texts: texts.clone() };
+    assert_eq!(render(&timed(&texts), &i, "U1", &Answer::Quiet, d(TODAY)), "quiet");
+    texts.quiet.clear();
+    assert_eq!(render(&timed(&texts), &i, "U1", &Answer::Quiet, d(TODAY)), "deleted", "old bundle");
+}
+
+#[test]
+fn placeholders_are_filled_in_one_pass_with_json_escaping() {
+    let template = r#"[{"a":"@@WHEN@@","b":"@@TITLE@@","c":"@@NOPE@@ @@ x@@","d":"@@ID@@"}]"#;
+    let title = "a \"quote\", a \\ backslash,\na line, \u{1}, and @@ID@@ as text";
+    let out = fill(template, &[("WHEN", "2026年5月1日"), ("TITLE", title), ("ID", "0123456789ab")]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect(&out);
+    assert_eq!(v[0]["a"], "2026年5月1日");
+    assert_eq!(v[0]["b"], title, "the value is the text, not spliced again");
+    assert_eq!(v[0]["c"], "@@NOPE@@ @@ x@@", "unknown placeholders stay");
+    assert_eq!(v[0]["d"], "0123456789ab");
+    assert_eq!(fill("no placeholders", &[("ID", "x")]), "no placeholders");
+    assert_eq!(fill("@@ID@@@@ID@@", &[("ID", "x")]), "xx");
+    assert_eq!(fill("@@", &[("ID", "x")]), "@@");
 }

@@ -1,4 +1,6 @@
 use super::*;
+use crate::timed::index::Fact;
+use bundle::Anchor;
 
 fn d(s: &str) -> Date {
     s.parse().unwrap()
@@ -87,18 +89,72 @@ fn compaction_really_deletes() {
     .unwrap();
     let before = fs::read(s.path()).unwrap().len();
     let stats = s.compact(d("2026-04-01"), NOW).unwrap();
-    assert_eq!(stats, Compacted { before: 8, after: 2 });
+    assert_eq!(stats, Compacted { before: 8, after: 2, ended: vec!["U1".to_string()] });
     assert!(fs::read(s.path()).unwrap().len() < before / 3);
     // What is left: U1 and c1 (with what it was sent); U2 and the child at school are gone.
-    let facts: Vec<Fact> = fs::read_to_string(s.path())
+    let lines: Vec<serde_json::Value> = fs::read_to_string(s.path())
         .unwrap()
         .lines()
         .map(|l| serde_json::from_slice(&sealer().open(l.as_bytes()).unwrap()).unwrap())
         .collect();
-    assert_eq!(facts[0], Fact::Consent { u: "U1".into(), ts: NOW });
-    assert!(
-        matches!(&facts[1], Fact::Child { c, dl, .. } if c == "c1" && dl == &vec!["s1".to_string()])
+    // One chunk: [step table, [[user, consent ts, [[child, anchor, date, registered, done, ts]]]]].
+    assert_eq!(
+        lines,
+        vec![serde_json::json!([
+            ["s1"],
+            [["U1", NOW, [["c1", "birth", "2026-03-01", "2026-04-01", [0], NOW]]]]
+        ])]
     );
+    // Read back (a restart): the same index.
+    drop(s);
+    let (s, stats) = Store::open(dir.path(), sealer(), d("2026-04-01"), NOW).unwrap();
+    assert_eq!((stats.before, stats.after), (2, 2));
+    s.read(|i| {
+        let c1 = &i.children["c1"];
+        assert_eq!(i.done_steps(c1).collect::<Vec<_>>(), vec!["s1"]);
+        assert!(i.is_done(c1, "s1") && !i.is_done(c1, "s2"));
+        assert_eq!(i.parents["U1"].children, vec!["c1".to_string()]);
+    })
+    .unwrap();
+}
+
+#[test]
+fn chunks_and_appended_facts_mix_and_large_journals_compact_into_few_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, _) = Store::open(dir.path(), sealer(), d("2026-04-01"), NOW).unwrap();
+    let mut facts = Vec::new();
+    for p in 0..2500 {
+        let u = format!("U{p:032x}");
+        facts.push(Fact::Consent { u: u.clone(), ts: NOW });
+        let mut c = child(&u, &format!("{p:012x}"), "2026-03-01");
+        if let Fact::Child { dl, .. } = &mut c {
+            *dl = vec![format!("step-{}", p % 7), "common".into()];
+        }
+        facts.push(c);
+    }
+    s.append(&facts).unwrap();
+    let stats = s.compact(d("2026-04-01"), NOW).unwrap();
+    assert_eq!((stats.before, stats.after), (5000, 5000));
+    assert_eq!(fs::read_to_string(s.path()).unwrap().lines().count(), 3, "1000 parents a chunk");
+    // An append after compaction is a fact line; both are read back together.
+    s.append(&[Fact::Delete {
+        u: format!("U{:032x}", 5),
+        c: format!("{:012x}", 5),
+        why: None,
+        ts: NOW,
+    }])
+    .unwrap();
+    drop(s);
+    let (s, stats) = Store::open(dir.path(), sealer(), d("2026-04-01"), NOW).unwrap();
+    assert_eq!((stats.before, stats.after), (5001, 4999));
+    s.read(|i| {
+        assert_eq!((i.parents.len(), i.children.len()), (2500, 2499));
+        let c = &i.children[&format!("{:012x}", 12)];
+        let mut done: Vec<&str> = i.done_steps(c).collect();
+        done.sort();
+        assert_eq!(done, vec!["common", "step-5"]);
+    })
+    .unwrap();
 }
 
 #[test]
@@ -110,7 +166,7 @@ fn replicas_sharing_the_directory_see_each_other() {
         .unwrap();
     b.read(|i| assert!(i.children.contains_key("c1"))).unwrap();
     // b compacts (as a restarted replica does); a follows the new file and its appends land in it.
-    b.append(&[Fact::Delete { u: "U1".into(), c: "c1".into(), ts: NOW }]).unwrap();
+    b.append(&[Fact::Delete { u: "U1".into(), c: "c1".into(), why: None, ts: NOW }]).unwrap();
     b.compact(d("2026-04-01"), NOW).unwrap();
     a.append(&[child("U1", "c9", "2026-03-09")]).unwrap();
     a.read(|i| assert_eq!(i.children.keys().collect::<Vec<_>>(), vec!["c9"])).unwrap();
