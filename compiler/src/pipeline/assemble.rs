@@ -70,6 +70,7 @@ pub fn assemble(
     files: super::Files,
     diags: &mut Diagnostics,
 ) -> Option<Output> {
+    let phase = crate::phases::start("features");
     let richmenu = crate::richmenu::compile(site, diags);
     crate::survey::check_site(site, diags);
     let notices = crate::notices::compile(site, dir, diags);
@@ -83,6 +84,8 @@ pub fn assemble(
             return None;
         }
     };
+    drop(phase);
+    let phase = crate::phases::start("render");
     let mut replies = BTreeMap::new();
     let mut cards = BTreeMap::new();
     let mut templates_ok = true;
@@ -113,6 +116,8 @@ pub fn assemble(
         replies.extend(list);
         diags.extend(d);
     }
+    drop(phase);
+    let phase = crate::phases::start("access");
     let generated = Generated {
         replies: &replies,
         cards: &cards,
@@ -125,6 +130,8 @@ pub fn assemble(
         let requests: Vec<&Value> = m.bundle.menus.iter().map(|e| &e.request).collect();
         crate::access::check_richmenu_requests(site, &requests, diags);
     }
+    drop(phase);
+    let phase = crate::phases::start("reach");
     let specials = special_replies(site, welcome, promo.question, &replies, &qr, diags);
     // The rich menu is always on screen: each of its taps counts as one tap, like the
     // welcome message's buttons.
@@ -139,6 +146,8 @@ pub fn assemble(
     if diags.has_errors() {
         return None;
     }
+    drop(phase);
+    let phase = crate::phases::start("bundle");
     let mut bundle = to_bundle(site, replies, specials, cards);
     let (richmenu, mut extra) = richmenu.map_or((None, Vec::new()), |m| (Some(m.bundle), m.files));
     bundle.richmenu = richmenu;
@@ -157,6 +166,8 @@ pub fn assemble(
     let assets = site.assets.clone();
     let (bundle, manifest) = stamp(bundle, &assets);
     extra.extend(promo.files);
+    drop(phase);
+    let _phase = crate::phases::start("preview");
     extra.extend(crate::preview::files(site, &bundle));
     Some(Output { bundle, manifest, assets, extra })
 }
@@ -399,7 +410,16 @@ fn to_bundle(
         replies.into_iter().map(|(k, c)| (k, blobs.add(c.json))).collect();
     let card_ids: Vec<usize> = cards.into_values().map(|c| blobs.add(c)).collect();
     // Compressing and indexing are independent and each take a fair share of a large build.
-    let ((file, dictionary, all), search) = rayon::join(|| blobs.finish(), || search_index(site));
+    let ((file, dictionary, all), search) = rayon::join(
+        || {
+            let _phase = crate::phases::start("compress");
+            blobs.finish()
+        },
+        || {
+            let _phase = crate::phases::start("search");
+            search_index(site)
+        },
+    );
     let special = SpecialReplies {
         follow: all[special_ids[0]],
         fallback: all[special_ids[1]],

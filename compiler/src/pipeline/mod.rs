@@ -53,6 +53,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 
 /// Writes a compiled bundle to `dir` atomically, with a Japanese diagnostic on failure.
 pub fn write(out: &Output, dir: &std::path::Path) -> Result<(), Diagnostics> {
+    let _phase = crate::phases::start("write");
     out.write(dir).map_err(|e| {
         let mut d = Diagnostics::default();
         let reason = match &e {
@@ -92,9 +93,15 @@ pub enum Files {
 
 fn compile_as(opts: &BuildOptions, files: Files) -> Result<(Output, BuildReport), Diagnostics> {
     let dir = &opts.content_dir;
+    let phase = crate::phases::start("load");
     let (mut site, mut diags) = content::load(dir, &LoadOptions { today: opts.today });
+    drop(phase);
+    let phase = crate::phases::start("resolve");
     crate::resolve::resolve_site(&mut site, dir, &mut diags);
+    drop(phase);
+    let phase = crate::phases::start("check");
     crate::access::check_content(&site, &mut diags);
+    drop(phase);
     let Some(out) = assemble::assemble(&site, dir, files, &mut diags) else {
         return Err(diags);
     };

@@ -238,3 +238,25 @@ fn search_varints_round_trip() {
     }
     assert_eq!(reader.varint(), None);
 }
+
+/// The index is built a chunk of documents at a time on every core: ids past the first
+/// chunks are still the documents' positions, and a gram shared by every document lists them
+/// all in order.
+#[test]
+fn documents_across_chunks_keep_their_ids() {
+    let titles: Vec<String> = (0..700).map(|i| format!("共通ページ{i:04}番")).collect();
+    let docs: Vec<Document<'_>> = titles
+        .iter()
+        .map(|t| Document { title: t, keywords: &[], summary: "", body: "" })
+        .collect();
+    let index = SearchIndex::build(&docs);
+    assert_eq!(index.len(), 700);
+    for i in [0, 255, 256, 511, 600, 699] {
+        assert_eq!(index.query(&titles[i], 1), vec![i as u32], "{}", titles[i]);
+    }
+    let mut all = index.query("共通ページ", 1000);
+    assert_eq!(all.len(), 700);
+    all.sort_unstable();
+    assert!(all.iter().copied().eq(0..700));
+    assert_eq!(index, SearchIndex::build(&docs), "deterministic");
+}
