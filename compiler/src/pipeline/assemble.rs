@@ -16,6 +16,7 @@ use bundle::postback;
 use bundle::search::{Document, SearchIndex};
 use bundle::{self, BlobBuilder, Bundle, FORMAT_VERSION, PageEntry, SearchReply, SpecialReplies};
 
+use super::quick::{self, QuickReplies};
 use super::reach::{MAX_TAPS, postbacks, tap_distances};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -89,8 +90,7 @@ pub fn assemble(
     let mut replies = BTreeMap::new();
     let mut cards = BTreeMap::new();
     let mut templates_ok = true;
-    let qr: QuickReplies =
-        site.sections.keys().map(|k| (k.clone(), lookup::quick_reply(site, k))).collect();
+    let qr = quick::all(site);
     for result in render_all(&r, site, dir, &qr) {
         match result {
             Ok(Rendered::Replies(list, d)) => {
@@ -228,9 +228,6 @@ fn check_access(site: &Site, r: &Renderer, g: &Generated<'_>, diags: &mut Diagno
     crate::access::check_replies(site, &r.sources(), &all, diags);
 }
 
-/// Quick replies by section, built once (every reply of a section carries the same one).
-type QuickReplies = BTreeMap<String, Value>;
-
 fn render_all(
     r: &Renderer,
     site: &Site,
@@ -283,14 +280,23 @@ fn compile(
     mut d: Draft,
     diags: &mut Diagnostics,
 ) -> Compiled {
-    if let Some(Value::Object(last)) = d.messages.last_mut() {
-        // A message with buttons of its own (the promotion question) keeps them.
-        last.entry("quickReply")
-            .or_insert_with(|| qr.get(&d.quick_reply).cloned().unwrap_or_default());
-    }
-    let json = serde_json::to_vec(&d.messages).unwrap_or_default();
-    let text = std::str::from_utf8(&json).unwrap_or_default();
-    let served = text.contains(bundle::ASSET_URL_PREFIX).then(|| as_served(text));
+    let section_qr = qr.get(&d.quick_reply);
+    // The section's quick reply, when it passes the checks alone, is written into the JSON
+    // but left out of the tree that is checked (see `quick`).
+    let spliced = section_qr.filter(|q| quick::splices(&d.messages, q));
+    let json = match spliced {
+        Some(q) => quick::to_vec(&d.messages, q),
+        None => {
+            if let Some(Value::Object(last)) = d.messages.last_mut() {
+                // A message with buttons of its own (the promotion question) keeps them.
+                last.entry("quickReply")
+                    .or_insert_with(|| section_qr.map(|q| q.value.clone()).unwrap_or_default());
+            }
+            serde_json::to_vec(&d.messages).unwrap_or_default()
+        }
+    };
+    let has_assets = memchr::memmem::find(&json, bundle::ASSET_URL_PREFIX.as_bytes()).is_some();
+    let served = has_assets.then(|| as_served(&json));
     let checked = served.as_deref().unwrap_or(&d.messages);
     for v in validate::check_messages(checked) {
         diags.push(locate::over_limit(site, &d.origin, checked, key, &v));
@@ -299,13 +305,17 @@ fn compile(
     if key.len() > bundle::limits::MAX_POSTBACK_DATA_LEN {
         diags.push(Diagnostic::error(&d.file, (1, 1), "ファイルのパスが長すぎます（300文字まで）"));
     }
-    let taps = d.messages.iter().flat_map(postbacks).collect();
+    let mut taps: Vec<String> = d.messages.iter().flat_map(postbacks).collect();
+    if let Some(q) = spliced {
+        taps.extend(q.taps.iter().cloned());
+    }
     Compiled { json, taps, origin: d.origin, facts }
 }
 
 /// Messages with asset URLs as the runtime will serve them.
-fn as_served(json: &str) -> Vec<Value> {
-    let text = json.replace(bundle::ASSET_URL_PREFIX, VALIDATION_ASSET_BASE);
+fn as_served(json: &[u8]) -> Vec<Value> {
+    let text =
+        String::from_utf8_lossy(json).replace(bundle::ASSET_URL_PREFIX, VALIDATION_ASSET_BASE);
     serde_json::from_str(&text).unwrap_or_default()
 }
 

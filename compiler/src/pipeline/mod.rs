@@ -4,6 +4,7 @@
 //! clean, and then it is written atomically (see [`bundle::write`]).
 
 mod assemble;
+mod quick;
 mod reach;
 
 use std::path::PathBuf;
