@@ -20,10 +20,18 @@ pub fn start(name: &'static str) -> Phase {
     Phase { name, start: enabled().then(Instant::now) }
 }
 
+/// Resident memory at the end of a stage (Linux; 0 elsewhere), to see where the peak is.
+fn rss_mib() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    pages * 4096 / (1024 * 1024)
+}
+
 impl Drop for Phase {
     fn drop(&mut self) {
         if let Some(s) = self.start {
-            eprintln!("phase {:<12} {:>8.1} ms", self.name, s.elapsed().as_secs_f64() * 1e3);
+            let ms = s.elapsed().as_secs_f64() * 1e3;
+            eprintln!("phase {:<12} {ms:>8.1} ms  rss {:>5} MiB", self.name, rss_mib());
         }
     }
 }
