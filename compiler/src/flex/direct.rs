@@ -14,7 +14,7 @@
 use serde_json::{Map, Value};
 
 use super::MenuItem;
-use super::page::PageView;
+use super::PageView;
 use crate::markdown::{Block, Span};
 
 /// A JSON object from `(key, value)` pairs; keys are sorted by `serde_json::Map` as after

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 pub(crate) use direct::card as direct_card;
 pub use menu::{MenuItem, menu_pages};
-pub use page::{PageView, page_bubbles};
+pub use page::page_bubbles;
 
 /// Built-in templates: (name, text).
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
@@ -200,4 +200,18 @@ pub fn clip(s: &str, max: usize) -> String {
     let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// What the page template needs besides the blocks (here because both the templates'
+/// renderer, `page`, and the built-in one, `direct`, read it).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    /// Header title.
+    pub title: String,
+    /// Hero image `{url, aspect_ratio}`.
+    pub image: Option<Value>,
+    /// Event box `{date, time, place}`.
+    pub event: Option<Value>,
+    /// Footer buttons `[{action, primary?, secondary?}]`, shown on the last part.
+    pub buttons: Vec<Value>,
 }
