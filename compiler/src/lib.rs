@@ -12,15 +12,18 @@
 //! - `resolve` turns links and images into LINE actions and URLs; `lookup` assigns postback
 //!   data and builds the reply and keyword tables; `locate` traces a problem in a generated
 //!   message back to the Markdown line it came from;
-//! - `survey`, `notices`, `timed` and `richmenu` build those features from the site; `preview` writes
-//!   `dist/preview/`, every reply viewable in a browser; `access` checks accessibility and
-//!   plain language (alt texts, link texts, contrast, long sentences, weekdays);
+//! - `survey`, `notices`, `timed`, `richmenu` and `calendar` (replies that change with the day,
+//!   computed for every day of a window; iCalendar feeds) build those features from the site;
+//!   `preview` writes `dist/preview/`, every reply viewable in a browser; `access` checks
+//!   accessibility and plain language (alt texts, link texts, contrast, long sentences, weekdays);
 //! - `pipeline` runs the stages, collects the diagnostics and writes the bundle atomically.
 
 mod access;
+mod calendar;
 mod content;
 mod diagnostics;
 mod flex;
+mod html;
 mod locate;
 mod lookup;
 mod markdown;

@@ -15,6 +15,7 @@ use bundle::limits::{
 };
 use bundle::postback;
 use bundle::search::normalize;
+use jiff::civil::Date;
 
 use crate::content::{Child, Page, Section, Site, Source};
 use crate::flex::{self, MenuItem, PageView, Renderer, TemplateError, actions};
@@ -204,6 +205,10 @@ fn page_buttons(site: &Site, page: &Page) -> Vec<Value> {
         .iter()
         .map(|l| json!({ "action": link_action(site, l), "secondary": true }))
         .collect();
+    if let Some(schedule) = &page.schedule {
+        buttons
+            .extend(schedule_buttons(&page.path, schedule.name.as_deref().unwrap_or(&page.title)));
+    }
     let section = &site.sections[&page.section];
     if let Some(next) = next_sibling_page(section, &page.path) {
         let title = &site.pages[next].title;
@@ -226,6 +231,18 @@ fn page_buttons(site: &Site, page: &Page) -> Vec<Value> {
     buttons
 }
 
+/// A centre's buttons: its schedule view and its calendar feed.
+fn schedule_buttons(path: &str, name: &str) -> Vec<Value> {
+    let view = format!("{name}の予定（今日から1週間）");
+    let open = actions::postback(&view, &postback::centre(path), &view, MAX_FLEX_LABEL_LEN);
+    let feed = format!("{}#{}", bundle::CALENDAR_URL_PREFIX, path.replace('/', "-"));
+    let subscribe = actions::uri("カレンダーに登録", &feed, MAX_FLEX_LABEL_LEN);
+    vec![
+        json!({ "action": open, "primary": true }),
+        json!({ "action": subscribe, "secondary": true }),
+    ]
+}
+
 fn next_sibling_page<'a>(section: &'a Section, path: &str) -> Option<&'a str> {
     let pages: Vec<&str> = section
         .children
@@ -236,17 +253,51 @@ fn next_sibling_page<'a>(section: &'a Section, path: &str) -> Option<&'a str> {
     pages.get(i + 1).copied()
 }
 
-/// Builds the menu replies of one section (`menu:path`, `menu:path:2`, …).
+/// Whether `child` shows in menus on `day` (`None`: every day). Pages drop off the day after
+/// their event or `expires`; sections always show, so a menu never loses a rich-menu target.
+pub fn shows(site: &Site, child: &Child, day: Option<Date>) -> bool {
+    match (child, day) {
+        (Child::Page(p), Some(day)) => site.pages[p].until.is_none_or(|last| day <= last),
+        _ => true,
+    }
+}
+
+/// Builds the menu replies of one section (`menu:path`, `menu:path:2`, …) as they are on
+/// `day` (`None`: with every child).
 pub fn menu_replies(
     r: &Renderer,
     site: &Site,
     dir: &Path,
     section: &Section,
+    day: Option<Date>,
 ) -> Result<Vec<(String, Draft)>, LookupError> {
-    let mut items: Vec<MenuItem> =
-        section.children.iter().map(|c| menu_item(site, dir, c)).collect();
+    let shown = section.children.iter().filter(|c| shows(site, c, day));
+    let mut items: Vec<MenuItem> = shown.map(|c| menu_item(site, dir, c, day)).collect();
     if section.path.is_empty() {
         items.extend(share_item(site));
+    }
+    if let Some(schedule) = &section.schedule {
+        // A centre written as a section: its schedule comes first in its menu.
+        let name = schedule.name.as_deref().unwrap_or(&section.title);
+        let view = format!("{name}の予定");
+        items.insert(
+            0,
+            MenuItem {
+                title: view.clone(),
+                summary: Some("今日から1週間の開館と予定".to_string()),
+                image: None,
+                action: actions::postback(
+                    "見る",
+                    &postback::centre(&section.path),
+                    &view,
+                    MAX_FLEX_LABEL_LEN,
+                ),
+                shortcuts: Vec::new(),
+            },
+        );
+    }
+    if items.is_empty() && !section.children.is_empty() {
+        items.push(nothing_now(section));
     }
     let path = section.path.clone();
     let next = |n: usize, remaining: usize| {
@@ -284,6 +335,22 @@ pub fn menu_replies(
         .collect())
 }
 
+/// The card of a section whose pages have all passed (every event is over).
+fn nothing_now(section: &Section) -> MenuItem {
+    MenuItem {
+        title: "いまご案内できるものはありません".to_string(),
+        summary: Some("新しい予定が決まりしだい、ここでお知らせします。".to_string()),
+        image: None,
+        action: actions::postback(
+            "メニューへ",
+            &postback::menu("", 1),
+            &section.title,
+            MAX_FLEX_LABEL_LEN,
+        ),
+        shortcuts: Vec::new(),
+    }
+}
+
 /// A section's introduction (the body of its `_index.md`) as messages, rendered like a page
 /// under the section's title; none for the top menu, whose `_index.md` body is the welcome.
 fn intro_messages(r: &Renderer, section: &Section) -> Result<Vec<Value>, LookupError> {
@@ -319,7 +386,7 @@ fn intro_messages(r: &Renderer, section: &Section) -> Result<Vec<Value>, LookupE
 /// Characters of a section's introduction in its altText (after the section's title).
 const INTRO_ALT_CHARS: usize = 100;
 
-fn menu_item(site: &Site, dir: &Path, child: &Child) -> MenuItem {
+fn menu_item(site: &Site, dir: &Path, child: &Child, day: Option<Date>) -> MenuItem {
     match child {
         Child::Page(p) => {
             let page = &site.pages[p];
@@ -341,6 +408,7 @@ fn menu_item(site: &Site, dir: &Path, child: &Child) -> MenuItem {
             let shortcuts = sec
                 .children
                 .iter()
+                .filter(|c| shows(site, c, day))
                 .take(SECTION_SHORTCUTS)
                 .filter_map(|c| {
                     let path = match c {

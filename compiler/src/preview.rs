@@ -179,8 +179,53 @@ fn data_js(site: &Site, bundle: &Bundle, parts: &Parts<'_>) -> String {
     }
     out.push_str("},\"replies\":{");
     replies_into(bundle, &parts.groups[0], &mut out);
-    out.push_str("}};\n");
+    out.push('}');
+    if let Some(calendar) = &bundle.calendar {
+        calendar_js(bundle, calendar, &mut out);
+    }
+    out.push_str("};\n");
     out
+}
+
+/// `,"calendar":{…}`: the day variants, so the preview's date control shows the account as
+/// it answers on any day of the window (`replies` holds the window's first day).
+fn calendar_js(bundle: &Bundle, calendar: &bundle::Calendar, out: &mut String) {
+    #[derive(Serialize)]
+    struct Head<'a> {
+        first_day: String,
+        last_day: String,
+        replies: &'a std::collections::BTreeMap<String, Vec<(u32, u32)>>,
+        ended: u32,
+        until: std::collections::BTreeMap<&'a str, String>,
+        views: Vec<(&'a str, &'a str)>,
+    }
+    let head = Head {
+        first_day: calendar.first_day.to_string(),
+        last_day: calendar.last_day().to_string(),
+        replies: &calendar.replies,
+        ended: calendar.ended,
+        until: calendar.until.iter().map(|(k, d)| (k.as_str(), d.to_string())).collect(),
+        views: bundle
+            .pages
+            .iter()
+            .filter(|p| p.postback.starts_with(postback::CALENDAR))
+            .map(|p| (p.postback.as_str(), p.title.as_str()))
+            .collect(),
+    };
+    let head = serde_json::to_string(&head).unwrap_or_else(|_| "{}".into());
+    out.push_str(",\"calendar\":");
+    escape_into(head.strip_suffix('}').unwrap_or("{"), out);
+    out.push_str(",\"blobs\":[");
+    let mut text = Vec::new();
+    for (i, blob) in calendar.blobs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        text.clear();
+        bundle.write_messages(blob, &mut text);
+        escape_into(std::str::from_utf8(&text).unwrap_or("null"), out);
+    }
+    out.push_str("]}");
 }
 
 /// Appends `json` to `out` made safe inside a script file: no `</script>`, no HTML-significant

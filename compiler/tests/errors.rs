@@ -572,6 +572,32 @@ fn promo_text_that_cannot_be_printed() {
 }
 
 #[test]
+fn schedule_impossible_dates_reversed_ranges_and_rules_that_never_happen() {
+    let fm = "schedule:
+  hours: \"17:15〜8:30\"
+  open: [月, 火, 水, 木, 金]
+  closed: [祝日, 2027-02-30, \"2027-01-03〜2026-12-29\"]
+  programmes:
+    - {name: ひろば, time: \"9:30〜11:30\", weekly: [火, 木]}
+    - {name: 土曜ひろば, weekly: [土]}
+    - {name: 身体測定, monthly: 第5月, from: 2027-02-01, until: 2027-02-28}
+    - {name: 誕生会, dates: [2027-01-11]}
+  changes:
+    - {date: 2026-12-02, programme: ひろば, time: \"13:00〜15:00\"}
+";
+    insta::assert_snapshot!(errors(&[("s/center.md", &page(fm, "本文\n"))]));
+}
+
+#[test]
+fn schedule_only_on_pages_and_sections() {
+    let account = "---\ntitle: テスト市 子育てLINE\nfallback: みつかりませんでした。\nschedule: {open: [月]}\n---\nようこそ。\n";
+    insta::assert_snapshot!(errors(&[
+        ("_index.md", account),
+        ("s/p.md", &page("schedule: {open: [月], colsed: [祝日]}\n", "本文\n")),
+    ]));
+}
+
+#[test]
 fn timed_entries_are_checked_one_by_one() {
     insta::assert_snapshot!(errors(&[
         ("s/a.md", &page("timed: {from: mother, at: 4m}\n", "本文\n")),

@@ -33,6 +33,10 @@
   var nav = document.getElementById("nav");
   var chat = document.getElementById("chat");
   var heading = document.getElementById("current");
+  // Replies that change with the day: the date control picks the day (the build day first).
+  var calendar = data.calendar || null;
+  var dayInput = document.getElementById("day");
+  var dayNote = document.getElementById("day-note");
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -66,6 +70,36 @@
     data.tree.forEach(function (item) {
       nav.appendChild(link(item.key, item.title, item.depth));
     });
+    if (calendar) {
+      nav.appendChild(el("span", "nav-heading", "日付で変わる返信（「今日」「今週」など）"));
+      calendar.views.forEach(function (v) { nav.appendChild(link(v[0], v[1], 1)); });
+    }
+  }
+
+  function dayNumber(iso) {
+    return Math.round(Date.parse(iso + "T00:00:00Z") / 86400000);
+  }
+
+  // The reply of `key` on the chosen day, like the runtime picks it (bundle::Calendar).
+  function replyOn(key) {
+    var runs = calendar && calendar.replies[key];
+    if (!runs) return Object.prototype.hasOwnProperty.call(data.replies, key) ? data.replies[key] : undefined;
+    var offset = dayNumber(dayInput.value || calendar.first_day) - dayNumber(calendar.first_day);
+    if (offset > dayNumber(calendar.last_day) - dayNumber(calendar.first_day) && key.indexOf("cal:") === 0) {
+      return calendar.blobs[calendar.ended];
+    }
+    var pick = runs[0][1];
+    runs.forEach(function (r) { if (r[0] <= offset) pick = r[1]; });
+    return calendar.blobs[pick];
+  }
+
+  function setupDay() {
+    if (!calendar) return;
+    document.getElementById("day-control").hidden = false;
+    dayInput.value = calendar.first_day;
+    dayInput.min = calendar.first_day;
+    dayNote.textContent = "（" + calendar.first_day + "〜" + calendar.last_day + " の分を用意しています）";
+    dayInput.addEventListener("change", show);
   }
 
   function onAction(action) {
@@ -114,13 +148,13 @@
   function show() {
     var key = decodeURIComponent(location.hash.slice(1)) || "follow";
     var part = Object.prototype.hasOwnProperty.call(data.parts, key) ? data.parts[key] : null;
-    if (part !== null && !data.replies[key]) {
+    if (part !== null && !Object.prototype.hasOwnProperty.call(data.replies, key)) {
       return loadPart(part, function () {
         // Only if the reader has not moved on while the part loaded.
         if ((decodeURIComponent(location.hash.slice(1)) || "follow") === key) show();
       });
     }
-    var messages = Object.prototype.hasOwnProperty.call(data.replies, key) ? data.replies[key] : undefined;
+    var messages = replyOn(key);
     chat.textContent = "";
     heading.textContent = key;
     Array.prototype.forEach.call(nav.querySelectorAll(".nav-item"), function (a) {
@@ -132,6 +166,10 @@
       chat.appendChild(el("div", "preview-note", "この返信はありません: " + key));
       return;
     }
+    var lastDay = calendar && calendar.until[key];
+    if (lastDay && dayInput.value > lastDay) {
+      chat.appendChild(el("div", "preview-note", "この日（" + dayInput.value + "）は、メニューや検索に出ません（" + lastDay + " まで）"));
+    }
     var opts = { onAction: onAction, assetBase: "../assets/" };
     chat.appendChild(window.OyakoFlex.renderMessages(messages, opts));
     var last = messages[messages.length - 1];
@@ -141,6 +179,7 @@
   }
 
   buildNav();
+  setupDay();
   window.addEventListener("hashchange", show);
   show();
 })();

@@ -5,9 +5,14 @@
 //! rendered or re-serialised per tap, which keeps a reply at a few microseconds and makes the
 //! bytes LINE receives exactly the bytes the compiler validated. The token is pasted in as is,
 //! so it must be a plain token that needs no JSON escaping; anything else is skipped.
+//!
+//! Replies that change with the date are chosen for `today` (a day in Japan, from the state's
+//! clock): the compiler stored every day's variant (see `bundle::Calendar`), so choosing is a
+//! lookup, and at midnight the answers change without a reload.
 
 use bundle::search::normalize;
-use bundle::{Blob, Bundle};
+use bundle::{Blob, Bundle, Special};
+use jiff::civil::Date;
 
 use crate::metrics::Metrics;
 use crate::state::Loaded;
@@ -45,8 +50,9 @@ enum Answer<'e> {
     Unsupported,
 }
 
-/// Decides the reply to `event` from the bundle in `loaded`, counting taps and searches.
-pub fn plan(loaded: &Loaded, metrics: &Metrics, event: &Event) -> Plan {
+/// Decides the reply to `event` from the bundle in `loaded` as it stands on `today`, counting
+/// taps and searches.
+pub fn plan(loaded: &Loaded, metrics: &Metrics, event: &Event, today: Date) -> Plan {
     if event.is_standby() {
         return Plan::Skip("standby");
     }
@@ -68,7 +74,7 @@ pub fn plan(loaded: &Loaded, metrics: &Metrics, event: &Event) -> Plan {
         Ok(body) => body,
         Err(skip) => return skip,
     };
-    let what = write_answer(&loaded.bundle, metrics, answer, &mut body);
+    let what = write_answer(&loaded.bundle, metrics, answer, today, &mut body);
     body.push(b'}');
     Plan::Reply { body, what }
 }
@@ -121,43 +127,46 @@ fn write_answer(
     bundle: &Bundle,
     metrics: &Metrics,
     answer: Answer<'_>,
+    today: Date,
     out: &mut Vec<u8>,
 ) -> &'static str {
-    let special = &bundle.special;
+    let special = |which| bundle.special_on(which, today);
     let (reply, what): (&Blob, _) = match answer {
-        Answer::Follow => (&special.follow, "follow"),
+        Answer::Follow => (special(Special::Follow), "follow"),
         // An unblock gets the welcome without the question for new friends, when there is one.
-        Answer::Unblocked => match &special.unblocked {
-            Some(reply) => (reply, "unblocked"),
-            None => (&special.follow, "follow"),
+        Answer::Unblocked => match bundle.special.unblocked.is_some() {
+            true => (special(Special::Unblocked), "unblocked"),
+            false => (special(Special::Follow), "follow"),
         },
-        Answer::Unsupported => (&special.unsupported_message, "unsupported"),
-        Answer::Postback(data) => match bundle.postbacks.get(data) {
+        Answer::Unsupported => (special(Special::UnsupportedMessage), "unsupported"),
+        Answer::Postback(data) => match bundle.reply_on(data, today) {
             Some(reply) => {
                 metrics.taps.inc(data);
                 (reply, "postback")
             }
             None => {
                 metrics.taps.inc("unknown");
-                (&special.unknown_postback, "unknown_postback")
+                (special(Special::UnknownPostback), "unknown_postback")
             }
         },
         Answer::Text(text) => {
-            let keyword = bundle.keywords.get(&normalize(text));
-            match keyword.and_then(|data| Some((data, bundle.postbacks.get(data)?))) {
+            // A page whose day has passed (an event) is not answered by its name any more.
+            let keyword =
+                bundle.keywords.get(&normalize(text)).filter(|d| bundle.shows_on(d, today));
+            match keyword.and_then(|data| Some((data, bundle.reply_on(data, today)?))) {
                 Some((data, reply)) => {
                     metrics.keyword_answers.inc(data);
                     (reply, "keyword")
                 }
                 None => {
-                    let hits = bundle.search.query(text, SEARCH_LIMIT);
+                    let hits = bundle.search_on(text, today, SEARCH_LIMIT);
                     if !hits.is_empty() {
                         metrics.searches.inc("hit");
                         bundle.write_search_messages(&hits, out);
                         return "search";
                     }
                     metrics.searches.inc("no_hit");
-                    (&special.fallback, "fallback")
+                    (special(Special::Fallback), "fallback")
                 }
             }
         }

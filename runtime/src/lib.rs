@@ -9,7 +9,9 @@
 //! - `queue` sends them from a bounded set of workers through `line_api` (pool + retries);
 //! - [`clock`] is the one source of time (movable in tests and `oyako dev`);
 //! - `state` holds the loaded bundle behind an atomic swap ([`State::reload`]), `assets` its
-//!   images, `metrics` the counters; `config` reads the environment once;
+//!   images, `calendar` its iCalendar feeds (`/calendar/…`) and how close its day-dependent
+//!   replies are to their end (`/readyz`), `metrics` the counters; `config` reads the
+//!   environment once;
 //! - `app` wires signals and the environment for `oyako serve`; `logging` sets up `tracing`;
 //! - [`journal`] is the fsynced JSON Lines file every durable record goes through;
 //! - [`api`] calls LINE's other APIs; [`richmenu`] deploys the rich menu; [`tls`] terminates
@@ -24,6 +26,7 @@
 
 pub mod api;
 mod assets;
+mod calendar;
 pub mod clock;
 mod config;
 mod dedupe;

@@ -1,7 +1,7 @@
 //! The router: one table from method and path to a route, one small function per route.
 //!
 //! Routes are split by who may reach them. **Public** routes are what LINE and parents need
-//! (`/webhook`, `/assets/…`); **admin** routes are for probes and monitoring (`/healthz`,
+//! (`/webhook`, `/assets/…`, the calendar feeds under `/calendar/…`); **admin** routes are for probes and monitoring (`/healthz`,
 //! `/readyz`, `/metrics`: the bundle hash and usage counters are nobody else's business).
 //! `oyako serve` answers each set on its own listener ([`Routes`]); a route asked for on the
 //! other listener is answered 404, as if it did not exist. `oyako dev` and most tests serve
@@ -61,6 +61,7 @@ impl Routes {
 enum Route {
     Webhook,
     Asset,
+    Calendar,
     Health,
     Ready,
     Metrics,
@@ -77,6 +78,7 @@ impl Route {
             // Public: what LINE and parents need. Pages for parents (e.g. calendars) go here.
             (&Method::POST, "/webhook") => Route::Webhook,
             (_, p) if read && p.starts_with("/assets/") => Route::Asset,
+            (_, p) if read && p.starts_with("/calendar/") => Route::Calendar,
             (_, "/webhook") => Route::WrongMethod(Routes::Public),
             // Admin: probes and monitoring.
             (_, "/healthz") if read => Route::Health,
@@ -90,7 +92,7 @@ impl Route {
     /// The listener that answers it.
     fn side(self) -> Routes {
         match self {
-            Route::Webhook | Route::Asset | Route::NotFound => Routes::Public,
+            Route::Webhook | Route::Asset | Route::Calendar | Route::NotFound => Routes::Public,
             Route::Health | Route::Ready | Route::Metrics => Routes::Admin,
             Route::WrongMethod(side) => side,
         }
@@ -123,6 +125,7 @@ where
             text(status, "")
         }
         Route::Asset => asset(state, &req),
+        Route::Calendar => calendar_file(state, &req),
         Route::Health => text(StatusCode::OK, "ok\n"),
         Route::Ready => readyz(state),
         Route::Metrics => metrics(state),
@@ -248,17 +251,18 @@ async fn plan_and_record(
     loaded: &Loaded,
     event: &webhook::Event,
 ) -> std::io::Result<Plan> {
+    let today = bundle::japan::date_of(state.clock().now());
     if let Some(plan) = timed_plan(state, loaded, event).await {
         // A registration not on disk is answered 500, so LINE redelivers it.
         return plan;
     }
     let Some(kpi) = &state.kpi else {
-        return Ok(dispatch::plan(loaded, &state.metrics, event));
+        return Ok(dispatch::plan(loaded, &state.metrics, event, today));
     };
     let comment = kpi.comment(&loaded.bundle, event);
     let plan = match &comment {
         Some(c) => dispatch::plan_with(loaded, event, &c.reply, "comment"),
-        None => dispatch::plan(loaded, &state.metrics, event),
+        None => dispatch::plan(loaded, &state.metrics, event, today),
     };
     let what = match &plan {
         Plan::Reply { what, .. } => Some(*what),
@@ -327,8 +331,11 @@ fn readyz(state: &State) -> Reply {
     if state.is_shutting_down() {
         return text(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n");
     }
-    let hash = state.current().bundle.content_hash.clone();
-    text(StatusCode::OK, &format!("ready {hash}\n"))
+    let loaded = state.current();
+    let hash = &loaded.bundle.content_hash;
+    // Still ready: everything but the calendar answers as before; the warning is for people.
+    let warning = crate::calendar::readiness_warning(&loaded.bundle, state.clock().now());
+    text(StatusCode::OK, &format!("ready {hash}\n{}", warning.unwrap_or_default()))
 }
 
 fn metrics(state: &State) -> Reply {
@@ -362,10 +369,50 @@ fn asset<B>(state: &State, req: &Request<B>) -> Reply {
     response
 }
 
+/// `GET /calendar/<name>`: the calendar feeds and their index page, from memory.
+fn calendar_file<B>(state: &State, req: &Request<B>) -> Reply {
+    let loaded = state.current();
+    let name = req.uri().path().trim_start_matches("/calendar/");
+    let Some(file) = loaded.calendar.get(name) else {
+        return text(StatusCode::NOT_FOUND, "not found\n");
+    };
+    let fresh = req.headers().get(header::IF_NONE_MATCH).is_some_and(|v| {
+        v.to_str().is_ok_and(|v| v.split(',').any(|t| t.trim() == file.etag || t.trim() == "*"))
+    });
+    let (status, body) = match fresh {
+        true => (StatusCode::NOT_MODIFIED, Bytes::new()),
+        false => (StatusCode::OK, file.bytes.clone()),
+    };
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.content_type));
+    // Calendar apps poll a subscription; an hour keeps a rebuild's changes close.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    if let Ok(etag) = HeaderValue::from_str(&file.etag) {
+        headers.insert(header::ETAG, etag);
+    }
+    response
+}
+
 fn text(status: StatusCode, body: &str) -> Reply {
     let mut response = Response::new(Full::new(Bytes::copy_from_slice(body.as_bytes())));
     *response.status_mut() = status;
     let value = HeaderValue::from_static("text/plain; charset=utf-8");
     response.headers_mut().insert(header::CONTENT_TYPE, value);
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_feeds_are_public() {
+        let feed = Route::of(&Method::GET, "/calendar/honeycomb.ics");
+        assert_eq!((feed, feed.side()), (Route::Calendar, Routes::Public));
+        assert_eq!(Route::of(&Method::HEAD, "/calendar/"), Route::Calendar);
+        assert_eq!(Route::of(&Method::POST, "/calendar/honeycomb.ics"), Route::NotFound);
+        assert!(!Routes::Admin.serves(Route::Calendar.side()));
+    }
 }

@@ -12,6 +12,7 @@ use std::sync::{Arc, RwLock};
 use bundle::{self, BlobError, Bundle, BundleError};
 
 use crate::assets::{AssetError, Assets};
+use crate::calendar::{CalendarFileError, CalendarFiles};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::dedupe::Dedupe;
@@ -30,6 +31,8 @@ pub struct Loaded {
     pub bundle: Bundle,
     /// The bundle's images, in memory.
     pub assets: Assets,
+    /// The bundle's calendar feeds, in memory.
+    pub calendar: CalendarFiles,
 }
 
 /// Everything the request handler and the workers share.
@@ -67,6 +70,9 @@ pub enum LoadError {
     /// A message stopped being JSON after its asset URLs were rewritten.
     #[error("cannot rewrite asset URLs: {0}")]
     Rewrite(#[from] BlobError),
+    /// A calendar file could not be read out of the bundle.
+    #[error(transparent)]
+    Calendar(#[from] CalendarFileError),
 }
 
 /// Why the server could not start.
@@ -233,6 +239,7 @@ impl State {
         if let Some(kpi) = &self.kpi {
             kpi.render_metrics(&mut text);
         }
+        crate::calendar::render_metrics(b, self.clock.now(), &mut text);
         text
     }
 }
@@ -245,7 +252,8 @@ pub fn load(dir: &Path, public_url: Option<&str>) -> Result<Loaded, LoadError> {
         bundle.rewrite_asset_urls(&format!("{base}/assets/"))?;
     }
     let assets = Assets::load(&dir.join(bundle::ASSETS_DIR), &bundle.assets)?;
-    Ok(Loaded { bundle, assets })
+    let calendar = CalendarFiles::load(&bundle)?;
+    Ok(Loaded { bundle, assets, calendar })
 }
 
 fn log_loaded(loaded: &Loaded, what: &str) {

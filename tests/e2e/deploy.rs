@@ -96,7 +96,10 @@ fn the_nginx_example_is_the_shipped_file_and_passes_on_only_public_routes() {
         conf.lines().map(|l| l.split('#').next().unwrap_or("").trim()).collect();
     let locations: Vec<&str> =
         directives.iter().filter(|l| l.starts_with("location")).copied().collect();
-    assert_eq!(locations, ["location = /webhook {", "location /assets/ {", "location / {"]);
+    assert_eq!(
+        locations,
+        ["location = /webhook {", "location /assets/ {", "location /calendar/ {", "location / {"]
+    );
     let catch_all = directives.iter().position(|l| *l == "location / {").unwrap();
     assert_eq!(directives[catch_all + 1], "return 404;");
     // oyako's own limits: nginx must not accept a body oyako refuses, nor wait longer.

@@ -13,23 +13,10 @@ use crate::util::{self, event, postback_event, text_event};
 /// Copies the fixture content and adds one page.
 fn content_with_extra_page() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&util::fixture_content(), dir.path());
+    util::copy_dir(&util::fixture_content(), dir.path());
     let page = "---\ntitle: 一時預かり\nsummary: 急な用事のときに\nkeywords: [いちじあずかり]\n---\n本文です。\n";
     std::fs::write(dir.path().join("teate/ichiji.md"), page).unwrap();
     dir
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -66,7 +53,11 @@ async fn reload_keeps_the_old_bundle_when_the_new_one_is_broken() {
     let original = std::fs::read_to_string(&manifest).unwrap();
     let broken = [
         "{".to_owned(),
-        original.replacen("\"format_version\":1", "\"format_version\":999", 1),
+        original.replacen(
+            &format!("\"format_version\":{}", bundle::FORMAT_VERSION),
+            "\"format_version\":999",
+            1,
+        ),
         original.replacen("\"page:teate/jidou-teate\"", "\"page:gone\"", 1),
     ];
     for (i, text) in broken.iter().enumerate() {

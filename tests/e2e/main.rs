@@ -8,6 +8,8 @@ mod fake_line;
 /// Shared helpers: fixture bundle, server start-up, signed webhooks, metrics.
 mod util;
 
+/// Replies that change with the day: midnight switches, the window's end, `/calendar/` feeds.
+mod calendar;
 /// `oyako check` / `oyako build`: warnings shown, `--strict` fails on them.
 mod check;
 /// Reply delivery: slow, failing, refusing and dead APIs; the full queue.

@@ -5,7 +5,7 @@
 //! The scheduler is driven with explicit times (`tick(now)`) or a manual clock, so no test
 //! waits for real hours; only the `oyako serve` test uses the real clock.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -54,7 +54,7 @@ impl Setup {
     async fn new(pages: &[(&str, String)]) -> Setup {
         let dir = tempfile::tempdir().expect("tempdir");
         let content = dir.path().join("content");
-        copy_dir(&util::fixture_content(), &content);
+        util::copy_dir(&util::fixture_content(), &content);
         std::fs::write(content.join("_index.md"), ACCOUNT).expect("account");
         std::fs::create_dir_all(content.join("events")).expect("events");
         std::fs::write(content.join("events/_index.md"), "---\ntitle: イベント\n---\n").unwrap();
@@ -135,20 +135,6 @@ fn set_quota(line: &FakeLine, quota: &str, used: u64, reach: Option<(u64, u64)>)
         }
     };
     line.set_json("/v2/bot/insight/followers", 200, &followers.to_string());
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        match entry.file_type().expect("type").is_dir() {
-            true => copy_dir(&entry.path(), &target),
-            false => {
-                std::fs::copy(entry.path(), target).expect("copy");
-            }
-        }
-    }
 }
 
 fn t(s: &str) -> Timestamp {

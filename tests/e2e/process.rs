@@ -79,6 +79,19 @@ impl Running {
         }
     }
 
+    /// Waits for a plain stderr line containing `text` (`oyako dev` writes Japanese lines).
+    fn wait_for_line(&self, text: &str) {
+        let start = Instant::now();
+        while !self.lines.lock().unwrap().iter().any(|l| l.contains(text)) {
+            assert!(
+                start.elapsed() < Duration::from_secs(120),
+                "no line with {text:?} in {:?}",
+                self.lines.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
     fn signal(&self, name: &str) {
         let status =
             Command::new("kill").arg(format!("-{name}")).arg(self.child.id().to_string()).status();
@@ -203,4 +216,26 @@ fn add_page_and_rebuild(bundle: &Path) {
     let page = "---\ntitle: 新しいページ\nsummary: 追加\n---\n本文\n";
     std::fs::write(root.join("teate/new.md"), page).unwrap();
     util::build_bundle(&root, bundle);
+}
+
+/// `oyako dev` stops on Ctrl-C even in the middle of a rebuild (a signal then used to be lost,
+/// leaving the process running for good).
+#[test]
+fn dev_stops_on_ctrl_c_during_a_rebuild() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("content");
+    util::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"), &content);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut cmd = oyako();
+    cmd.arg("dev").arg("--port").arg(port.to_string()).arg("--content").arg(&content);
+    cmd.arg("--out").arg(dir.path().join("dist"));
+    let mut running = Running::spawn(cmd);
+    running.wait_for_line("シミュレーター: ");
+    let page = content.join("teate/jidou-teate.md");
+    let text = std::fs::read_to_string(&page).expect("page");
+    std::fs::write(&page, format!("{text}\n追記しました。\n")).expect("edit");
+    // The sample's day-dependent replies take a while to build: the signal lands mid-build.
+    running.wait_for_line("ビルドしています");
+    running.signal("INT");
+    running.wait_exit();
 }

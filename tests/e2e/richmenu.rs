@@ -20,6 +20,8 @@ use tokio::net::TcpListener;
 use runtime::api::Api;
 use runtime::richmenu;
 
+use crate::util;
+
 /// The channel's rich-menu state as LINE keeps it.
 #[derive(Debug, Default)]
 struct Channel {
@@ -173,7 +175,7 @@ fn build(out: &Path, rename: Option<(&str, &str)>) {
     let tmp = tempfile::tempdir().unwrap();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
     let content = tmp.path().join("content");
-    copy_dir(&src, &content);
+    util::copy_dir(&src, &content);
     if let Some((from, to)) = rename {
         let index = content.join("_index.md");
         let text = std::fs::read_to_string(&index).unwrap().replace(from, to);
@@ -185,19 +187,6 @@ fn build(out: &Path, rename: Option<(&str, &str)>) {
         today: "2026-11-27".parse().unwrap(),
     };
     compiler::build(&opts).unwrap_or_else(|d| panic!("{d}"));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dst = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dst)
-        } else {
-            std::fs::copy(e.path(), dst).unwrap();
-        }
-    }
 }
 
 fn mutating(calls: &[String]) -> Vec<String> {

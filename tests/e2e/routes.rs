@@ -4,6 +4,8 @@ use bytes::Bytes;
 use http::{Request, StatusCode};
 use http_body_util::Full;
 
+use bundle::FORMAT_VERSION;
+
 use crate::util;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -63,7 +65,7 @@ async fn health_readiness_and_metrics() {
     );
     let text = String::from_utf8(metrics.body.to_vec()).unwrap();
     assert!(text.contains(&format!(
-        "oyako_bundle_info{{content_hash=\"{hash}\",format_version=\"1\",pages=\"4\"}} 1"
+        "oyako_bundle_info{{content_hash=\"{hash}\",format_version=\"{FORMAT_VERSION}\",pages=\"4\"}} 1"
     )));
     for family in [
         "oyako_webhooks_total",

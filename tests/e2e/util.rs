@@ -12,6 +12,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use runtime::clock::Clock;
 use runtime::{Config, State};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -35,10 +36,15 @@ pub fn fixture_content() -> PathBuf {
 
 /// Builds `content` into `out` with a fixed "today".
 pub fn build_bundle(content: &Path, out: &Path) {
+    build_bundle_on(content, out, "2026-06-01");
+}
+
+/// Builds `content` into `out` as on `today` (`YYYY-MM-DD`).
+pub fn build_bundle_on(content: &Path, out: &Path, today: &str) {
     let opts = compiler::BuildOptions {
         content_dir: content.to_path_buf(),
         out_dir: out.to_path_buf(),
-        today: "2026-06-01".parse().expect("date"),
+        today: today.parse().expect("date"),
     };
     if let Err(diags) = compiler::build(&opts) {
         panic!(
@@ -65,10 +71,21 @@ pub struct Server {
 
 /// Starts a server with test-sized limits; `tweak` may change the config further.
 pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Server {
+    let clock: Arc<dyn Clock> = Arc::new(runtime::clock::SystemClock);
+    start_custom(&fixture_content(), "2026-06-01", clock, tweak).await
+}
+
+/// Starts a server on `content` built as on `today`, reading time from `clock`.
+pub async fn start_custom(
+    content: &Path,
+    today: &str,
+    clock: Arc<dyn Clock>,
+    tweak: impl FnOnce(&mut Config),
+) -> Server {
     let line = FakeLine::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let bundle = dir.path().join("dist");
-    build_bundle(&fixture_content(), &bundle);
+    build_bundle_on(content, &bundle, today);
     let base = line.base.clone();
     let mut config = Config::from_env(bundle, None, |name| match name {
         "LINE_CHANNEL_SECRET" => Some(SECRET.into()),
@@ -83,7 +100,7 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Server {
     config.reply.deadline = Duration::from_secs(5);
     config.reply.attempt_timeout = Duration::from_secs(5);
     tweak(&mut config);
-    let state = State::start(config).expect("server state");
+    let state = State::start_with_clock(config, clock).expect("server state");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (stop, stopped) = oneshot::channel::<()>();
@@ -233,4 +250,18 @@ pub fn text_event(token: &str, text: &str) -> Value {
 /// A postback event.
 pub fn postback_event(token: &str, data: &str) -> Value {
     event("postback", Some(token), json!({"postback": {"data": data}}))
+}
+
+/// Copies a directory tree (a content folder to edit in a test).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
 }

@@ -20,7 +20,8 @@ pub struct Blob {
     pub len: u32,
     /// Length once decompressed.
     pub plain_len: u32,
-    /// The plain text contains [`crate::ASSET_URL_PREFIX`].
+    /// The plain text contains [`crate::ASSET_URL_PREFIX`] or [`crate::CALENDAR_URL_PREFIX`]
+    /// (URLs the runtime completes with its public address at load).
     pub has_assets: bool,
 }
 
@@ -107,12 +108,12 @@ impl BlobBuilder {
 }
 
 fn blob_at(offset: usize, len: usize, plain: &[u8]) -> Blob {
-    let prefix = crate::ASSET_URL_PREFIX.as_bytes();
+    let has = |prefix: &str| plain.windows(prefix.len()).any(|w| w == prefix.as_bytes());
     Blob {
         offset: offset as u64,
         len: len as u32,
         plain_len: plain.len() as u32,
-        has_assets: plain.windows(prefix.len()).any(|w| w == prefix),
+        has_assets: has(crate::ASSET_URL_PREFIX) || has(crate::CALENDAR_URL_PREFIX),
     }
 }
 

@@ -89,6 +89,15 @@ fn check_consistency(b: &Bundle) -> Result<(), BundleError> {
     if let Some(p) = b.pages.iter().find(|p| !b.postbacks.contains_key(&p.postback)) {
         return bad(format!("page {:?} has no reply", p.path));
     }
+    if let Some(c) = &b.calendar {
+        let known = |k: &str| b.postbacks.contains_key(k) || crate::manifest::is_special(k);
+        if let Some(k) = c.replies.keys().find(|k| !known(k)) {
+            return bad(format!("calendar varies reply {k:?}, which the bundle does not have"));
+        }
+        if let Some(k) = c.until.keys().find(|k| !b.postbacks.contains_key(*k)) {
+            return bad(format!("calendar limits page {k:?}, which the bundle does not have"));
+        }
+    }
     if b.search.len() != b.pages.len() {
         return bad(format!(
             "search index has {} documents for {} pages",

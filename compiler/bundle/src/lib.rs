@@ -7,7 +7,8 @@
 //!   search index and page list, surveys, notices, timed messages ([`timed`]) and rich menus,
 //!   stamped with a content hash;
 //! - `replies.lz4` — every reply's messages as compact JSON text, each compressed as one LZ4
-//!   block against a shared dictionary (also stored there);
+//!   block against a shared dictionary (also stored there), and the day-dependent replies and
+//!   calendar files of [`Calendar`];
 //! - `assets/` — images copied from `content/assets/`, served by the runtime at `/assets/…`;
 //! - `preview/` — the HTML preview for reviewers (not read by the runtime);
 //! - `richmenu/` — each rich menu's create request (`<alias>.json`) and image (`<alias>.png`),
@@ -25,6 +26,7 @@
 //! ([`japan`]) and LINE's message [`limits`].
 
 mod blob;
+mod calendar;
 mod io;
 pub mod japan;
 pub mod limits;
@@ -38,10 +40,11 @@ mod survey;
 pub mod timed;
 
 pub use blob::{Blob, BlobBuilder, BlobError};
+pub use calendar::{CALENDAR_KEY_PREFIX, Calendar, WARN_DAYS, WindowStatus};
 pub use io::{BundleError, DIST_README, load, write};
 pub use manifest::{
-    ASSET_URL_PREFIX, ASSETS_DIR, Bundle, FORMAT_VERSION, MANIFEST, PageEntry, REPLIES,
-    SearchReply, SpecialReplies,
+    ASSET_URL_PREFIX, ASSETS_DIR, Bundle, CALENDAR_URL_PREFIX, FORMAT_VERSION, MANIFEST, PageEntry,
+    REPLIES, SearchReply, Special, SpecialReplies,
 };
 pub use notice::Notice;
 pub use promo::Promo;

@@ -4,7 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use jiff::civil::Date;
+
 use crate::blob::{self, Blob, BlobError};
+use crate::calendar::Calendar;
 use crate::notice::Notice;
 use crate::promo::Promo;
 use crate::richmenu::RichMenuBundle;
@@ -13,7 +16,11 @@ use crate::survey::SurveyEntry;
 use crate::timed::Timed;
 
 /// Version of the on-disk format; the runtime refuses a bundle with another version.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// 2: day-dependent replies (`calendar`), timed steps and the promotion settings. A version-1
+/// runtime would ignore them and answer 「今日」 with the build day's reply for good, so it must
+/// refuse such a bundle rather than load it.
+pub const FORMAT_VERSION: u32 = 2;
 /// File name of the manifest inside the bundle directory.
 pub const MANIFEST: &str = "bundle.json";
 /// File name of the compressed replies inside the bundle directory.
@@ -26,6 +33,9 @@ pub const ASSETS_DIR: &str = "assets";
 /// are written as `oyako-asset:/<file>` and the runtime replaces the prefix once, at load time,
 /// with `{OYAKO_PUBLIC_URL}/assets/` (see [`Bundle::rewrite_asset_urls`]).
 pub const ASSET_URL_PREFIX: &str = "oyako-asset:/";
+/// Prefix of links to the calendar files the runtime serves under `/calendar/`; replaced at
+/// load time like [`ASSET_URL_PREFIX`], by `{OYAKO_PUBLIC_URL}/calendar/`.
+pub const CALENDAR_URL_PREFIX: &str = "oyako-calendar:/";
 
 /// The whole compiled account.
 #[derive(Debug, Serialize, Deserialize)]
@@ -61,6 +71,10 @@ pub struct Bundle {
     /// Pages also sent to friends as notices, by id (see [`crate::Notice`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<Notice>,
+    /// Replies that change with the day, when the content has schedules or events (see
+    /// [`Calendar`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<Calendar>,
     /// The LINE ID and promotion channels, when `content/_index.md` has `line_id:`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promo: Option<Promo>,
@@ -114,7 +128,91 @@ pub struct SearchReply {
     pub max_results: usize,
 }
 
+/// The replies sent for events that carry no postback, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Special {
+    /// `follow`.
+    Follow,
+    /// A question nothing matches.
+    Fallback,
+    /// A postback the bundle no longer knows.
+    UnknownPostback,
+    /// A sticker, image or other non-text message.
+    UnsupportedMessage,
+    /// An unblock, when the bundle has a reply of its own for it (else the follow reply).
+    Unblocked,
+}
+
+/// Whether `key` names a special reply.
+pub(crate) fn is_special(key: &str) -> bool {
+    SPECIALS.iter().any(|s| s.key() == key)
+}
+
+/// Every special reply.
+const SPECIALS: [Special; 5] = [
+    Special::Follow,
+    Special::Fallback,
+    Special::UnknownPostback,
+    Special::UnsupportedMessage,
+    Special::Unblocked,
+];
+
+impl Special {
+    /// The name of the reply (its key among the calendar's day variants).
+    pub fn key(self) -> &'static str {
+        match self {
+            Special::Follow => "follow",
+            Special::Fallback => "fallback",
+            Special::UnknownPostback => "unknown_postback",
+            Special::UnsupportedMessage => "unsupported_message",
+            Special::Unblocked => "unblocked",
+        }
+    }
+}
+
 impl Bundle {
+    /// The reply to postback `data` on `day` in Japan: its day's variant when it changes with
+    /// the day, else the stored reply; `None` when the bundle has no such reply.
+    pub fn reply_on(&self, data: &str, day: Date) -> Option<&Blob> {
+        let varying = self.calendar.as_ref().and_then(|c| c.reply(data, day));
+        varying.or_else(|| self.postbacks.get(data))
+    }
+
+    /// Special reply `which` on `day`.
+    pub fn special_on(&self, which: Special, day: Date) -> &Blob {
+        let s = &self.special;
+        let fixed = match which {
+            Special::Follow => &s.follow,
+            Special::Fallback => &s.fallback,
+            Special::UnknownPostback => &s.unknown_postback,
+            Special::UnsupportedMessage => &s.unsupported_message,
+            Special::Unblocked => match &s.unblocked {
+                Some(reply) => reply,
+                None => return self.special_on(Special::Follow, day),
+            },
+        };
+        self.calendar.as_ref().and_then(|c| c.reply(which.key(), day)).unwrap_or(fixed)
+    }
+
+    /// Whether the page opened by postback `data` shows in menus and search on `day` (an
+    /// event's page drops off the day after it).
+    pub fn shows_on(&self, data: &str, day: Date) -> bool {
+        self.calendar.as_ref().is_none_or(|c| c.shows(data, day))
+    }
+
+    /// Search hits for `text` on `day` (indices into `pages`, best first, at most `limit`):
+    /// pages that no longer show that day are left out and the next ones move up.
+    pub fn search_on(&self, text: &str, day: Date, limit: usize) -> Vec<u32> {
+        let Some(calendar) = self.calendar.as_ref().filter(|c| !c.until.is_empty()) else {
+            return self.search.query(text, limit);
+        };
+        // At most every limited page drops out, so asking for that many more is enough.
+        let hits = self.search.query(text, limit.saturating_add(calendar.until.len()));
+        let shows =
+            |i: &u32| self.pages.get(*i as usize).is_some_and(|p| calendar.shows(&p.postback, day));
+        hits.into_iter().filter(shows).take(limit).collect()
+    }
+
     /// Appends the JSON array of messages stored in `reply` to `out`.
     ///
     /// This is decompression of bytes serialised at build time; it is what the runtime does per
@@ -173,10 +271,18 @@ impl Bundle {
         blobs.extend(self.postbacks.values_mut());
         blobs.extend(self.pages.iter_mut().map(|p| &mut p.card));
         blobs.extend(self.surveys.values_mut().flat_map(SurveyEntry::blobs_mut));
+        blobs.extend(self.calendar.iter_mut().flat_map(Calendar::blobs_mut));
+        // Calendar files are served next to the assets: `…/assets/` → `…/calendar/`.
+        let calendar_base = match base.strip_suffix("assets/") {
+            Some(root) => format!("{root}calendar/"),
+            None => base.to_string(),
+        };
         for b in blobs.into_iter().filter(|b| b.has_assets) {
             let mut text = Vec::new();
             blob::decompress_into(&self.replies, self.dictionary, *b, &mut text);
-            let text = String::from_utf8_lossy(&text).replace(ASSET_URL_PREFIX, base);
+            let text = String::from_utf8_lossy(&text)
+                .replace(ASSET_URL_PREFIX, base)
+                .replace(CALENDAR_URL_PREFIX, &calendar_base);
             serde_json::from_str::<serde::de::IgnoredAny>(&text)
                 .map_err(|_| BlobError::BadAssetBase)?;
             *b = blob::append(&mut self.replies, self.dictionary, text.as_bytes(), false);
@@ -190,6 +296,10 @@ impl Bundle {
         let surveys = self.surveys.values().flat_map(SurveyEntry::blobs);
         for (name, b) in self.all_replies().chain(cards).chain(surveys) {
             blob::check(&self.replies, self.dictionary, *b).map_err(|e| e.named(name))?;
+        }
+        if let Some(c) = &self.calendar {
+            c.check(&self.replies, self.dictionary)
+                .map_err(|reason| BlobError::Corrupt { name: "calendar".into(), reason })?;
         }
         Ok(())
     }

@@ -17,6 +17,51 @@ pub const TAB: &str = "tab:";
 /// `promo:none` (see [`crate::promo`]).
 pub const PROMO: &str = "promo:";
 
+/// A reply that changes with the day (see [`crate::Calendar`]): `cal:today`, `cal:week`,
+/// `cal:sat`, `cal:center:shien-center/honeycomb`, ….
+pub const CALENDAR: &str = crate::CALENDAR_KEY_PREFIX;
+
+/// The day-dependent views, by what they show (Japan days, weeks starting on Monday).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayView {
+    /// 今日: every centre today, today's events.
+    Today,
+    /// 明日.
+    Tomorrow,
+    /// 今週: the rest of this week, day by day.
+    Week,
+    /// 来週: next week, day by day.
+    NextWeek,
+    /// 今月: events and special programmes of the rest of this month.
+    Month,
+    /// 来月.
+    NextMonth,
+    /// The coming day of this weekday (0 = Monday … 6 = Sunday; today when it is that day).
+    Weekday(u8),
+}
+
+/// Short names of weekdays in postback data, Monday first.
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// The postback data of a day view.
+pub fn day_view(view: DayView) -> String {
+    let name = match view {
+        DayView::Today => "today",
+        DayView::Tomorrow => "tomorrow",
+        DayView::Week => "week",
+        DayView::NextWeek => "nextweek",
+        DayView::Month => "month",
+        DayView::NextMonth => "nextmonth",
+        DayView::Weekday(w) => WEEKDAYS[usize::from(w.min(6))],
+    };
+    format!("{CALENDAR}{name}")
+}
+
+/// The postback data of one centre's view (today and the coming week) by its content path.
+pub fn centre(path: &str) -> String {
+    format!("{CALENDAR}center:{path}")
+}
+
 /// Registration for timed messages: `timed:<action>[:<argument>]` (see [`TimedAction`]).
 pub const TIMED: &str = "timed:";
 
@@ -137,6 +182,14 @@ mod tests {
         {
             assert_eq!(parse_survey_answer(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn day_views() {
+        assert_eq!(day_view(DayView::Today), "cal:today");
+        assert_eq!(day_view(DayView::NextMonth), "cal:nextmonth");
+        assert_eq!(day_view(DayView::Weekday(5)), "cal:sat");
+        assert_eq!(centre("shien-center/honeycomb"), "cal:center:shien-center/honeycomb");
     }
 
     #[test]

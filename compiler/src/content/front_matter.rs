@@ -24,6 +24,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "survey",
     "notify",
     "audiences",
+    "schedule",
     "line_id",
     "promo",
     "timed",
@@ -114,6 +115,8 @@ pub struct FrontMatter {
     /// Account only: named narrowcast filters for `notify.audience` (see [`crate::notices`]).
     pub audiences:
         Option<std::collections::BTreeMap<String, Spanned<crate::spec::notify::FilterSpec>>>,
+    /// Page or section: a centre's opening days and programmes (see [`crate::spec::schedule`]).
+    pub schedule: Option<Spanned<crate::spec::schedule::ScheduleSpec>>,
     /// Account only: the account's LINE ID (`"@216ruxyz"`), for add-friend QR codes and the
     /// share button (see [`crate::spec::promo`]).
     pub line_id: Option<Spanned<String>>,

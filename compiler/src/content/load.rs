@@ -103,6 +103,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> (Site, Diagnostics) {
             summary: None,
             order: None,
             image: None,
+            schedule: None,
             intro: Vec::new(),
             children: Vec::new(),
             source: account.source.clone(),
@@ -114,6 +115,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> (Site, Diagnostics) {
         pages,
         assets: assets.into_iter().map(|a| (a.clone(), dir.join("assets").join(&a))).collect(),
         templates_dir: Some(dir.join("_templates")).filter(|p| p.is_dir()),
+        today: opts.today,
     };
     link_tree(&mut site, dir, &mut diags);
     report_empty_sections(&site, &failed, &mut diags);
@@ -341,6 +343,7 @@ fn account(cx: &mut FileCx<'_>, fm: FrontMatter, source: Source) -> Account {
             ("event", fm.event.is_some()),
             ("survey", fm.survey.is_some()),
             ("notify", fm.notify.is_some()),
+            ("schedule", fm.schedule.is_some()),
             ("timed", fm.timed.is_some()),
             ("menu", fm.menu.is_some()),
         ],
@@ -445,12 +448,14 @@ fn section(
     // The body, if any, introduces the section above its menu's cards.
     let intro = cx.body_blocks(true);
     let image = fm.image.as_ref().and_then(|i| image(cx, i, assets));
+    let schedule = fm.schedule.as_ref().and_then(|s| schedule(cx, s));
     Section {
         path,
         title,
         summary: fm.summary,
         order: fm.order,
         image,
+        schedule,
         intro,
         children: Vec::new(),
         source,
@@ -490,6 +495,7 @@ fn page(
     let survey = fm.survey.as_ref().and_then(|s| {
         crate::spec::survey::check(&s.value, cx.split.yaml_line, &cx.file, &mut cx.diags)
     });
+    let schedule = fm.schedule.as_ref().and_then(|s| schedule(cx, s));
     // A survey page may have no body: the question is its content.
     let body = cx.body_blocks(fm.survey.is_some());
     if fm.draft == Some(true) || expires.is_some_and(|d| d < opts.today) {
@@ -497,6 +503,7 @@ fn page(
     }
     let path = rel.trim_end_matches(".md").to_string();
     let section = path.rsplit_once('/').map_or(String::new(), |(s, _)| s.to_string());
+    let until = until(event.as_ref(), expires);
     Parsed::Page(Box::new(Page {
         text: markdown::plain_text(&body),
         path,
@@ -511,9 +518,28 @@ fn page(
         event,
         survey,
         notify,
+        schedule,
+        until,
         timed,
         in_menu: fm.menu.unwrap_or(true),
         body,
         source,
     }))
+}
+
+/// The last day a page shows in menus and search: an event drops off the day after it
+/// happens, any page the day after its `expires`.
+fn until(event: Option<&super::Event>, expires: Option<Date>) -> Option<Date> {
+    match (event.map(|e| e.date), expires) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn schedule(
+    cx: &mut FileCx<'_>,
+    s: &serde_saphyr::Spanned<crate::spec::schedule::ScheduleSpec>,
+) -> Option<crate::spec::schedule::Schedule> {
+    let holidays = crate::spec::holidays::Holidays::official();
+    crate::spec::schedule::check(s, cx.split.yaml_line, &cx.file, holidays, &mut cx.diags)
 }

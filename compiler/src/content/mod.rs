@@ -40,6 +40,9 @@ pub struct Site {
     pub assets: Vec<(String, PathBuf)>,
     /// `content/_templates/`, when staff override layouts.
     pub templates_dir: Option<PathBuf>,
+    /// The build's day in Japan: pages expired before it are left out, and day-dependent
+    /// replies are computed from it on.
+    pub today: jiff::civil::Date,
 }
 
 /// Where something was written, for diagnostics.
@@ -87,6 +90,8 @@ pub struct Section {
     pub order: Option<i64>,
     /// Card image.
     pub image: Option<Image>,
+    /// Set when the section is a centre with a `schedule:`.
+    pub schedule: Option<crate::spec::schedule::Schedule>,
     /// The introduction: the body of `_index.md`, shown above the menu's cards.
     pub intro: Vec<Block>,
     /// Children in menu order.
@@ -132,6 +137,10 @@ pub struct Page {
     pub survey: Option<crate::spec::survey::Survey>,
     /// Set when the page is also sent to friends as a notice (see [`crate::notices`]).
     pub notify: Option<crate::spec::notify::Notify>,
+    /// Set when the page is a centre with a `schedule:` (see [`crate::calendar`]).
+    pub schedule: Option<crate::spec::schedule::Schedule>,
+    /// Last day the page shows in menus and search: its event's day or its `expires`.
+    pub until: Option<jiff::civil::Date>,
     /// Set when the page is also sent to registered children at an age (see [`crate::timed`]).
     pub timed: Vec<crate::spec::timed::TimedEntry>,
     /// False when `menu: false` leaves the page out of menus.

@@ -10,11 +10,16 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 /// Fills in section children, and reports orphan pages, duplicate titles and missing sections.
 pub(super) fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
     add_missing_sections(site, dir);
-    let mut children: BTreeMap<String, Vec<(Option<i64>, String, Child)>> = BTreeMap::new();
+    // Sorted by `order`, then by path — except that, among pages without an `order`, events
+    // come after the other pages, soonest first, so an event's 「次へ」 leads to a later one
+    // (still listed while the first is).
+    type Key = (Option<i64>, Option<jiff::civil::Date>, String, Child);
+    let mut children: BTreeMap<String, Vec<Key>> = BTreeMap::new();
     for s in site.sections.values().filter(|s| !s.path.is_empty()) {
         let parent = s.path.rsplit_once('/').map_or("", |(p, _)| p).to_string();
         children.entry(parent).or_default().push((
             s.order,
+            None,
             s.path.clone(),
             Child::Section(s.path.clone()),
         ));
@@ -23,6 +28,7 @@ pub(super) fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
     for p in site.pages.values().filter(|p| p.in_menu) {
         children.entry(p.section.clone()).or_default().push((
             p.order,
+            p.event.as_ref().map(|e| e.date),
             p.path.clone(),
             Child::Page(p.path.clone()),
         ));
@@ -33,7 +39,7 @@ pub(super) fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
             && site.sections.get(&parent).is_some_and(|s| s.source.text.is_empty())
             && !dir.join(&parent).join("_index.md").is_file();
         if missing {
-            for (_, path, _) in &kids {
+            for (_, _, path, _) in &kids {
                 let file = dir.join(&parent).join("_index.md");
                 diags.push(
                     Diagnostic::error(
@@ -46,8 +52,9 @@ pub(super) fn link_tree(site: &mut Site, dir: &Path, diags: &mut Diagnostics) {
             }
         }
         let Some(section) = site.sections.get_mut(&parent) else { continue };
-        kids.sort_by(|a, b| (a.0.unwrap_or(i64::MAX), &a.1).cmp(&(b.0.unwrap_or(i64::MAX), &b.1)));
-        section.children = kids.into_iter().map(|(_, _, c)| c).collect();
+        let key = |k: &Key| (k.0.unwrap_or(i64::MAX), k.1.unwrap_or(jiff::civil::Date::MIN));
+        kids.sort_by(|a, b| (key(a), &a.2).cmp(&(key(b), &b.2)));
+        section.children = kids.into_iter().map(|(_, _, _, c)| c).collect();
     }
     report_duplicate_titles(site, diags);
 }

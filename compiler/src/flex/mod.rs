@@ -26,6 +26,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("page.json", include_str!("../../templates/page.json")),
     ("menu.json", include_str!("../../templates/menu.json")),
     ("card.json", include_str!("../../templates/card.json")),
+    ("day.json", include_str!("../../templates/day.json")),
 ];
 
 /// A template that failed to load or render.

@@ -16,6 +16,7 @@ use bundle::postback;
 use bundle::search::{Document, SearchIndex};
 use bundle::{self, BlobBuilder, Bundle, FORMAT_VERSION, PageEntry, SearchReply, SpecialReplies};
 
+use super::days;
 use super::quick::{self, QuickReplies};
 use super::reach::{MAX_TAPS, postbacks, tap_distances};
 use crate::content::Site;
@@ -106,6 +107,39 @@ pub fn assemble(
             }
         }
     }
+    drop(phase);
+    let phase = crate::phases::start("calendar");
+    // Every distinct day variant is serialised and checked once, as it is rendered.
+    let found = std::sync::Mutex::new(Diagnostics::default());
+    let check_reply = |key: &str, d: Draft| {
+        let mut problems = Diagnostics::default();
+        let json = compile(site, &qr, key, d, &mut problems).json;
+        if !problems.is_empty() {
+            found.lock().unwrap_or_else(|p| p.into_inner()).extend(problems);
+        }
+        json
+    };
+    let plan = crate::calendar::plan(&r, site, dir, &check_reply, diags).unwrap_or_else(|e| {
+        templates_ok &= !matches!(e, LookupError::Template(_));
+        lookup_diag(diags, e);
+        None
+    });
+    diags.extend(found.into_inner().unwrap_or_else(|p| p.into_inner()));
+    if let Some(plan) = &plan {
+        // The window's first day stands in the reply table (for the three-tap rule and the
+        // checks across replies).
+        for (key, json) in days::first_days(plan) {
+            let messages: Vec<Value> = serde_json::from_slice(json).unwrap_or_default();
+            let origin = replies.get(key).map_or(Origin::Account, |c: &Compiled| c.origin.clone());
+            let compiled = Compiled {
+                json: json.to_vec(),
+                taps: messages.iter().flat_map(postbacks).collect(),
+                facts: crate::access::facts(&messages),
+                origin,
+            };
+            replies.insert(key.clone(), compiled);
+        }
+    }
     let welcome = lookup::welcome(&r, site).unwrap_or_else(|e| {
         templates_ok &= !matches!(e, LookupError::Template(_));
         lookup_diag(diags, e);
@@ -132,7 +166,9 @@ pub fn assemble(
     }
     drop(phase);
     let phase = crate::phases::start("reach");
-    let specials = special_replies(site, welcome, promo.question, &replies, &qr, diags);
+    let question = promo.question.as_ref();
+    let root_menu = replies.get(&postback::menu("", 1)).map(|c| c.json.clone()).unwrap_or_default();
+    let specials = special_replies(site, &welcome, question, &root_menu, &qr, diags);
     // The rich menu is always on screen: each of its taps counts as one tap, like the
     // welcome message's buttons.
     let mut start = specials[0].taps.clone();
@@ -143,12 +179,32 @@ pub fn assemble(
     if templates_ok {
         check_reachability(site, &start, &replies, diags);
     }
+    drop(phase);
+    let phase = crate::phases::start("days");
+    let calendar = plan.map(|plan| {
+        let specials = |menu: &[u8], diags: &mut Diagnostics| {
+            let list = special_replies(site, &welcome, question, menu, &qr, diags);
+            list.into_iter().map(|c| c.json).collect()
+        };
+        days::compile(plan, &specials, diags)
+    });
+    let calendar_cards: Vec<Vec<u8>> = calendar
+        .iter()
+        .flat_map(days::docs)
+        .map(|doc| {
+            crate::calendar::card(&r, doc).map(|v| v.to_string().into_bytes()).unwrap_or_else(|e| {
+                let taken = template_diag(diags, e);
+                diags.extend(taken);
+                Vec::new()
+            })
+        })
+        .collect();
     if diags.has_errors() {
         return None;
     }
     drop(phase);
     let phase = crate::phases::start("bundle");
-    let mut bundle = to_bundle(site, replies, specials, cards);
+    let mut bundle = to_bundle(site, replies, specials, cards, calendar.as_ref(), calendar_cards);
     let (richmenu, mut extra) = richmenu.map_or((None, Vec::new()), |m| (Some(m.bundle), m.files));
     bundle.richmenu = richmenu;
     bundle.notices = notices;
@@ -253,12 +309,9 @@ fn render_all(
         })
         .collect();
     // An empty section is reported as such; its menu (no cards) would only repeat it.
-    out.par_extend(
-        sections
-            .par_iter()
-            .filter(|s| !s.children.is_empty())
-            .map(|s| lookup::menu_replies(r, site, dir, s).map(|d| finish(site, qr, d))),
-    );
+    out.par_extend(sections.par_iter().filter(|s| !s.children.is_empty()).map(|s| {
+        lookup::menu_replies(r, site, dir, s, Some(site.today)).map(|d| finish(site, qr, d))
+    }));
     out
 }
 
@@ -295,8 +348,10 @@ fn compile(
             serde_json::to_vec(&d.messages).unwrap_or_default()
         }
     };
-    let has_assets = memchr::memmem::find(&json, bundle::ASSET_URL_PREFIX.as_bytes()).is_some();
-    let served = has_assets.then(|| as_served(&json));
+    // Asset and calendar URLs are checked as the runtime will serve them (https, length).
+    let public = [bundle::ASSET_URL_PREFIX, bundle::CALENDAR_URL_PREFIX];
+    let has_public = public.iter().any(|p| memchr::memmem::find(&json, p.as_bytes()).is_some());
+    let served = has_public.then(|| as_served(&json));
     let checked = served.as_deref().unwrap_or(&d.messages);
     for v in validate::check_messages(checked) {
         diags.push(locate::over_limit(site, &d.origin, checked, key, &v));
@@ -314,8 +369,10 @@ fn compile(
 
 /// Messages with asset URLs as the runtime will serve them.
 fn as_served(json: &[u8]) -> Vec<Value> {
-    let text =
-        String::from_utf8_lossy(json).replace(bundle::ASSET_URL_PREFIX, VALIDATION_ASSET_BASE);
+    let calendar_base = VALIDATION_ASSET_BASE.replace("/assets/", "/calendar/");
+    let text = String::from_utf8_lossy(json)
+        .replace(bundle::ASSET_URL_PREFIX, VALIDATION_ASSET_BASE)
+        .replace(bundle::CALENDAR_URL_PREFIX, &calendar_base);
     serde_json::from_str(&text).unwrap_or_default()
 }
 
@@ -326,16 +383,13 @@ fn as_served(json: &[u8]) -> Vec<Value> {
 /// is the follow reply without it (a friend who unblocks already knows the account).
 fn special_replies(
     site: &Site,
-    welcome: Vec<Value>,
-    question: Option<Value>,
-    replies: &BTreeMap<String, Compiled>,
+    welcome: &[Value],
+    question: Option<&Value>,
+    root_menu: &[u8],
     qr: &QuickReplies,
     diags: &mut Diagnostics,
 ) -> Vec<Compiled> {
-    let mut root_menu: Vec<Value> = replies
-        .get(&postback::menu("", 1))
-        .and_then(|c| serde_json::from_slice(&c.json).ok())
-        .unwrap_or_default();
+    let mut root_menu: Vec<Value> = serde_json::from_slice(root_menu).unwrap_or_default();
     root_menu.iter_mut().filter_map(Value::as_object_mut).for_each(|m| {
         m.remove("quickReply");
     });
@@ -347,10 +401,10 @@ fn special_replies(
         }
         messages
     };
-    let mut follow = welcome_with_menu(welcome);
+    let mut follow = welcome_with_menu(welcome.to_vec());
     let unblocked = question.map(|q| {
         let without = follow.clone();
-        follow.push(q);
+        follow.push(q.clone());
         without
     });
     let file = site.account.source.file.clone();
@@ -389,8 +443,10 @@ fn check_reachability(
     let taps: BTreeMap<String, Vec<String>> =
         replies.iter().map(|(k, c)| (k.clone(), c.taps.clone())).collect();
     let dist = tap_distances(start, &taps);
+    // A page whose day has passed is in no menu any more (only old messages open it);
     // `menu: false` pages are reached from their own timed message or notice, not the menus.
-    for page in site.pages.values().filter(|p| p.in_menu) {
+    let shown = |p: &&crate::content::Page| p.until.is_none_or(|last| site.today <= last);
+    for page in site.pages.values().filter(|p| p.in_menu).filter(shown) {
         let taps = dist.get(&postback::page(&page.path)).copied();
         if taps.is_none_or(|t| t > MAX_TAPS) {
             let n = taps.map_or("届かない".to_string(), |t| format!("{t}タップ"));
@@ -411,6 +467,8 @@ fn to_bundle(
     replies: BTreeMap<String, Compiled>,
     specials: Vec<Compiled>,
     cards: BTreeMap<String, Vec<u8>>,
+    calendar: Option<&days::Compiled>,
+    calendar_cards: Vec<Vec<u8>>,
 ) -> Bundle {
     let mut blobs = BlobBuilder::default();
     let special_ids: Vec<usize> = specials.into_iter().map(|c| blobs.add(c.json)).collect();
@@ -419,6 +477,15 @@ fn to_bundle(
     let reply_ids: Vec<(String, usize)> =
         replies.into_iter().map(|(k, c)| (k, blobs.add(c.json))).collect();
     let card_ids: Vec<usize> = cards.into_values().map(|c| blobs.add(c)).collect();
+    let docs = calendar.map_or(&[][..], days::docs);
+    let calendar_parts = calendar;
+    let calendar_ids = calendar.map(|c| {
+        let replies: Vec<usize> = c.jsons().iter().map(|j| blobs.add(j.clone())).collect();
+        let files: Vec<usize> =
+            c.plan.files.iter().map(|(_, text)| blobs.add(days::file_json(text))).collect();
+        let cards: Vec<usize> = calendar_cards.into_iter().map(|j| blobs.add(j)).collect();
+        (replies, files, cards)
+    });
     // Compressing and indexing are independent and each take a fair share of a large build.
     let ((file, dictionary, all), search) = rayon::join(
         || {
@@ -427,7 +494,7 @@ fn to_bundle(
         },
         || {
             let _phase = crate::phases::start("search");
-            search_index(site)
+            search_index(site, docs)
         },
     );
     let special = SpecialReplies {
@@ -449,6 +516,36 @@ fn to_bundle(
             card: all[id],
         })
         .collect();
+    let (pages, calendar) = match (calendar, calendar_ids) {
+        (Some(c), Some((replies, files, cards))) => {
+            let mut pages = pages;
+            pages.extend(docs.iter().zip(&cards).map(|(d, &id)| PageEntry {
+                path: d.postback.clone(),
+                title: d.title.clone(),
+                postback: d.postback.clone(),
+                card: all[id],
+            }));
+            (pages, Some(days::to_calendar(c, |i| all[replies[i]], |i| all[files[i]])))
+        }
+        _ => (pages, None),
+    };
+    let mut keywords = lookup::keywords(site);
+    let calendar_words = calendar_parts.iter().flat_map(|c| c.plan.keywords.iter().cloned());
+    for (word, data) in calendar_words {
+        // Like two pages sharing a keyword: a word that already opens something else (a
+        // centre's name opens its page) is left to search, which shows both.
+        let key = bundle::search::normalize(&word);
+        match keywords.get(&key) {
+            _ if key.is_empty() => {}
+            None => {
+                keywords.insert(key, data);
+            }
+            Some(other) if *other != data => {
+                keywords.remove(&key);
+            }
+            Some(_) => {}
+        }
+    }
     let quick_reply = lookup::quick_reply(site, "");
     Bundle {
         format_version: FORMAT_VERSION,
@@ -456,7 +553,7 @@ fn to_bundle(
         title: site.account.title.clone(),
         special,
         postbacks: reply_ids.into_iter().map(|(k, id)| (k, all[id])).collect(),
-        keywords: lookup::keywords(site),
+        keywords,
         pages,
         search,
         search_reply: SearchReply {
@@ -469,15 +566,16 @@ fn to_bundle(
         richmenu: None,
         surveys: surveys.finish(&all),
         notices: Vec::new(),
+        calendar,
         promo: site.account.promo.as_ref().map(crate::spec::promo::Promo::to_bundle),
         timed: Default::default(),
         replies: file,
     }
 }
 
-/// The free-text index over every page, in page order.
-fn search_index(site: &Site) -> SearchIndex {
-    let docs: Vec<Document<'_>> = site
+/// The free-text index over every page, in page order, then the calendar's views.
+fn search_index(site: &Site, views: &[crate::calendar::Doc]) -> SearchIndex {
+    let mut docs: Vec<Document<'_>> = site
         .pages
         .values()
         .map(|p| Document {
@@ -487,6 +585,12 @@ fn search_index(site: &Site) -> SearchIndex {
             body: &p.text,
         })
         .collect();
+    docs.extend(views.iter().map(|v| Document {
+        title: &v.title,
+        keywords: &v.keywords,
+        summary: &v.summary,
+        body: &v.body,
+    }));
     SearchIndex::build(&docs)
 }
 

@@ -4,6 +4,7 @@
 //! clean, and then it is written atomically (see [`bundle::write`]).
 
 mod assemble;
+mod days;
 mod quick;
 mod reach;
 
@@ -41,6 +42,9 @@ pub struct BuildReport {
     pub manifest_bytes: usize,
     /// Content hash.
     pub content_hash: String,
+    /// The days with day-dependent replies (first, last) and how many distinct replies they
+    /// took, when the content has schedules or events.
+    pub calendar: Option<(Date, Date, usize)>,
     /// Warnings (the build still succeeded).
     pub warnings: Diagnostics,
 }
@@ -116,6 +120,7 @@ fn compile_as(opts: &BuildOptions, files: Files) -> Result<(Output, BuildReport)
         replies: out.bundle.postbacks.len(),
         manifest_bytes: out.manifest.len() + out.bundle.replies.len(),
         content_hash: out.bundle.content_hash.clone(),
+        calendar: out.bundle.calendar.as_ref().map(|c| (c.first_day, c.last_day(), c.blobs.len())),
         warnings,
     };
     Ok((out, report))

@@ -30,21 +30,6 @@ fn png_size_is_the_sheet_size_at_its_dpi() {
 }
 
 #[test]
-fn html_escapes_content() {
-    assert_eq!(web::esc("<b>\"&'"), "&lt;b&gt;&quot;&amp;&#39;");
-    let qr = qr::Matrix::encode("x").unwrap();
-    let promo = crate::spec::promo::Promo {
-        line_id: "@216ruxyz".into(),
-        channels: Vec::new(),
-        pos: (1, 1),
-    };
-    let html = web::snippet("<script>alert(1)</script>市", &promo, &qr);
-    assert!(!html.contains("<script>"), "{html}");
-    assert!(html.contains("&lt;script&gt;"));
-    assert!(html.contains("href=\"https://line.me/R/ti/p/%40216ruxyz\""));
-}
-
-#[test]
 fn key_positions_point_at_values() {
     let text = "---\ntitle: 旭市\nsummary:  届きます\n---\n本文 title: x\n";
     assert_eq!(key_pos(text, "title"), (2, 8));

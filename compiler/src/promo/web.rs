@@ -2,29 +2,14 @@
 //! button and the QR code as inline SVG, no files or scripts to host), and `index.html`, the
 //! staff's overview of every printable (opened from `oyako dev` and the preview).
 //!
-//! Everything from content goes through [`esc`].
+//! Everything from content goes through [`esc`](crate::html::esc).
 
 use std::fmt::Write as _;
 
 use super::Printable;
 use super::qr::Matrix;
+use crate::html::esc;
 use crate::spec::promo::Promo;
-
-/// Escapes text for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The QR code as an SVG element, `px` CSS pixels wide, one user unit per module.
 pub fn qr_svg(qr: &Matrix, px: u32, label: &str) -> String {

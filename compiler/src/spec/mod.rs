@@ -1,14 +1,16 @@
 //! What staff write in front matter for the features beyond plain pages — `richmenu:`,
-//! `survey:`, `notify:`, `audiences:`, `timed:`, `line_id:` and `promo:` — as typed YAML, and
-//! their checks with located Japanese diagnostics.
+//! `survey:`, `notify:`, `audiences:`, `timed:`, `line_id:`, `promo:` and `schedule:` (with
+//! Japan's holidays) — as typed YAML, and their checks with located Japanese diagnostics.
 //!
 //! These sit below [`crate::content`], which parses them while loading a file, and below the
 //! feature modules ([`crate::richmenu`], [`crate::survey`], [`crate::notices`]) that turn a
 //! checked spec into replies; so content never depends on what is built from it.
 
+pub mod holidays;
 pub mod notify;
 pub mod promo;
 pub mod richmenu;
+pub mod schedule;
 pub mod survey;
 pub mod timed;
 

@@ -100,7 +100,8 @@ pub fn checked_messages(bundle: &Bundle, key: &str) -> Value {
 pub fn assert_line_valid(messages: &Value) {
     let served = serde_json::to_string(messages)
         .expect("json")
-        .replace(bundle::ASSET_URL_PREFIX, "https://example.jp/assets/");
+        .replace(bundle::ASSET_URL_PREFIX, "https://example.jp/assets/")
+        .replace(bundle::CALENDAR_URL_PREFIX, "https://example.jp/calendar/");
     let messages: Value = serde_json::from_str(&served).expect("json");
     let request = serde_json::json!({ "replyToken": "abc", "messages": messages });
     let problems = openapi::problems("ReplyMessageRequest", &request);

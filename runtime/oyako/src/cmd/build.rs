@@ -93,6 +93,9 @@ fn report(
                 start.elapsed().as_secs_f64() * 1000.0,
                 &report.content_hash[..12.min(report.content_hash.len())],
             );
+            if let Some((first, last, distinct)) = report.calendar {
+                eprintln!("日付で変わる返信: {first}〜{last} の分（{distinct} 種類）");
+            }
             ExitCode::SUCCESS
         }
         Err(diags) => {

@@ -65,7 +65,7 @@ pub fn run(opts: &DevOptions) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    rt.block_on(async {
+    let result = rt.block_on(async {
         let listener = TcpListener::bind(opts.listen).await.with_context(|| {
             format!("cannot listen on {} (use --port to choose another)", opts.listen)
         })?;
@@ -109,9 +109,13 @@ pub fn run(opts: &DevOptions) -> anyhow::Result<()> {
         eprintln!("シミュレーター: http://{sim_addr}/ をブラウザで開いてください（Ctrl-C で終了）");
         tokio::spawn(server::serve(listener, dev.clone()));
         let mut last = watch::fingerprint(&opts.build.content_dir);
+        // One listener for the whole loop: a Ctrl-C that arrives during a rebuild is kept,
+        // not lost between two listeners (the handler replaces the default exit).
+        let stop = tokio::signal::ctrl_c();
+        tokio::pin!(stop);
         loop {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => break,
+                _ = &mut stop => break,
                 () = tokio::time::sleep(watch::POLL) => {}
             }
             let dir = opts.build.content_dir.clone();
@@ -120,7 +124,11 @@ pub fn run(opts: &DevOptions) -> anyhow::Result<()> {
                 continue;
             }
             last = now;
-            let status = rebuild(&dev, &opts.build).await;
+            eprintln!("変更を見つけました。ビルドしています…");
+            let status = tokio::select! {
+                _ = &mut stop => break,
+                status = rebuild(&dev, &opts.build) => status,
+            };
             print_status(&status);
             if !status.ok {
                 continue;
@@ -133,7 +141,11 @@ pub fn run(opts: &DevOptions) -> anyhow::Result<()> {
             }
         }
         Ok(())
-    })
+    });
+    // A rebuild interrupted by Ctrl-C may still be running on a blocking thread: its result
+    // is not wanted, so the process does not wait for it.
+    rt.shutdown_background();
+    result
 }
 
 async fn rebuild(dev: &Arc<Dev>, opts: &BuildOptions) -> BuildStatus {
