@@ -5,13 +5,14 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::content::{Image, Link, LinkTarget, Site, Source};
+use crate::content::{Image, Link, LinkTarget, Page, Site, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
 use bundle::ASSET_URL_PREFIX;
 use bundle::limits::MAX_FLEX_LABEL_LEN;
 use bundle::postback;
 
 use crate::flex::actions;
+use crate::flex::pushed::PushedPage;
 use crate::markdown::Block;
 
 /// Resolves links and images in every page and the welcome message, in place.
@@ -233,6 +234,16 @@ pub fn resolve_relative(dir: &str, dest: &str) -> String {
         }
     }
     path
+}
+
+/// What a pushed card (a notice or a timed message) shows of `page`.
+pub fn pushed<'a>(dir: &Path, page: &'a Page) -> PushedPage<'a> {
+    PushedPage {
+        path: &page.path,
+        title: &page.title,
+        summary: page.summary.as_deref(),
+        hero: page.image.as_ref().map(|image| image_view(dir, image)),
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,11 @@
 //! bytes LINE receives exactly the bytes the compiler validated. The token is pasted in as is,
 //! so it must be a plain token that needs no JSON escaping; anything else is skipped.
 //!
+//! A stored reply is planned as its blob ([`Body`]) and decompressed only when the reply
+//! worker sends it: under load the reply queue holds up to `limits.queue_capacity` bodies, and
+//! as blobs they cost ~100 bytes each instead of a page's ~6 KB of JSON (and the bytes are
+//! fresh in the CPU's cache when they are written to the socket).
+//!
 //! Replies that change with the date are chosen for `today` (a day in Japan, from the state's
 //! clock): the compiler stored every day's variant (see `bundle::Calendar`), so choosing is a
 //! lookup, and at midnight the answers change without a reload.
@@ -32,13 +37,49 @@ const DUMMY_TOKENS: [&str; 2] =
 pub enum Plan {
     /// Send this Reply API body.
     Reply {
-        /// The request body, ready to send.
-        body: Vec<u8>,
+        /// The request body, to assemble with the bundle the plan was made from.
+        body: Body,
         /// What the reply answers (`follow`, `postback`, `keyword`, `search`, …).
         what: &'static str,
     },
     /// Send nothing, for this reason (a metrics label).
     Skip(&'static str),
+}
+
+/// A Reply API request body as planned: `{"replyToken":"<token>","messages":<messages>}`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Body {
+    /// `{"replyToken":"<token>","messages":`.
+    start: Vec<u8>,
+    messages: Messages,
+}
+
+/// The messages of a [`Body`].
+#[derive(Debug, PartialEq, Eq)]
+enum Messages {
+    /// A reply stored in the bundle the plan was made from.
+    Stored(Blob),
+    /// A messages array assembled already (search answers, timed registrations).
+    Assembled(Vec<u8>),
+}
+
+impl Body {
+    /// The complete request body. `bundle` must be the bundle the plan was made from (the
+    /// webhook handler keeps it with the body until the reply is sent).
+    pub fn assemble(&self, bundle: &Bundle) -> Vec<u8> {
+        let messages = match &self.messages {
+            Messages::Stored(blob) => blob.plain_len as usize,
+            Messages::Assembled(bytes) => bytes.len(),
+        };
+        let mut out = Vec::with_capacity(self.start.len() + messages + 1);
+        out.extend_from_slice(&self.start);
+        match &self.messages {
+            Messages::Stored(blob) => bundle.write_messages(blob, &mut out),
+            Messages::Assembled(bytes) => out.extend_from_slice(bytes),
+        }
+        out.push(b'}');
+        out
+    }
 }
 
 /// The kinds of answer, chosen from the event type before any work is done.
@@ -70,27 +111,25 @@ pub fn plan(loaded: &Loaded, metrics: &Metrics, event: &Event, today: Date) -> P
         },
         _ => return Plan::Skip("not_replied"),
     };
-    let mut body = match body_start(event) {
-        Ok(body) => body,
+    let start = match body_start(event) {
+        Ok(start) => start,
         Err(skip) => return skip,
     };
-    let what = write_answer(&loaded.bundle, metrics, answer, today, &mut body);
-    body.push(b'}');
-    Plan::Reply { body, what }
+    let (messages, what) = answer_messages(&loaded.bundle, metrics, answer, today);
+    Plan::Reply { body: Body { start, messages }, what }
 }
 
-/// Answers `event` with a stored `reply` chosen elsewhere (the thanks for a survey comment).
-pub fn plan_with(loaded: &Loaded, event: &Event, reply: &Blob, what: &'static str) -> Plan {
+/// Answers `event` with a stored `reply` of `_loaded`'s bundle chosen elsewhere (the thanks
+/// for a survey comment); like every plan, it is assembled with that bundle.
+pub fn plan_with(_loaded: &Loaded, event: &Event, reply: &Blob, what: &'static str) -> Plan {
     if event.is_standby() {
         return Plan::Skip("standby");
     }
-    let mut body = match body_start(event) {
-        Ok(body) => body,
+    let start = match body_start(event) {
+        Ok(start) => start,
         Err(skip) => return skip,
     };
-    loaded.bundle.write_messages(reply, &mut body);
-    body.push(b'}');
-    Plan::Reply { body, what }
+    Plan::Reply { body: Body { start, messages: Messages::Stored(*reply) }, what }
 }
 
 /// Answers `event` with a messages array assembled elsewhere (timed registration).
@@ -98,13 +137,11 @@ pub fn plan_raw(event: &Event, messages: &[u8], what: &'static str) -> Plan {
     if event.is_standby() {
         return Plan::Skip("standby");
     }
-    let mut body = match body_start(event) {
-        Ok(body) => body,
+    let start = match body_start(event) {
+        Ok(start) => start,
         Err(skip) => return skip,
     };
-    body.extend_from_slice(messages);
-    body.push(b'}');
-    Plan::Reply { body, what }
+    Plan::Reply { body: Body { start, messages: Messages::Assembled(messages.to_vec()) }, what }
 }
 
 /// `{"replyToken":"<token>","messages":` for the event's token, or why not to reply.
@@ -115,21 +152,20 @@ fn body_start(event: &Event) -> Result<Vec<u8>, Plan> {
         Some(t) if !is_plain_token(t) => return Err(Plan::Skip("bad_reply_token")),
         Some(t) => t,
     };
-    let mut body = Vec::with_capacity(8 * 1024);
+    let mut body = Vec::with_capacity(token.len() + 28);
     body.extend_from_slice(b"{\"replyToken\":\"");
     body.extend_from_slice(token.as_bytes());
     body.extend_from_slice(b"\",\"messages\":");
     Ok(body)
 }
 
-/// Writes the messages array for `answer`; returns what was answered.
-fn write_answer(
+/// The messages array for `answer`, and what was answered.
+fn answer_messages(
     bundle: &Bundle,
     metrics: &Metrics,
     answer: Answer<'_>,
     today: Date,
-    out: &mut Vec<u8>,
-) -> &'static str {
+) -> (Messages, &'static str) {
     let special = |which| bundle.special_on(which, today);
     let (reply, what): (&Blob, _) = match answer {
         Answer::Follow => (special(Special::Follow), "follow"),
@@ -162,8 +198,9 @@ fn write_answer(
                     let hits = bundle.search_on(text, today, SEARCH_LIMIT);
                     if !hits.is_empty() {
                         metrics.searches.inc("hit");
-                        bundle.write_search_messages(&hits, out);
-                        return "search";
+                        let mut out = Vec::new();
+                        bundle.write_search_messages(&hits, &mut out);
+                        return (Messages::Assembled(out), "search");
                     }
                     metrics.searches.inc("no_hit");
                     (special(Special::Fallback), "fallback")
@@ -171,8 +208,7 @@ fn write_answer(
             }
         }
     };
-    bundle.write_messages(reply, out);
-    what
+    (Messages::Stored(*reply), what)
 }
 
 /// Whether `token` can be pasted into a JSON string as is: printable ASCII without `"` or `\`.

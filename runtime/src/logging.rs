@@ -63,7 +63,18 @@ fn default_targets() -> Targets {
 
 /// A stable pseudonym for a user ID: the first 12 hex digits of its SHA-256.
 pub fn hash_id(id: &str) -> String {
-    Sha256::digest(id.as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(id.as_bytes())[..6])
+}
+
+/// Lower-case hex of `bytes`, written into one allocation (this runs per webhook event).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -76,6 +87,7 @@ mod tests {
         assert_eq!(h.len(), 12);
         assert_eq!(h, hash_id("U4af4980629a1b2c3d4e5f60718293a4b"));
         assert_eq!(hash_id("abc"), "ba7816bf8f01");
+        assert_eq!(hex(&[0, 0x0f, 0xa5, 0xff]), "000fa5ff");
     }
 
     #[test]

@@ -22,18 +22,24 @@ use bytes::Bytes;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::line_api::{LineClient, Outcome};
+use crate::line_api::{Connection, LineClient, Outcome};
 use crate::metrics::Metrics;
 
 /// One reply to send.
-#[derive(Debug)]
 pub struct Job {
-    /// The complete Reply API request body.
-    pub body: Bytes,
+    /// Makes the complete Reply API request body; called by the worker right before the first
+    /// attempt, so a queued reply holds what to send, not the bytes (see `dispatch::Body`).
+    pub body: Box<dyn FnOnce() -> Vec<u8> + Send>,
     /// When the webhook arrived (the reply token's clock starts here).
     pub received: Instant,
     /// What the reply answers (`follow`, `search`, …), for logs.
     pub what: &'static str,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job").field("what", &self.what).finish_non_exhaustive()
+    }
 }
 
 /// Why a job was not queued.
@@ -111,16 +117,19 @@ impl Queue {
     }
 }
 
-/// One worker: takes jobs until the queue is closed and empty.
+/// One worker: takes jobs until the queue is closed and empty, sending them on its own
+/// keep-alive connection.
 async fn work(
     rx: Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>,
     client: Arc<LineClient>,
     metrics: Arc<Metrics>,
 ) {
+    let mut conn = Connection::default();
     loop {
         let job = rx.lock().await.recv().await;
         let Some(job) = job else { return };
-        let outcome = client.reply(job.body, job.received).await;
+        let body = Bytes::from((job.body)());
+        let outcome = client.reply(&mut conn, body, job.received).await;
         record(&metrics, job.what, job.received, &outcome);
     }
 }

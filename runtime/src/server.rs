@@ -89,6 +89,11 @@ pub async fn serve_on(listeners: Listeners, state: Arc<State>, shutdown: impl Fu
         tracing::warn!("open connections did not finish in time");
     }
     state.queue.close(limits.shutdown_grace).await;
+    // Taps, follows and searches wait in memory for the journal's next batch (up to a
+    // second); a clean stop writes them before it returns, whoever still holds the state.
+    if let Err(e) = state.flush_journal().await {
+        tracing::error!(error = %e, "the last KPI records could not be written");
+    }
     tracing::info!("stopped");
 }
 

@@ -110,6 +110,12 @@ struct Callback<'a> {
     events: Vec<&'a RawValue>,
 }
 
+/// The top level when every event has the expected shape (the usual case).
+#[derive(Deserialize)]
+struct WellFormed {
+    events: Vec<Event>,
+}
+
 /// Event types oyako recognises for metrics; any other type is counted as `other`.
 pub const KNOWN_TYPES: &[&str] = &[
     "message",
@@ -135,7 +141,14 @@ pub const KNOWN_TYPES: &[&str] = &[
 ];
 
 /// Parses a (signature-checked) body into its events.
+///
+/// Every webhook goes through here, so the usual body — all events of the expected shape — is
+/// read in one pass; only when that fails is the body read again with each event on its own,
+/// which gives the same events, with the bad ones as errors.
 pub fn parse(body: &[u8]) -> Result<Vec<ParsedEvent>, BadJson> {
+    if let Ok(callback) = serde_json::from_slice::<WellFormed>(body) {
+        return Ok(callback.events.into_iter().map(Ok).collect());
+    }
     let callback: Callback<'_> = serde_json::from_slice(body)?;
     Ok(callback.events.into_iter().map(|raw| serde_json::from_str(raw.get())).collect())
 }
@@ -193,6 +206,29 @@ mod tests {
         assert!(events[1].is_err());
         let new = events[2].as_ref().unwrap();
         assert_eq!(new.type_label(), "other");
+    }
+
+    #[test]
+    fn the_one_pass_read_gives_what_the_event_by_event_read_gives() {
+        let good = r#"{"destination":"U1","events":[
+            {"type":"postback","webhookEventId":"01A","replyToken":"t1",
+             "source":{"type":"user","userId":"U2"},"postback":{"data":"page:a","params":{}}},
+            {"type":"follow","timestamp":5,"replyToken":"t2","follow":{"isUnblocked":true}}
+        ]}"#;
+        let events = parse(good.as_bytes()).unwrap();
+        let raw: Callback<'_> = serde_json::from_str(good).unwrap();
+        assert_eq!(events.len(), raw.events.len());
+        for (event, raw) in events.iter().zip(&raw.events) {
+            let alone: Event = serde_json::from_str(raw.get()).unwrap();
+            assert_eq!(format!("{:?}", event.as_ref().unwrap()), format!("{alone:?}"));
+        }
+        // One bad event: the others are still read, the bad one is an error of its own.
+        let mixed = good.replace(r#""postback":{"data":"page:a","params":{}}"#, r#""postback":7"#);
+        let events = parse(mixed.as_bytes()).unwrap();
+        assert!(events[0].is_err());
+        assert_eq!(events[1].as_ref().unwrap().kind, "follow");
+        // Not a callback at all: still rejected as a whole.
+        assert!(parse(br#"{"events":[{"type":"message"}],"events":[]}"#).is_err());
     }
 
     #[test]

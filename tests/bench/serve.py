@@ -12,7 +12,14 @@ busy the other core was. Servers run in rotated order, RUNS times; medians are p
 Also: RSS after start-up (sample content and the 10,000-page bundle), RSS after the load,
 and the time from exec to the first answered webhook.
 
+`--soak S` then saturates `oyako serve` (10,000 pages, without and with `--state-dir`, and
+the sample content) for S seconds with events it has never seen (enough unique webhooks are
+generated), sampling VmRSS every 5 s: the memory goal is about the plateau, not the start.
+`--before EXE` adds an older `oyako` binary as "before" (public port only, as older binaries
+may not know `--admin-listen`), so a change is compared with what it replaced in one run.
+
 Run from the repo root: python3 tests/bench/serve.py [DURATION_S] [CONNECTIONS] [RUNS]
+[--soak S] [--before EXE]
 """
 import http.client
 import json
@@ -74,9 +81,9 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
 
 
-def wrk(script, hooks, duration, conns):
+def wrk(script, hooks, duration, conns, start=0):
     out = subprocess.run(["taskset", "-c", "1", "wrk", "-t1", f"-c{conns}", f"-d{duration}s", "--latency",
-                          "-s", script, f"http://{SERVER[0]}:{SERVER[1]}/webhook", "--", hooks],
+                          "-s", script, f"http://{SERVER[0]}:{SERVER[1]}/webhook", "--", hooks, str(start)],
                          check=True, capture_output=True, text=True).stdout
     reqs = int(re.search(r"(\d+) requests in", out).group(1))
     lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
@@ -128,10 +135,42 @@ def measure(name, cmd, env, first, script, hooks, duration, conns):
         stop(proc)
 
 
+def soak(name, cmd, env, first, script, hooks, seconds, conns):
+    """Saturates the server for `seconds`; returns its VmRSS (MiB) samples every 5 s."""
+    proc, _ = start(cmd, env, first)
+    try:
+        time.sleep(0.5)
+        samples = [rss_kib(proc.pid) / 1024]
+        load = subprocess.Popen(["taskset", "-c", "1", "wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "-s", script,
+                                 f"http://{SERVER[0]}:{SERVER[1]}/webhook", "--", hooks, "1"],
+                                stdout=subprocess.PIPE, text=True)
+        while load.poll() is None:
+            time.sleep(5)
+            samples.append(rss_kib(proc.pid) / 1024)
+        reqs = int(re.search(r"(\d+) requests in", load.stdout.read()).group(1))
+        time.sleep(1)
+        samples.append(rss_kib(proc.pid) / 1024)
+        return {"name": name, "samples": samples, "requests": reqs}
+    finally:
+        stop(proc)
+
+
+def option(args, name):
+    if name not in args:
+        return None
+    i = args.index(name)
+    value = args[i + 1]
+    del args[i:i + 2]
+    return value
+
+
 def main():
-    duration = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    conns = int(sys.argv[2]) if len(sys.argv) > 2 else 64
-    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    args = sys.argv[1:]
+    soak_s = int(option(args, "--soak") or 0)
+    before = option(args, "--before")
+    duration = int(args[0]) if len(args) > 0 else 10
+    conns = int(args[1]) if len(args) > 1 else 64
+    runs = int(args[2]) if len(args) > 2 else 3
     if not shutil.which("wrk"):
         run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk")
     run("cargo", "build", "--release", "--quiet", "--locked", "--bin", "oyako",
@@ -147,7 +186,7 @@ def main():
             run(exe, "build", "--content", src, "--out", f"{work}/{out}", "--today", "2026-11-27",
                 stderr=subprocess.DEVNULL)
         hooks = f"{work}/hooks.txt"
-        run("python3", "tests/bench/gen_webhooks.py", str(max(300_000, duration * 30_000)), SECRET,
+        run("python3", "tests/bench/gen_webhooks.py", str(max(300_000, duration * 30_000, soak_s * 40_000)), SECRET,
             f"{work}/dist", hooks)
         first = open(hooks, encoding="utf-8").readline().rstrip("\n").split("\t", 1)
         script = os.path.join(ROOT, "tests/bench/webhook.lua")
@@ -164,6 +203,9 @@ def main():
             ("oyako --state-dir", [exe, "serve", "--bundle", f"{work}/dist", "--listen", listen, "--admin-listen", admin,
                                    "--state-dir", f"{work}/state"]),
         ]
+        if before:
+            old = [os.path.abspath(before), "serve", "--bundle", f"{work}/dist", "--listen", listen]
+            servers += [("before", old), ("before --state-dir", [*old, "--state-dir", f"{work}/state-before"])]
         results = {name: [] for name, _ in servers}
         for r in range(runs):
             for name, cmd in servers[r % len(servers):] + servers[:r % len(servers)]:
@@ -182,11 +224,33 @@ def main():
             print(f"{name:<20}{med(rows, 'rps'):>12.0f}{'all' if lost <= 0 else f'{lost} lost':>11}"
                   f"{med(rows, 'cpu_us'):>16.1f}{rows[len(rows) // 2]['p50'] or '':>9}{rows[len(rows) // 2]['p99'] or '':>9}"
                   f"{med(rows, 'rss_idle'):>10.1f}M{med(rows, 'rss_load'):>9.1f}M{med(rows, 'startup_ms'):>10.0f}")
+        for name, rows in results.items():
+            print(f"  {name}: µs CPU/webhook per round " + " ".join(f"{row['cpu_us']:.1f}" for row in rows)
+                  + "; webhooks/s " + " ".join(f"{row['rps']:.0f}" for row in rows))
         print(f"oyako with the sample content: RSS after start-up {med(sample, 'rss_idle'):.1f} MiB; "
               f"exec → first answered webhook {med(sample, 'startup_ms'):.0f} ms")
-        base = med(results["minimal"], "cpu_us")
-        for name in ("oyako", "oyako --state-dir"):
-            print(f"{name}: {med(results[name], 'cpu_us') / base:.2f}× the minimum's CPU per webhook")
+        # Ratios are taken within each round (the servers of one round ran back to back, so
+        # they saw the same machine), then the median over the rounds is printed.
+        ratio = lambda a, b: statistics.median(x["cpu_us"] / y["cpu_us"] for x, y in zip(results[a], results[b]))
+        for name in [n for n in results if n.startswith(("oyako", "before"))]:
+            print(f"{name}: {ratio(name, 'minimal'):.2f}× the minimum's CPU per webhook (median of per-round ratios: "
+                  + " ".join(f"{x['cpu_us'] / y['cpu_us']:.2f}" for x, y in zip(results[name], results['minimal'])) + ")")
+        print(f"oyako --state-dir: {ratio('oyako --state-dir', 'oyako'):.2f}× oyako's CPU per webhook")
+        if soak_s:
+            oyako = servers[2][1]
+            soaks = [soak("oyako", oyako, env, first, script, hooks, soak_s, conns),
+                     soak("oyako --state-dir", [*oyako, "--state-dir", f"{work}/state-soak"], env, first, script,
+                          hooks, soak_s, conns),
+                     soak("oyako (sample content)", [exe, "serve", "--bundle", f"{work}/sample", "--listen", listen,
+                                                     "--admin-listen", admin], env, first, script, hooks, soak_s, conns)]
+            print(f"saturation for {soak_s} s (wrk -c{conns}, unique events), VmRSS MiB every 5 s:")
+            with open(hooks, encoding="utf-8") as f:
+                generated = sum(1 for _ in f)
+            for row in soaks:
+                wrapped = " (events repeated: too few generated)" if row["requests"] >= generated else ""
+                print(f"{row['name']:<24} {row['requests']:>9} webhooks{wrapped}; start {row['samples'][0]:.1f}, "
+                      f"max {max(row['samples']):.1f}, end {row['samples'][-1]:.1f}: "
+                      + " ".join(f"{x:.1f}" for x in row["samples"]))
     finally:
         if api_proc:
             stop(api_proc)

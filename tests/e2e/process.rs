@@ -207,6 +207,54 @@ async fn serve_reloads_on_sighup_and_exits_cleanly_on_sigterm() {
     }
 }
 
+/// Taps are journalled in batches (up to a second in memory): SIGTERM right after them must
+/// still leave every one on disk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn taps_answered_just_before_sigterm_are_in_the_journal() {
+    const TAPS: usize = 20;
+    let line = FakeLine::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("dist");
+    util::build_bundle(&util::fixture_content(), &bundle);
+    let state = dir.path().join("state");
+    let mut cmd = oyako();
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--bundle"]).arg(&bundle);
+    cmd.arg("--state-dir").arg(&state);
+    cmd.env("LINE_CHANNEL_SECRET", util::SECRET)
+        .env("LINE_CHANNEL_ACCESS_TOKEN", util::ACCESS_TOKEN)
+        .env("LINE_API_BASE", &line.base)
+        .env("OYAKO_PUBLIC_URL", util::PUBLIC_URL)
+        .env("OYAKO_LOG", "info");
+    let mut running = Running::spawn(cmd);
+    let listening = running.wait_log("listening").await;
+    let addr = listening["addr"].as_str().expect("addr").to_owned();
+
+    let events = (0..TAPS)
+        .map(|n| util::postback_event(&format!("tok-term-{n}"), "page:teate/jidou-teate"))
+        .collect();
+    let body = callback(events);
+    let signature = runtime::sign(util::SECRET.as_bytes(), body.as_bytes());
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http();
+    let req = http::Request::post(format!("http://{addr}/webhook"))
+        .header("x-line-signature", signature)
+        .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+        .unwrap();
+    assert_eq!(client.request(req).await.expect("webhook").status(), http::StatusCode::OK);
+    running.signal("TERM");
+    assert!(running.wait_exit().success(), "SIGTERM exits 0");
+    assert_eq!(line.wait_for(TAPS).await.len(), TAPS, "every tap was replied to");
+
+    let journal = state.join(runtime::kpi::JOURNAL_DIR);
+    let mut taps = 0;
+    for entry in std::fs::read_dir(&journal).expect("journal dir").flatten() {
+        let read = runtime::journal::read::<runtime::kpi::Record>(&entry.path()).expect("journal");
+        taps +=
+            read.records.iter().filter(|r| matches!(r, runtime::kpi::Record::Tap { .. })).count();
+    }
+    assert_eq!(taps, TAPS, "every tap answered before SIGTERM is in the journal");
+}
+
 fn add_page_and_rebuild(bundle: &Path) {
     let content = tempfile::tempdir().unwrap();
     let status =

@@ -9,6 +9,7 @@ pub mod actions;
 mod direct;
 pub mod menu;
 pub mod page;
+pub mod pushed;
 
 use std::path::{Path, PathBuf};
 

@@ -15,19 +15,15 @@ use sha2::{Digest, Sha256};
 
 use bundle::ASSET_URL_PREFIX;
 use bundle::Notice;
-use bundle::postback;
 
 use crate::content::{Page, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::flex::{self, actions};
+use crate::flex;
 use crate::lookup;
-use crate::resolve::image_view;
+use crate::resolve::pushed;
 use crate::validate::{self, VALIDATION_ASSET_BASE};
 
 use crate::spec::notify::{AUDIENCE_ALL, Notify};
-
-/// Label of the button that opens the page.
-pub const OPEN_LABEL: &str = "詳しく見る";
 
 /// Checks and renders every notice of the site, sorted by id; problems go into `diags`.
 pub fn compile(site: &Site, dir: &Path, diags: &mut Diagnostics) -> Vec<Notice> {
@@ -109,29 +105,7 @@ fn card_message(site: &Site, dir: &Path, page: &Page) -> Value {
                          "contents": rows}));
         when = Some(date);
     }
-    if let Some(summary) = &page.summary {
-        body.push(json!({"type": "text", "text": summary, "size": "sm", "color": "#555555",
-                         "wrap": true}));
-    }
-    let action = actions::postback(
-        OPEN_LABEL,
-        &postback::page(&page.path),
-        &page.title,
-        bundle::limits::MAX_FLEX_LABEL_LEN,
-    );
-    let mut bubble = json!({
-        "type": "bubble",
-        "size": "mega",
-        "body": {"type": "box", "layout": "vertical", "spacing": "md", "contents": body},
-        "footer": {"type": "box", "layout": "vertical", "contents": [
-            {"type": "button", "style": "primary", "height": "sm", "color": "#B8560B",
-             "action": action}]},
-    });
-    if let Some(image) = &page.image {
-        let view = image_view(dir, image);
-        bubble["hero"] = json!({"type": "image", "url": view["url"], "size": "full",
-                                "aspectMode": "cover", "aspectRatio": view["aspect_ratio"]});
-    }
+    let bubble = flex::pushed::page_card(pushed(dir, page), body, "#B8560B");
     let alt = match when {
         Some(w) => format!("【お知らせ】{}（{w}）", page.title),
         None => format!("【お知らせ】{}", page.title),

@@ -15,13 +15,12 @@ use std::path::Path;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use bundle::postback;
 use bundle::{ASSET_URL_PREFIX, Timed, TimedStep};
 
 use crate::content::{Page, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::flex::{self, actions};
-use crate::resolve::image_view;
+use crate::flex;
+use crate::resolve::pushed;
 use crate::spec::timed::TimedEntry;
 use crate::validate;
 
@@ -35,8 +34,6 @@ pub const KEYWORDS: &[(&str, bundle::postback::TimedAction<'static>)] = &[
     ("登録", bundle::postback::TimedAction::Start),
     ("配信停止", bundle::postback::TimedAction::Stop),
 ];
-/// Label of the button that opens the page.
-pub const OPEN_LABEL: &str = "詳しく見る";
 
 /// Checks and renders every timed message and the conversation; problems go into `diags`.
 /// An account without timed pages gets an empty [`Timed`] (no registration offered).
@@ -77,35 +74,13 @@ pub fn compile(site: &Site, content_dir: &Path, diags: &mut Diagnostics) -> Time
 
 /// The step's message: when (`生後4か月`), the title, the summary and a button to the page.
 fn card(content_dir: &Path, page: &Page, entry: &TimedEntry) -> Value {
-    let mut body = vec![
+    let body = vec![
         json!({"type": "text", "text": format!("{}のお知らせ", entry.label), "size": "xs",
                "weight": "bold", "color": "#1E7F5C"}),
         json!({"type": "text", "text": page.title, "weight": "bold", "size": "lg",
                "color": "#333333", "wrap": true}),
     ];
-    if let Some(summary) = &page.summary {
-        body.push(json!({"type": "text", "text": summary, "size": "sm", "color": "#555555",
-                         "wrap": true}));
-    }
-    let action = actions::postback(
-        OPEN_LABEL,
-        &postback::page(&page.path),
-        &page.title,
-        bundle::limits::MAX_FLEX_LABEL_LEN,
-    );
-    let mut bubble = json!({
-        "type": "bubble",
-        "size": "mega",
-        "body": {"type": "box", "layout": "vertical", "spacing": "md", "contents": body},
-        "footer": {"type": "box", "layout": "vertical", "contents": [
-            {"type": "button", "style": "primary", "height": "sm", "color": "#1E7F5C",
-             "action": action}]},
-    });
-    if let Some(image) = &page.image {
-        let view = image_view(content_dir, image);
-        bubble["hero"] = json!({"type": "image", "url": view["url"], "size": "full",
-                                "aspectMode": "cover", "aspectRatio": view["aspect_ratio"]});
-    }
+    let bubble = flex::pushed::page_card(pushed(content_dir, page), body, "#1E7F5C");
     flex::flex_message(&format!("{}: {}", entry.label, page.title), bubble)
 }
 
