@@ -29,6 +29,7 @@ mod lookup;
 mod markdown;
 mod notices;
 mod paint;
+mod phases;
 mod pipeline;
 mod preview;
 mod promo;

@@ -485,6 +485,9 @@ pub fn card(r: &Renderer, site: &Site, page: &Page) -> Result<Value, TemplateErr
         site.sections.get(&page.section).filter(|s| !s.path.is_empty()).map(|s| s.title.as_str());
     let action =
         actions::postback("見る", &postback::page(&page.path), &page.title, MAX_FLEX_LABEL_LEN);
+    if r.direct().card {
+        return Ok(flex::direct_card(&page.title, page.summary.as_deref(), section, &action));
+    }
     r.render(
         "card.json",
         json!({

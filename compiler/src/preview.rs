@@ -2,10 +2,16 @@
 //! Flex renderer as the `oyako dev` simulator, so reviewers of a content change can tap
 //! through it from a CI artifact without LINE.
 //!
-//! The page shell is static; all content goes into `data.js` as JSON with `<`, `>` and `&`
-//! escaped, and the renderer puts text on screen with `textContent` only, so a page that
-//! contains `<script>` shows it as text.
+//! The page shell is static; content goes into scripts as JSON with `<`, `>` and `&` escaped,
+//! and the renderer puts text on screen with `textContent` only, so a page that contains
+//! `<script>` shows it as text. `data.js` holds the navigation, the special replies and the
+//! top menu's; the replies of each other section (its menus and pages) are in
+//! `replies/<n>.js`, loaded when one of them is first shown. A 10,000-page site then opens
+//! with well under a megabyte instead of one 78 MB script, and the build writes the parts in
+//! parallel. Scripts rather than JSON files because the preview is opened from `file://`,
+//! where a browser does not `fetch`.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use bundle::Bundle;
@@ -29,8 +35,68 @@ pub fn files(site: &Site, bundle: &Bundle) -> Vec<(String, Vec<u8>)> {
     ];
     let mut out: Vec<(String, Vec<u8>)> =
         statics.iter().map(|(n, t)| (format!("preview/{n}"), t.as_bytes().to_vec())).collect();
-    out.push(("preview/data.js".into(), data_js(site, bundle).into_bytes()));
+    let parts = parts(site, bundle);
+    out.push(("preview/data.js".into(), data_js(site, bundle, &parts).into_bytes()));
+    out.par_extend(parts.groups.par_iter().enumerate().skip(1).filter(|(_, g)| !g.is_empty()).map(
+        |(n, keys)| {
+            let mut js = format!("OyakoPreview.part({n}, {{");
+            replies_into(bundle, keys, &mut js);
+            js.push_str("});\n");
+            (format!("preview/replies/{n}.js"), js.into_bytes())
+        },
+    ));
     out
+}
+
+/// Replies grouped by the section they belong to: group 0 (in `data.js`) holds the special
+/// replies, the top menu's and those of no section; group `n` the `n`-th section's.
+struct Parts<'a> {
+    groups: Vec<Vec<(&'a str, &'a bundle::Blob)>>,
+    /// Each reply outside `data.js` and its group.
+    of: Vec<(&'a str, usize)>,
+}
+
+fn parts<'a>(site: &Site, bundle: &'a Bundle) -> Parts<'a> {
+    let index: std::collections::HashMap<&str, usize> =
+        site.sections.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+    let section = |key: &str| -> Option<usize> {
+        let path = if let Some(page) = key.strip_prefix(postback::PAGE) {
+            site.pages.get(page).map(|p| p.section.as_str())?
+        } else {
+            let menu = key.strip_prefix(postback::MENU)?;
+            // `menu:<path>:<n>` for the later pages of a long menu.
+            match menu.rsplit_once(':') {
+                Some((path, n)) if n.bytes().all(|b| b.is_ascii_digit()) => path,
+                _ => menu,
+            }
+        };
+        index.get(path).copied().filter(|&i| i > 0 && !path.is_empty())
+    };
+    let mut groups = vec![Vec::new(); site.sections.len().max(1)];
+    let mut of = Vec::new();
+    for (key, blob) in bundle.all_replies() {
+        let n = section(key).unwrap_or(0);
+        groups[n].push((key, blob));
+        if n > 0 {
+            of.push((key, n));
+        }
+    }
+    Parts { groups, of }
+}
+
+/// `"key":[messages],…` for `replies`, escaped for a script.
+fn replies_into(bundle: &Bundle, replies: &[(&str, &bundle::Blob)], out: &mut String) {
+    let mut text = Vec::new();
+    for (i, (key, blob)) in replies.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        escape_into(&serde_json::to_string(key).unwrap_or_default(), out);
+        out.push(':');
+        text.clear();
+        bundle.write_messages(blob, &mut text);
+        escape_into(std::str::from_utf8(&text).unwrap_or("null"), out);
+    }
 }
 
 #[derive(Serialize)]
@@ -86,9 +152,9 @@ struct NavItem {
     depth: usize,
 }
 
-/// `window.OYAKO_PREVIEW = {…};` with every reply. Replies are copied as the JSON text the
-/// bundle stores (never parsed), which keeps a 10,000-page preview fast and small in memory.
-pub fn data_js(site: &Site, bundle: &Bundle) -> String {
+/// `window.OYAKO_PREVIEW = {…};` with the replies of group 0 and, in `parts`, the group of
+/// every other reply. Replies are copied as the JSON text the bundle stores (never parsed).
+fn data_js(site: &Site, bundle: &Bundle, parts: &Parts<'_>) -> String {
     let mut tree = Vec::new();
     nav(site, "", 0, &mut tree);
     let promo = bundle.promo.as_ref().map(|_| "../promo/index.html");
@@ -102,18 +168,17 @@ pub fn data_js(site: &Site, bundle: &Bundle) -> String {
     let head = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into());
     let mut out = String::from("window.OYAKO_PREVIEW = ");
     escape_into(head.strip_suffix('}').unwrap_or("{"), &mut out);
-    out.push_str(",\"replies\":{");
-    let mut text = Vec::new();
-    for (i, (key, blob)) in bundle.all_replies().enumerate() {
+    out.push_str(",\"parts\":{");
+    for (i, (key, n)) in parts.of.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         escape_into(&serde_json::to_string(key).unwrap_or_default(), &mut out);
         out.push(':');
-        text.clear();
-        bundle.write_messages(blob, &mut text);
-        escape_into(std::str::from_utf8(&text).unwrap_or("null"), &mut out);
+        out.push_str(&n.to_string());
     }
+    out.push_str("},\"replies\":{");
+    replies_into(bundle, &parts.groups[0], &mut out);
     out.push('}');
     if let Some(calendar) = &bundle.calendar {
         calendar_js(bundle, calendar, &mut out);

@@ -1,9 +1,35 @@
 // The static preview of a bundle (dist/preview/index.html): every menu and page rendered with
 // the same Flex renderer as the simulator, linkable by URL hash (#page:ninshin/boshi-techo).
-// All content arrives as JSON in data.js and is put on screen with textContent only.
+// Content arrives as JSON in scripts and is put on screen with textContent only: data.js has
+// the navigation and the top menu's replies, replies/<n>.js those of one section, loaded the
+// first time one of them is shown (script tags, because file:// pages cannot fetch).
 (function () {
   "use strict";
   var data = window.OYAKO_PREVIEW;
+  var loading = {};
+
+  // Called by replies/<n>.js.
+  window.OyakoPreview = {
+    part: function (n, replies) {
+      Object.keys(replies).forEach(function (k) { data.replies[k] = replies[k]; });
+      (loading[n] || []).forEach(function (done) { done(); });
+      loading[n] = "loaded";
+    },
+  };
+
+  // Calls `done` once the replies of part `n` are in `data.replies`.
+  function loadPart(n, done) {
+    if (loading[n] === "loaded") return done();
+    if (loading[n]) return loading[n].push(done);
+    loading[n] = [done];
+    var s = document.createElement("script");
+    s.src = "replies/" + n + ".js";
+    s.onerror = function () {
+      chat.textContent = "";
+      chat.appendChild(el("div", "preview-note", "返信を読み込めません: replies/" + n + ".js"));
+    };
+    document.body.appendChild(s);
+  }
   var nav = document.getElementById("nav");
   var chat = document.getElementById("chat");
   var heading = document.getElementById("current");
@@ -57,7 +83,7 @@
   // The reply of `key` on the chosen day, like the runtime picks it (bundle::Calendar).
   function replyOn(key) {
     var runs = calendar && calendar.replies[key];
-    if (!runs) return data.replies[key];
+    if (!runs) return Object.prototype.hasOwnProperty.call(data.replies, key) ? data.replies[key] : undefined;
     var offset = dayNumber(dayInput.value || calendar.first_day) - dayNumber(calendar.first_day);
     if (offset > dayNumber(calendar.last_day) - dayNumber(calendar.first_day) && key.indexOf("cal:") === 0) {
       return calendar.blobs[calendar.ended];
@@ -121,6 +147,13 @@
 
   function show() {
     var key = decodeURIComponent(location.hash.slice(1)) || "follow";
+    var part = Object.prototype.hasOwnProperty.call(data.parts, key) ? data.parts[key] : null;
+    if (part !== null && !Object.prototype.hasOwnProperty.call(data.replies, key)) {
+      return loadPart(part, function () {
+        // Only if the reader has not moved on while the part loaded.
+        if ((decodeURIComponent(location.hash.slice(1)) || "follow") === key) show();
+      });
+    }
     var messages = replyOn(key);
     chat.textContent = "";
     heading.textContent = key;

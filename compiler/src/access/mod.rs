@@ -45,15 +45,25 @@ pub const MAX_INTRO_CHARS: usize = 200;
 /// Checks what staff wrote: images, links and plain language in every page, section
 /// introduction and the welcome, and the rich menu's labels.
 pub fn check_content(site: &Site, diags: &mut Diagnostics) {
-    for page in site.pages.values().filter(|p| !p.source.text.is_empty()) {
-        let mut cx = Cx { source: &page.source, diags };
-        cx.hero(page.image.is_some(), page.image_alt.as_deref());
-        cx.summary(page.summary.as_deref());
-        for link in &page.links {
-            cx.link_text(&link.label, link.pos, false);
-        }
-        cx.blocks(&page.body);
-    }
+    use rayon::prelude::*;
+    // Pages are independent: checked on every core, reported in page order.
+    let pages: Vec<&crate::content::Page> =
+        site.pages.values().filter(|p| !p.source.text.is_empty()).collect();
+    let found: Vec<Diagnostics> = pages
+        .par_iter()
+        .map(|page| {
+            let mut diags = Diagnostics::default();
+            let mut cx = Cx { source: &page.source, diags: &mut diags };
+            cx.hero(page.image.is_some(), page.image_alt.as_deref());
+            cx.summary(page.summary.as_deref());
+            for link in &page.links {
+                cx.link_text(&link.label, link.pos, false);
+            }
+            cx.blocks(&page.body);
+            diags
+        })
+        .collect();
+    found.into_iter().for_each(|d| diags.extend(d));
     for section in site.sections.values().filter(|s| !s.path.is_empty()) {
         let mut cx = Cx { source: &section.source, diags };
         cx.summary(section.summary.as_deref());
@@ -256,7 +266,24 @@ struct Cx<'a, 'd> {
     diags: &'d mut Diagnostics,
 }
 
+/// Where a problem in some text is reported when it cannot be found more precisely; worked
+/// out only for a problem (a position costs a scan of the file).
+#[derive(Debug, Clone, Copy)]
+enum At {
+    /// The line of a front-matter key.
+    Key(&'static str),
+    /// A byte offset in the body.
+    Body(usize),
+}
+
 impl Cx<'_, '_> {
+    fn place(&self, at: At) -> (usize, usize) {
+        match at {
+            At::Key(key) => key_pos(self.source, key),
+            At::Body(offset) => body_pos(self.source, offset),
+        }
+    }
+
     fn warn(&mut self, pos: (usize, usize), msg: String, hint: &str) {
         self.diags.push(Diagnostic::warning(&self.source.file, pos, msg).with_hint(hint));
     }
@@ -288,9 +315,8 @@ impl Cx<'_, '_> {
 
     fn summary(&mut self, summary: Option<&str>) {
         let Some(s) = summary else { return };
-        let pos = key_pos(self.source, "summary");
-        self.sentences(s, pos, None);
-        self.dates(s, pos, None);
+        self.sentences(s, At::Key("summary"), None);
+        self.dates(s, At::Key("summary"), None);
     }
 
     /// A link, button or rich-menu label: says where it goes, and fits its button.
@@ -322,7 +348,7 @@ impl Cx<'_, '_> {
 
     fn blocks(&mut self, blocks: &[Block]) {
         for b in blocks {
-            let pos = body_pos(self.source, b.offset());
+            let pos = At::Body(b.offset());
             match b {
                 Block::Paragraph { spans, .. } => {
                     let text = joined(spans);
@@ -366,9 +392,9 @@ impl Cx<'_, '_> {
         }
     }
 
-    fn sentences(&mut self, text: &str, at: (usize, usize), offset: Option<usize>) {
+    fn sentences(&mut self, text: &str, at: At, offset: Option<usize>) {
         for s in plain::long_sentences(text) {
-            let pos = offset.and_then(|o| self.find(o, &s.text)).unwrap_or(at);
+            let pos = offset.and_then(|o| self.find(o, &s.text)).unwrap_or_else(|| self.place(at));
             self.warn(
                 pos,
                 format!("文が長すぎます（{}文字）: 「{}」", s.chars, crate::flex::clip(&s.text, 20)),
@@ -380,9 +406,9 @@ impl Cx<'_, '_> {
         }
     }
 
-    fn dates(&mut self, text: &str, at: (usize, usize), offset: Option<usize>) {
+    fn dates(&mut self, text: &str, at: At, offset: Option<usize>) {
         for d in plain::date_problems(text) {
-            let pos = offset.and_then(|o| self.find(o, &d.text)).unwrap_or(at);
+            let pos = offset.and_then(|o| self.find(o, &d.text)).unwrap_or_else(|| self.place(at));
             match d.problem {
                 plain::DateProblem::NoWeekday => self.warn(
                     pos,

@@ -66,8 +66,22 @@ pub fn menu_pages(
             let remaining = items.len().saturating_sub(number * MENU_PAGE_SIZE);
             let next = (number < total)
                 .then(|| Next { action: next_action(number + 1, remaining), remaining });
-            let ctx = Ctx { section: Section { title: section_title }, items: chunk, next };
-            Ok(MenuPage { number, carousel: r.render("menu.json", ctx)? })
+            let direct = r
+                .direct()
+                .menu
+                .then(|| {
+                    let next = next.as_ref().map(|n| (&n.action, n.remaining));
+                    super::direct::menu(section_title, chunk, next)
+                })
+                .flatten();
+            let carousel = match direct {
+                Some(v) => v,
+                None => {
+                    let ctx = Ctx { section: Section { title: section_title }, items: chunk, next };
+                    r.render("menu.json", ctx)?
+                }
+            };
+            Ok(MenuPage { number, carousel })
         })
         .collect()
 }

@@ -6,6 +6,7 @@
 //! JSON auto-escaping, so `{{ value }}` always emits a valid JSON value.
 
 pub mod actions;
+mod direct;
 pub mod menu;
 pub mod page;
 pub mod pushed;
@@ -16,8 +17,9 @@ use minijinja::Environment;
 use serde::Serialize;
 use serde_json::Value;
 
+pub(crate) use direct::card as direct_card;
 pub use menu::{MenuItem, menu_pages};
-pub use page::{PageView, page_bubbles};
+pub use page::page_bubbles;
 
 /// Built-in templates: (name, text).
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
@@ -44,11 +46,37 @@ pub struct Renderer {
     env: Environment<'static>,
     /// Where each template came from, for error messages.
     origins: Vec<(String, PathBuf)>,
+    /// Which outputs are built directly in Rust (their templates are the built-in ones).
+    direct: Direct,
+}
+
+/// The built-in templates in use, whose output [`direct`] builds without minijinja.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Direct {
+    /// `page.json` and the `blocks.json` it imports.
+    pub page: bool,
+    /// `menu.json`.
+    pub menu: bool,
+    /// `card.json`.
+    pub card: bool,
 }
 
 impl Renderer {
     /// Loads the built-in templates, replaced by any same-named file in `overrides`.
     pub fn new(overrides: Option<&Path>) -> Result<Self, TemplateError> {
+        let mut r = Self::templates(overrides)?;
+        let builtin = |name: &str| r.origin(name) == Path::new("compiler/templates").join(name);
+        r.direct = Direct {
+            page: builtin("page.json") && builtin("blocks.json"),
+            menu: builtin("menu.json"),
+            card: builtin("card.json"),
+        };
+        Ok(r)
+    }
+
+    /// Like [`Renderer::new`], but every output goes through minijinja, built-in templates
+    /// included: the reference the direct path is compared with.
+    pub fn templates(overrides: Option<&Path>) -> Result<Self, TemplateError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
         let mut origins = Vec::new();
@@ -70,7 +98,12 @@ impl Renderer {
             env.add_template_owned(*name, source).map_err(|e| template_error(&origin, &e))?;
             origins.push((name.to_string(), origin));
         }
-        Ok(Renderer { env, origins })
+        Ok(Renderer { env, origins, direct: Direct::default() })
+    }
+
+    /// Which outputs skip minijinja.
+    pub(crate) fn direct(&self) -> Direct {
+        self.direct
     }
 
     /// Renders template `name` with `ctx` and parses the result as JSON.
@@ -138,9 +171,13 @@ fn template_reason(kind: minijinja::ErrorKind) -> &'static str {
     }
 }
 
-/// Wraps a container in a Flex message.
+/// Wraps a container in a Flex message (moved in, not copied: `json!` would serialise it).
 pub fn flex_message(alt_text: &str, contents: Value) -> Value {
-    serde_json::json!({ "type": "flex", "altText": clip(alt_text, 400), "contents": contents })
+    let mut m = serde_json::Map::new();
+    m.insert("type".into(), Value::String("flex".into()));
+    m.insert("altText".into(), Value::String(clip(alt_text, 400)));
+    m.insert("contents".into(), contents);
+    Value::Object(m)
 }
 
 /// A plain text message.
@@ -150,7 +187,10 @@ pub fn text_message(text: &str) -> Value {
 
 /// A carousel of bubbles.
 pub fn carousel(bubbles: Vec<Value>) -> Value {
-    serde_json::json!({ "type": "carousel", "contents": bubbles })
+    let mut m = serde_json::Map::new();
+    m.insert("type".into(), Value::String("carousel".into()));
+    m.insert("contents".into(), Value::Array(bubbles));
+    Value::Object(m)
 }
 
 /// Cuts `s` to at most `max` characters, marking the cut with `…`.
@@ -162,4 +202,18 @@ pub fn clip(s: &str, max: usize) -> String {
     let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// What the page template needs besides the blocks (here because both the templates'
+/// renderer, `page`, and the built-in one, `direct`, read it).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    /// Header title.
+    pub title: String,
+    /// Hero image `{url, aspect_ratio}`.
+    pub image: Option<Value>,
+    /// Event box `{date, time, place}`.
+    pub event: Option<Value>,
+    /// Footer buttons `[{action, primary?, secondary?}]`, shown on the last part.
+    pub buttons: Vec<Value>,
 }

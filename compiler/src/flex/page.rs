@@ -9,24 +9,11 @@ use serde_json::Value;
 
 use bundle::limits::MAX_BUBBLE_BYTES;
 
-use super::{Renderer, TemplateError};
+use super::{PageView, Renderer, TemplateError};
 use crate::markdown::{Block, plain_text};
 
 /// Characters of text per bubble before a page is split into parts.
 pub const PART_TEXT_BUDGET: usize = 900;
-
-/// What the page template needs besides the blocks.
-#[derive(Debug, Clone, Serialize)]
-pub struct PageView {
-    /// Header title.
-    pub title: String,
-    /// Hero image `{url, aspect_ratio}`.
-    pub image: Option<Value>,
-    /// Event box `{date, time, place}`.
-    pub event: Option<Value>,
-    /// Footer buttons `[{action, primary?, secondary?}]`, shown on the last part.
-    pub buttons: Vec<Value>,
-}
 
 /// A page that cannot be made to fit LINE's limits.
 #[derive(Debug)]
@@ -93,12 +80,14 @@ fn render_parts(
             let last = i + 1 == total;
             let footer =
                 (last && !view.buttons.is_empty()).then_some(Footer { buttons: &view.buttons });
-            let ctx = Ctx {
-                page: view,
-                part: Part { index: i + 1, total },
-                blocks: &blocks[start..end],
-                footer,
-            };
+            let part = &blocks[start..end];
+            if r.direct().page {
+                let buttons = footer.as_ref().map(|f| f.buttons);
+                if let Some(v) = super::direct::page(view, i + 1, total, part, buttons) {
+                    return Ok(v);
+                }
+            }
+            let ctx = Ctx { page: view, part: Part { index: i + 1, total }, blocks: part, footer };
             r.render("page.json", ctx)
         })
         .collect()

@@ -17,6 +17,7 @@ use bundle::search::{Document, SearchIndex};
 use bundle::{self, BlobBuilder, Bundle, FORMAT_VERSION, PageEntry, SearchReply, SpecialReplies};
 
 use super::days;
+use super::quick::{self, QuickReplies};
 use super::reach::{MAX_TAPS, postbacks, tap_distances};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -71,6 +72,7 @@ pub fn assemble(
     files: super::Files,
     diags: &mut Diagnostics,
 ) -> Option<Output> {
+    let phase = crate::phases::start("features");
     let richmenu = crate::richmenu::compile(site, diags);
     crate::survey::check_site(site, diags);
     let notices = crate::notices::compile(site, dir, diags);
@@ -84,11 +86,12 @@ pub fn assemble(
             return None;
         }
     };
+    drop(phase);
+    let phase = crate::phases::start("render");
     let mut replies = BTreeMap::new();
     let mut cards = BTreeMap::new();
     let mut templates_ok = true;
-    let qr: QuickReplies =
-        site.sections.keys().map(|k| (k.clone(), lookup::quick_reply(site, k))).collect();
+    let qr = quick::all(site);
     for result in render_all(&r, site, dir, &qr) {
         match result {
             Ok(Rendered::Replies(list, d)) => {
@@ -104,6 +107,8 @@ pub fn assemble(
             }
         }
     }
+    drop(phase);
+    let phase = crate::phases::start("calendar");
     // Every distinct day variant is serialised and checked once, as it is rendered.
     let found = std::sync::Mutex::new(Diagnostics::default());
     let check_reply = |key: &str, d: Draft| {
@@ -145,6 +150,8 @@ pub fn assemble(
         replies.extend(list);
         diags.extend(d);
     }
+    drop(phase);
+    let phase = crate::phases::start("access");
     let generated = Generated {
         replies: &replies,
         cards: &cards,
@@ -157,6 +164,8 @@ pub fn assemble(
         let requests: Vec<&Value> = m.bundle.menus.iter().map(|e| &e.request).collect();
         crate::access::check_richmenu_requests(site, &requests, diags);
     }
+    drop(phase);
+    let phase = crate::phases::start("reach");
     let question = promo.question.as_ref();
     let root_menu = replies.get(&postback::menu("", 1)).map(|c| c.json.clone()).unwrap_or_default();
     let specials = special_replies(site, &welcome, question, &root_menu, &qr, diags);
@@ -170,6 +179,8 @@ pub fn assemble(
     if templates_ok {
         check_reachability(site, &start, &replies, diags);
     }
+    drop(phase);
+    let phase = crate::phases::start("days");
     let calendar = plan.map(|plan| {
         let specials = |menu: &[u8], diags: &mut Diagnostics| {
             let list = special_replies(site, &welcome, question, menu, &qr, diags);
@@ -191,6 +202,8 @@ pub fn assemble(
     if diags.has_errors() {
         return None;
     }
+    drop(phase);
+    let phase = crate::phases::start("bundle");
     let mut bundle = to_bundle(site, replies, specials, cards, calendar.as_ref(), calendar_cards);
     let (richmenu, mut extra) = richmenu.map_or((None, Vec::new()), |m| (Some(m.bundle), m.files));
     bundle.richmenu = richmenu;
@@ -209,6 +222,8 @@ pub fn assemble(
     let assets = site.assets.clone();
     let (bundle, manifest) = stamp(bundle, &assets);
     extra.extend(promo.files);
+    drop(phase);
+    let _phase = crate::phases::start("preview");
     extra.extend(crate::preview::files(site, &bundle));
     Some(Output { bundle, manifest, assets, extra })
 }
@@ -269,9 +284,6 @@ fn check_access(site: &Site, r: &Renderer, g: &Generated<'_>, diags: &mut Diagno
     crate::access::check_replies(site, &r.sources(), &all, diags);
 }
 
-/// Quick replies by section, built once (every reply of a section carries the same one).
-type QuickReplies = BTreeMap<String, Value>;
-
 fn render_all(
     r: &Renderer,
     site: &Site,
@@ -321,16 +333,25 @@ fn compile(
     mut d: Draft,
     diags: &mut Diagnostics,
 ) -> Compiled {
-    if let Some(Value::Object(last)) = d.messages.last_mut() {
-        // A message with buttons of its own (the promotion question) keeps them.
-        last.entry("quickReply")
-            .or_insert_with(|| qr.get(&d.quick_reply).cloned().unwrap_or_default());
-    }
-    let json = serde_json::to_vec(&d.messages).unwrap_or_default();
-    let text = std::str::from_utf8(&json).unwrap_or_default();
+    let section_qr = qr.get(&d.quick_reply);
+    // The section's quick reply, when it passes the checks alone, is written into the JSON
+    // but left out of the tree that is checked (see `quick`).
+    let spliced = section_qr.filter(|q| quick::splices(&d.messages, q));
+    let json = match spliced {
+        Some(q) => quick::to_vec(&d.messages, q),
+        None => {
+            if let Some(Value::Object(last)) = d.messages.last_mut() {
+                // A message with buttons of its own (the promotion question) keeps them.
+                last.entry("quickReply")
+                    .or_insert_with(|| section_qr.map(|q| q.value.clone()).unwrap_or_default());
+            }
+            serde_json::to_vec(&d.messages).unwrap_or_default()
+        }
+    };
     // Asset and calendar URLs are checked as the runtime will serve them (https, length).
     let public = [bundle::ASSET_URL_PREFIX, bundle::CALENDAR_URL_PREFIX];
-    let served = public.iter().any(|p| text.contains(p)).then(|| as_served(text));
+    let has_public = public.iter().any(|p| memchr::memmem::find(&json, p.as_bytes()).is_some());
+    let served = has_public.then(|| as_served(&json));
     let checked = served.as_deref().unwrap_or(&d.messages);
     for v in validate::check_messages(checked) {
         diags.push(locate::over_limit(site, &d.origin, checked, key, &v));
@@ -339,14 +360,17 @@ fn compile(
     if key.len() > bundle::limits::MAX_POSTBACK_DATA_LEN {
         diags.push(Diagnostic::error(&d.file, (1, 1), "ファイルのパスが長すぎます（300文字まで）"));
     }
-    let taps = d.messages.iter().flat_map(postbacks).collect();
+    let mut taps: Vec<String> = d.messages.iter().flat_map(postbacks).collect();
+    if let Some(q) = spliced {
+        taps.extend(q.taps.iter().cloned());
+    }
     Compiled { json, taps, origin: d.origin, facts }
 }
 
 /// Messages with asset URLs as the runtime will serve them.
-fn as_served(json: &str) -> Vec<Value> {
+fn as_served(json: &[u8]) -> Vec<Value> {
     let calendar_base = VALIDATION_ASSET_BASE.replace("/assets/", "/calendar/");
-    let text = json
+    let text = String::from_utf8_lossy(json)
         .replace(bundle::ASSET_URL_PREFIX, VALIDATION_ASSET_BASE)
         .replace(bundle::CALENDAR_URL_PREFIX, &calendar_base);
     serde_json::from_str(&text).unwrap_or_default()
@@ -463,8 +487,16 @@ fn to_bundle(
         (replies, files, cards)
     });
     // Compressing and indexing are independent and each take a fair share of a large build.
-    let ((file, dictionary, all), search) =
-        rayon::join(|| blobs.finish(), || search_index(site, docs));
+    let ((file, dictionary, all), search) = rayon::join(
+        || {
+            let _phase = crate::phases::start("compress");
+            blobs.finish()
+        },
+        || {
+            let _phase = crate::phases::start("search");
+            search_index(site, docs)
+        },
+    );
     let special = SpecialReplies {
         follow: all[special_ids[0]],
         fallback: all[special_ids[1]],

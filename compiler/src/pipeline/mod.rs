@@ -5,6 +5,7 @@
 
 mod assemble;
 mod days;
+mod quick;
 mod reach;
 
 use std::path::PathBuf;
@@ -57,6 +58,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 
 /// Writes a compiled bundle to `dir` atomically, with a Japanese diagnostic on failure.
 pub fn write(out: &Output, dir: &std::path::Path) -> Result<(), Diagnostics> {
+    let _phase = crate::phases::start("write");
     out.write(dir).map_err(|e| {
         let mut d = Diagnostics::default();
         let reason = match &e {
@@ -96,9 +98,15 @@ pub enum Files {
 
 fn compile_as(opts: &BuildOptions, files: Files) -> Result<(Output, BuildReport), Diagnostics> {
     let dir = &opts.content_dir;
+    let phase = crate::phases::start("load");
     let (mut site, mut diags) = content::load(dir, &LoadOptions { today: opts.today });
+    drop(phase);
+    let phase = crate::phases::start("resolve");
     crate::resolve::resolve_site(&mut site, dir, &mut diags);
+    drop(phase);
+    let phase = crate::phases::start("check");
     crate::access::check_content(&site, &mut diags);
+    drop(phase);
     let Some(out) = assemble::assemble(&site, dir, files, &mut diags) else {
         return Err(diags);
     };

@@ -111,14 +111,14 @@ fn check_box_child(ck: &mut Checker, child: &Value, ptr: &str, layout: Option<&s
     let Some((obj, ty)) = component_type(ck, child, ptr) else {
         return;
     };
-    let type_ptr = at(ptr, "type");
+    let type_ptr = || at(ptr, "type");
     match ty {
         "span" => {
-            ck.push(&type_ptr, "span はテキストの contents の中でしか使えません");
+            ck.push(&type_ptr(), "span はテキストの contents の中でしか使えません");
             return;
         }
         "video" => {
-            ck.push(&type_ptr, "video はバブルの hero にしか置けません");
+            ck.push(&type_ptr(), "video はバブルの hero にしか置けません");
             return;
         }
         _ => {}
@@ -132,7 +132,7 @@ fn check_box_child(ck: &mut Checker, child: &Value, ptr: &str, layout: Option<&s
         let layout = layout.unwrap_or_default();
         let list = allowed.join(", ");
         let msg = format!("{layout} のボックスには {ty} を入れられません（使えるのは {list}）");
-        ck.push(&type_ptr, msg);
+        ck.push(&type_ptr(), msg);
         return;
     }
     if layout == Some("baseline") {

@@ -90,19 +90,19 @@ fn check_hero(ck: &mut Checker, hero: &Value, ptr: &str, size: &str, in_carousel
     let Some((obj, ty)) = component_type(ck, hero, ptr) else {
         return;
     };
-    let type_ptr = at(ptr, "type");
+    let type_ptr = || at(ptr, "type");
     if !HERO_TYPES.contains(&ty) {
-        ck.push(&type_ptr, not_allowed("hero のコンポーネント", ty, HERO_TYPES));
+        ck.push(&type_ptr(), not_allowed("hero のコンポーネント", ty, HERO_TYPES));
         return;
     }
     if ty == "video" {
         if in_carousel {
-            ck.push(&type_ptr, "video はカルーセルの中のバブルでは使えません");
+            ck.push(&type_ptr(), "video はカルーセルの中のバブルでは使えません");
         }
         if !VIDEO_BUBBLE_SIZES.contains(&size) {
             let sizes = VIDEO_BUBBLE_SIZES.join(", ");
             let msg = format!("video を使えるバブルの size は {sizes} だけです（「{size}」）");
-            ck.push(&type_ptr, msg);
+            ck.push(&type_ptr(), msg);
         }
     }
     check_component(ck, obj, ty, ptr);

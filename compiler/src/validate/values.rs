@@ -188,19 +188,19 @@ impl Checker {
         let Some(url) = self.str_field(obj, pointer, key) else {
             return;
         };
-        let ptr = at(pointer, key);
+        let ptr = || at(pointer, key);
         if !url.starts_with("https://") || url.len() <= "https://".len() {
-            self.push(&ptr, format!("{what}は https:// で始めてください（「{url}」）"));
+            self.push(&ptr(), format!("{what}は https:// で始めてください（「{url}」）"));
         }
         let len = utf16_len(url);
         if let Some(max) = max_len
             && len > max
         {
-            self.push(&ptr, too_long(what, max, len));
+            self.push(&ptr(), too_long(what, max, len));
         }
         if !is_percent_encoded(url) {
             self.push(
-                &ptr,
+                &ptr(),
                 format!("{what}に空白や全角文字が含まれています。パーセントエンコードしてください"),
             );
         }
@@ -228,13 +228,25 @@ pub(crate) enum Units {
 
 /// Appends an object key to a JSON pointer, escaping `~` and `/` as RFC 6901 requires.
 pub(crate) fn at(pointer: &str, key: &str) -> String {
-    let escaped = key.replace('~', "~0").replace('/', "~1");
-    format!("{pointer}/{escaped}")
+    // One allocation: this runs for every property of every generated message.
+    let mut out = String::with_capacity(pointer.len() + key.len() + 1);
+    out.push_str(pointer);
+    out.push('/');
+    if key.contains(['~', '/']) {
+        out.push_str(&key.replace('~', "~0").replace('/', "~1"));
+    } else {
+        out.push_str(key);
+    }
+    out
 }
 
 /// Appends an array index to a JSON pointer.
 pub(crate) fn index(pointer: &str, i: usize) -> String {
-    format!("{pointer}/{i}")
+    use std::fmt::Write;
+    let mut out = String::with_capacity(pointer.len() + 4);
+    out.push_str(pointer);
+    let _ = write!(out, "/{i}");
+    out
 }
 
 /// Japanese name of a JSON value's kind, for "wrong type" messages.

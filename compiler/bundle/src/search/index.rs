@@ -94,13 +94,23 @@ struct Tally {
 
 impl SearchIndex {
     /// Indexes `docs`; document `i` of the slice gets id `i`.
+    ///
+    /// Normalising and cutting documents into bigrams is most of the work: it runs on every
+    /// core, a chunk of documents at a time (so only one chunk's grams are held besides the
+    /// lists), and the lists are filled in document order, as one thread would.
     pub fn build(docs: &[Document<'_>]) -> SearchIndex {
+        use rayon::prelude::*;
+        const CHUNK: usize = 256;
         let mut lists: BTreeMap<[char; 2], Vec<(u32, u8)>> = BTreeMap::new();
         let mut labels = Vec::with_capacity(docs.len());
-        for (id, doc) in (0u32..).zip(docs) {
-            labels.push(label(doc));
-            for (gram, fields) in document_grams(doc) {
-                lists.entry(gram).or_default().push((id, fields));
+        for (n, chunk) in docs.chunks(CHUNK).enumerate() {
+            let cut: Vec<_> =
+                chunk.par_iter().map(|doc| (label(doc), document_grams(doc))).collect();
+            for (id, (label, grams)) in (u32::try_from(n * CHUNK).unwrap_or(u32::MAX)..).zip(cut) {
+                labels.push(label);
+                for (gram, fields) in grams {
+                    lists.entry(gram).or_default().push((id, fields));
+                }
             }
         }
         let mut postings = Postings::default();

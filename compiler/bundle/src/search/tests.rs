@@ -238,3 +238,62 @@ fn search_varints_round_trip() {
     }
     assert_eq!(reader.varint(), None);
 }
+
+/// The index is built a chunk of documents at a time on every core: ids past the first
+/// chunks are still the documents' positions, and a gram shared by every document lists them
+/// all in order.
+#[test]
+fn documents_across_chunks_keep_their_ids() {
+    let titles: Vec<String> = (0..700).map(|i| format!("共通ページ{i:04}番")).collect();
+    let docs: Vec<Document<'_>> = titles
+        .iter()
+        .map(|t| Document { title: t, keywords: &[], summary: "", body: "" })
+        .collect();
+    let index = SearchIndex::build(&docs);
+    assert_eq!(index.len(), 700);
+    for i in [0, 255, 256, 511, 600, 699] {
+        assert_eq!(index.query(&titles[i], 1), vec![i as u32], "{}", titles[i]);
+    }
+    let mut all = index.query("共通ページ", 1000);
+    assert_eq!(all.len(), 700);
+    all.sort_unstable();
+    assert!(all.iter().copied().eq(0..700));
+    assert_eq!(index, SearchIndex::build(&docs), "deterministic");
+}
+
+/// The fast path of normalisation gives the definition's characters: every character alone,
+/// and before and after plain runs (where the text is cut), with combining marks, half-width
+/// kana and compatibility characters among them.
+#[test]
+fn normalising_in_pieces_is_normalising_the_whole() {
+    use super::normalize::{normalized_chars, reference};
+    let check = |text: &str| {
+        let fast: String = normalized_chars(text).collect();
+        let slow: String = reference(text).collect();
+        assert_eq!(fast, slow, "{text:?} ({:x?})", text.chars().map(u32::from).collect::<Vec<_>>());
+    };
+    for c in (0..=0x3_ffff).filter_map(char::from_u32) {
+        for text in [format!("{c}"), format!("か{c}"), format!("{c}ア"), format!("aB{c}漢{c}x")]
+        {
+            check(&text);
+        }
+    }
+    for text in [
+        "か\u{3099}き\u{309a}",
+        "ｶﾞｷﾞｸﾞ ﾊﾟﾋﾟ",
+        "ＢＣＧ（予防接種）",
+        "ﾞかﾞ",
+        "e\u{301}\u{323}a",
+        "\u{1100}\u{1161}\u{11a8}ア",
+        "가\u{11a8}",
+        "㍻㌔ｱ①",
+        "ヷヸヹヺ\u{3099}",
+        "",
+        "ー\u{3099}",
+        "子育て、支援。Ｑ＆Ａ",
+        "\u{fb01}x",
+        "\u{f900}漢",
+    ] {
+        check(text);
+    }
+}
