@@ -1,6 +1,7 @@
 //! The replies file: LZ4 blocks compressed against one shared dictionary.
 
 use serde::{Deserialize, Serialize};
+use std::panic::resume_unwind;
 
 /// Largest useful LZ4 dictionary (the LZ4 window is 64 KiB).
 pub const DICTIONARY_MAX: usize = 64 * 1024;
@@ -127,14 +128,46 @@ fn dictionary(items: &[Vec<u8>]) -> Vec<u8> {
     dict
 }
 
-/// Compresses `plain` and appends it to `file` (used when rewriting at load time).
-pub(crate) fn append(file: &mut Vec<u8>, dictionary: Blob, plain: &[u8], has_assets: bool) -> Blob {
+/// Replaces each of `blobs` by `rewrite` of its text, compressed again with the dictionary
+/// and appended to `file`; returns the new blobs in order (used when rewriting at load time).
+/// The dictionary is copied once and the work is shared by every core: with a year of
+/// day-dependent replies this is most of start-up.
+pub(crate) fn rewrite_all(
+    file: &mut Vec<u8>,
+    dictionary: Blob,
+    blobs: &[Blob],
+    rewrite: &(dyn Fn(&[u8]) -> Vec<u8> + Sync),
+) -> Vec<Blob> {
     let dict = slice(file, dictionary).map(<[u8]>::to_vec).unwrap_or_default();
-    let c = lz4_flex::block::compress_with_dict(plain, &dict);
-    let mut b = blob_at(file.len(), c.len(), plain);
-    b.has_assets = has_assets;
-    file.extend_from_slice(&c);
-    b
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = blobs.len().div_ceil(threads).max(1);
+    let read: &[u8] = file;
+    let compress = |b: &Blob| {
+        let mut plain = Vec::new();
+        decompress_into(read, dictionary, *b, &mut plain);
+        let plain = rewrite(&plain);
+        (lz4_flex::block::compress_with_dict(&plain, &dict), plain.len())
+    };
+    let done: Vec<(Vec<u8>, usize)> = std::thread::scope(|s| {
+        let parts: Vec<_> = blobs
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(compress).collect::<Vec<_>>()))
+            .collect();
+        let joined = parts.into_iter().map(|h| h.join().unwrap_or_else(|p| resume_unwind(p)));
+        joined.flatten().collect()
+    });
+    done.into_iter()
+        .map(|(c, plain_len)| {
+            let b = Blob {
+                offset: file.len() as u64,
+                len: c.len() as u32,
+                plain_len: plain_len as u32,
+                has_assets: false,
+            };
+            file.extend_from_slice(&c);
+            b
+        })
+        .collect()
 }
 
 fn slice(file: &[u8], b: Blob) -> Option<&[u8]> {

@@ -283,13 +283,16 @@ impl Bundle {
         if !json_string_safe(base) {
             return Err(BlobError::BadAssetBase);
         }
-        for b in blobs.into_iter().filter(|b| b.has_assets) {
-            let mut text = Vec::new();
-            blob::decompress_into(&self.replies, self.dictionary, *b, &mut text);
-            let text = String::from_utf8_lossy(&text)
-                .replace(ASSET_URL_PREFIX, base)
-                .replace(CALENDAR_URL_PREFIX, &calendar_base);
-            *b = blob::append(&mut self.replies, self.dictionary, text.as_bytes(), false);
+        let targets: Vec<&mut Blob> = blobs.into_iter().filter(|b| b.has_assets).collect();
+        let old: Vec<Blob> = targets.iter().map(|b| **b).collect();
+        let rewrite = |text: &[u8]| {
+            let text = String::from_utf8_lossy(text);
+            let text = text.replace(ASSET_URL_PREFIX, base);
+            text.replace(CALENDAR_URL_PREFIX, &calendar_base).into_bytes()
+        };
+        let new = blob::rewrite_all(&mut self.replies, self.dictionary, &old, &rewrite);
+        for (b, n) in targets.into_iter().zip(new) {
+            *b = n;
         }
         Ok(())
     }
