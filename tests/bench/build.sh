@@ -44,7 +44,7 @@ build() {
 }
 
 echo "label wall_s user_s sys_s peak_rss_kib"
-for i in $(seq "$runs"); do
+for _ in $(seq "$runs"); do
   [ -n "$old" ] && build old
   build new
   rm -rf "$work/hugo-out"
