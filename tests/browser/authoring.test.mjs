@@ -5,72 +5,32 @@
 // Screenshots go to artifacts/browser/authoring-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import net from 'node:net';
-import { chromium } from 'playwright-core';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ARTIFACTS, copySample, launchChromium, startDev } from './harness.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = resolve(ROOT, process.env.OYAKO_BIN || 'target/debug/oyako');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = join(ROOT, 'artifacts', 'browser');
 const T = { timeout: 120_000 };
 
-let work, dev, browser, page, port, log = '';
-
-function freePort() {
-  return new Promise((ok) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-function waitForLog(text, ms = 60_000) {
-  return new Promise((ok, fail) => {
-    const started = Date.now();
-    const check = () => {
-      if (log.includes(text)) return ok();
-      if (Date.now() - started > ms) return fail(new Error(`timed out waiting for "${text}" in:\n${log}`));
-      setTimeout(check, 50);
-    };
-    check();
-  });
-}
+let work, dev, browser, page;
+const waitForLog = (text, ms) => dev.waitForLog(text, ms);
 
 const shot = (name) => page.screenshot({ path: join(ARTIFACTS, `authoring-${name}.png`), fullPage: true });
 
 before(async () => {
-  assert.ok(existsSync(BIN), `build the binary first (cargo build --bin oyako): ${BIN}`);
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`);
-  await mkdir(ARTIFACTS, { recursive: true });
-  work = await mkdtemp(join(tmpdir(), 'oyako-authoring-'));
-  await cp(join(ROOT, 'content'), join(work, 'content'), { recursive: true });
-  port = await freePort();
-  dev = spawn(BIN, ['dev', '--port', String(port), '--content', join(work, 'content'), '--out', join(work, 'dist'), '--today', '2026-11-27'],
-    { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-  dev.stdout.on('data', (d) => { log += d; });
-  dev.stderr.on('data', (d) => { log += d; });
+  work = await copySample('oyako-authoring-');
+  dev = await startDev(work, ['--today', '2026-11-27']);
   await waitForLog('シミュレーター: ');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
-  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.goto(`${dev.url}/`);
   await page.waitForSelector('#status:not(:has-text("ビルド中"))');
 });
 
 after(async () => {
   await browser?.close();
-  dev?.kill('SIGINT');
+  dev?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -92,7 +52,7 @@ test('a section opens with its introduction above the cards', T, async () => {
 
 test('the preview shows the introduction too', T, async () => {
   const preview = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await preview.goto(`http://127.0.0.1:${port}/preview/#menu%3Ateate`);
+  await preview.goto(`${dev.url}/preview/#menu%3Ateate`);
   await preview.locator('#chat .oy-bubble', { hasText: 'お金の支援の案内です。' }).first().waitFor();
   await preview.close();
 });

@@ -5,74 +5,37 @@
 // Screenshots go to artifacts/browser/calendar-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import net from 'node:net';
-import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ARTIFACTS, BIN, copySample, launchChromium, startDev } from './harness.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = resolve(ROOT, process.env.OYAKO_BIN || 'target/debug/oyako');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = join(ROOT, 'artifacts', 'browser');
 const T = { timeout: 180_000 };
 
-let work, dev, browser, preview, sim, log = '';
+let work, dev, browser, preview, sim;
+const waitForLog = (text, ms = 120_000) => dev.waitForLog(text, ms);
 const errors = [];
 
-function freePort() {
-  return new Promise((ok) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-function waitForLog(text, ms = 120_000) {
-  return new Promise((ok, fail) => {
-    const started = Date.now();
-    const check = () => {
-      if (log.includes(text)) return ok();
-      if (Date.now() - started > ms) return fail(new Error(`timed out waiting for "${text}" in:\n${log}`));
-      setTimeout(check, 50);
-    };
-    check();
-  });
-}
-
 before(async () => {
-  assert.ok(existsSync(BIN), `build the binary first (cargo build --bin oyako): ${BIN}`);
-  await mkdir(ARTIFACTS, { recursive: true });
-  work = await mkdtemp(join(tmpdir(), 'oyako-calendar-'));
-  await cp(join(ROOT, 'content'), join(work, 'content'), { recursive: true });
+  work = await copySample('oyako-calendar-');
   execFileSync(BIN, ['build', '--content', join(work, 'content'), '--out', join(work, 'built'), '--today', '2026-11-27'],
     { stdio: 'pipe' });
-  const port = await freePort();
-  dev = spawn(BIN, ['dev', '--port', String(port), '--content', join(work, 'content'), '--out', join(work, 'dist'), '--today', '2026-11-27'],
-    { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-  dev.stdout.on('data', (d) => { log += d; });
-  dev.stderr.on('data', (d) => { log += d; });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--allow-file-access-from-files'],
-  });
+  dev = await startDev(work, ['--today', '2026-11-27']);
+  browser = await launchChromium({ files: true });
   preview = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   preview.on('pageerror', (e) => errors.push(e.message));
   await preview.goto(pathToFileURL(join(work, 'built', 'preview', 'index.html')).href + '#cal%3Atoday');
   await waitForLog('シミュレーター: ');
   sim = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   sim.on('pageerror', (e) => errors.push(e.message));
-  await sim.goto(`http://127.0.0.1:${port}/`);
+  await sim.goto(`${dev.url}/`);
   await sim.waitForSelector('#status:not(:has-text("ビルド中"))');
 });
 
 after(async () => {
   await browser?.close();
-  dev?.kill('SIGINT');
+  dev?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
 

@@ -5,43 +5,14 @@
 // Screenshots go to artifacts/browser/dev-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import net from 'node:net';
-import { chromium } from 'playwright-core';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ARTIFACTS, copySample, launchChromium, startDev } from './harness.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = resolve(ROOT, process.env.OYAKO_BIN || 'target/debug/oyako');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = join(ROOT, 'artifacts', 'browser');
 const T = { timeout: 120_000 };
 
-let work, dev, browser, page, log = '';
-
-function freePort() {
-  return new Promise((ok) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-function waitForLog(text, ms = 60_000) {
-  return new Promise((ok, fail) => {
-    const started = Date.now();
-    const check = () => {
-      if (log.includes(text)) return ok();
-      if (Date.now() - started > ms) return fail(new Error(`timed out waiting for "${text}" in:\n${log}`));
-      setTimeout(check, 50);
-    };
-    check();
-  });
-}
+let work, dev, browser, page;
+const waitForLog = (text, ms) => dev.waitForLog(text, ms);
 
 async function shot(name) {
   await page.screenshot({ path: join(ARTIFACTS, `dev-${name}.png`), fullPage: true });
@@ -51,34 +22,23 @@ async function shot(name) {
 const latest = (selector, text) => page.locator(selector, { hasText: text }).last();
 
 before(async () => {
-  assert.ok(existsSync(BIN), `build the binary first (cargo build --bin oyako): ${BIN}`);
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`);
-  await mkdir(ARTIFACTS, { recursive: true });
-  work = await mkdtemp(join(tmpdir(), 'oyako-dev-'));
-  await cp(join(ROOT, 'content'), join(work, 'content'), { recursive: true });
-  const port = await freePort();
+  work = await copySample('oyako-dev-');
   const started = Date.now();
-  dev = spawn(BIN, ['dev', '--port', String(port), '--content', join(work, 'content'), '--out', join(work, 'dist'), '--today', '2026-11-27'],
-    { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-  dev.stdout.on('data', (d) => { log += d; });
-  dev.stderr.on('data', (d) => { log += d; });
+  dev = await startDev(work, ['--today', '2026-11-27']);
   await waitForLog('シミュレーター: ');
   console.log(`oyako dev ready after ${Date.now() - started} ms (build included)`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.goto(`${dev.url}/`);
   await page.waitForSelector('#status:not(:has-text("ビルド中"))');
   page.errors = errors;
 });
 
 after(async () => {
   await browser?.close();
-  dev?.kill('SIGINT');
+  dev?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
 

@@ -7,16 +7,12 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
-import { dirname, extname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { extname, join, resolve, sep } from 'node:path';
 import { readSnapshot } from './update-gallery-snapshots.mjs';
+import { ARTIFACTS, ROOT, launchChromium } from './harness.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WEB = join(ROOT, 'compiler', 'web');
 const SNAPSHOTS = join(ROOT, 'compiler', 'tests', 'snapshots');
-const ARTIFACTS = join(ROOT, 'artifacts', 'browser');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.png': 'image/png' };
 const T = { timeout: 60_000 };
 
@@ -52,17 +48,10 @@ async function openGallery(ctx) {
 }
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk (or set CHROMIUM)`);
-  }
   await mkdir(join(ARTIFACTS, 'examples'), { recursive: true });
   server = await serve();
   base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, locale: 'ja-JP' });
   page = await openGallery(context);
 });

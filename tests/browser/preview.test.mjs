@@ -4,36 +4,24 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ARTIFACTS, BIN, copySample, launchChromium } from './harness.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = resolve(ROOT, process.env.OYAKO_BIN || 'target/debug/oyako');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = join(ROOT, 'artifacts', 'browser');
 const T = { timeout: 120_000 };
 
 let work, browser, page;
 const errors = [];
 
 before(async () => {
-  assert.ok(existsSync(BIN), `build the binary first (cargo build --bin oyako): ${BIN}`);
-  await mkdir(ARTIFACTS, { recursive: true });
-  work = await mkdtemp(join(tmpdir(), 'oyako-preview-'));
-  await cp(join(ROOT, 'content'), join(work, 'content'), { recursive: true });
+  work = await copySample('oyako-preview-');
   await writeFile(join(work, 'content', 'soudan', 'xss.md'),
     '---\ntitle: "<b>太字ではない</b>"\nsummary: "<img src=x onerror=window.__pwned=1>"\n---\n' +
     '<script>window.__pwned = 1</script>\n\n本文 <img src=x onerror="window.__pwned=2">\n');
   execFileSync(BIN, ['build', '--content', join(work, 'content'), '--out', join(work, 'dist'), '--today', '2026-11-27'],
     { stdio: 'pipe' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--allow-file-access-from-files'],
-  });
+  browser = await launchChromium({ files: true });
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(pathToFileURL(join(work, 'dist', 'preview', 'index.html')).href);

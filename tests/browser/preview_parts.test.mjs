@@ -5,16 +5,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BIN, copySample, launchChromium } from './harness.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = resolve(ROOT, process.env.OYAKO_BIN || 'target/debug/oyako');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const T = { timeout: 120_000 };
 
 let work, browser, page, preview;
@@ -22,16 +17,11 @@ const errors = [];
 const loaded = [];
 
 before(async () => {
-  assert.ok(existsSync(BIN), `build the binary first (cargo build --bin oyako): ${BIN}`);
-  work = await mkdtemp(join(tmpdir(), 'oyako-preview-parts-'));
-  await cp(join(ROOT, 'content'), join(work, 'content'), { recursive: true });
+  work = await copySample('oyako-preview-parts-');
   execFileSync(BIN, ['build', '--content', join(work, 'content'), '--out', join(work, 'dist'), '--today', '2026-11-27'],
     { stdio: 'pipe' });
   preview = join(work, 'dist', 'preview');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--allow-file-access-from-files'],
-  });
+  browser = await launchChromium({ files: true });
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('request', (r) => {

@@ -6,43 +6,14 @@
 // Screenshots go to artifacts/browser/timed-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import net from 'node:net';
-import { chromium } from 'playwright-core';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ARTIFACTS, copySample, launchChromium, startDev } from './harness.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = resolve(ROOT, process.env.OYAKO_BIN || 'target/debug/oyako');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = join(ROOT, 'artifacts', 'browser');
 const T = { timeout: 120_000 };
 
-let work, dev, browser, page, port, log = '';
-
-function freePort() {
-  return new Promise((ok) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-function waitForLog(text, ms = 60_000) {
-  return new Promise((ok, fail) => {
-    const started = Date.now();
-    const check = () => {
-      if (log.includes(text)) return ok();
-      if (Date.now() - started > ms) return fail(new Error(`timed out waiting for "${text}" in:\n${log}`));
-      setTimeout(check, 50);
-    };
-    check();
-  });
-}
+let work, dev, browser, page;
+const waitForLog = (text, ms) => dev.waitForLog(text, ms);
 
 async function shot(name) {
   await page.screenshot({ path: join(ARTIFACTS, `timed-${name}.png`), fullPage: true });
@@ -64,32 +35,21 @@ function addOffset(d, { months = 0, weeks = 0 }) {
 }
 
 before(async () => {
-  assert.ok(existsSync(BIN), `build the binary first (cargo build --bin oyako): ${BIN}`);
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`);
-  await mkdir(ARTIFACTS, { recursive: true });
-  work = await mkdtemp(join(tmpdir(), 'oyako-timed-'));
-  await cp(join(ROOT, 'content'), join(work, 'content'), { recursive: true });
-  port = await freePort();
-  dev = spawn(BIN, ['dev', '--port', String(port), '--content', join(work, 'content'), '--out', join(work, 'dist')],
-    { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-  dev.stdout.on('data', (d) => { log += d; });
-  dev.stderr.on('data', (d) => { log += d; });
+  work = await copySample('oyako-timed-');
+  dev = await startDev(work);
   await waitForLog('シミュレーター: ');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.errors = errors;
-  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.goto(`${dev.url}/`);
   await page.waitForSelector('#status:not(:has-text("ビルド中"))');
 });
 
 after(async () => {
   await browser?.close();
-  dev?.kill('SIGINT');
+  dev?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -147,7 +107,7 @@ test('moving the clock to its day brings the 4-month message as a push', T, asyn
 
 test('the preview shows the timeline: from, at, label and each message', T, async () => {
   const preview = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  await preview.goto(`http://127.0.0.1:${port}/preview/#timed`);
+  await preview.goto(`${dev.url}/preview/#timed`);
   const step = preview.locator('.timeline-step[data-step="kenshin/yonkagetsu-kenshin"]');
   await step.waitFor();
   assert.match(await step.locator('.timeline-when').textContent(), /もうすぐ生後4か月（生年月日から 3m3w）/);
