@@ -121,7 +121,7 @@ fn the_nginx_example_is_the_shipped_file_and_passes_on_only_public_routes() {
     assert!(keepalive < limits.header_timeout.as_secs(), "nginx drops idle connections first");
 }
 
-/// README's "before you start" line and what `.ci/run` installs come from one list.
+/// README's install line (for a fresh machine) and what `.ci/run` installs come from one list.
 #[test]
 fn the_readme_prerequisites_line_is_the_ci_package_list() {
     let list: Vec<String> = read(".ci/debian-packages")
