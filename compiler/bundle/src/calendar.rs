@@ -23,6 +23,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::blob::{self, Blob};
+use crate::manifest::BlobName;
 
 /// Postback data of replies that exist only as calendar replies start with this.
 pub const CALENDAR_KEY_PREFIX: &str = "cal:";
@@ -133,9 +134,9 @@ impl Calendar {
 
     /// Every stored reply and file with a name for error messages (their contents are checked
     /// with the bundle's other blobs).
-    pub(crate) fn named_blobs(&self) -> impl Iterator<Item = (String, &Blob)> {
-        let replies = self.blobs.iter().enumerate().map(|(i, b)| (format!("calendar #{i}"), b));
-        replies.chain(self.files.iter().map(|(name, b)| (name.clone(), b)))
+    pub(crate) fn named_blobs(&self) -> impl Iterator<Item = (BlobName<'_>, &Blob)> {
+        let replies = self.blobs.iter().enumerate().map(|(i, b)| (BlobName::CalendarReply(i), b));
+        replies.chain(self.files.iter().map(|(name, b)| (BlobName::Text(name), b)))
     }
 
     /// The stored replies (for rewriting public URLs at load).

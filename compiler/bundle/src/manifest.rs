@@ -1,6 +1,7 @@
 //! The manifest, `bundle.json`: the reply table and everything else the runtime indexes.
 
 use std::collections::BTreeMap;
+use std::panic::resume_unwind;
 
 use serde::{Deserialize, Serialize};
 
@@ -304,35 +305,45 @@ impl Bundle {
             c.check_runs()
                 .map_err(|reason| BlobError::Corrupt { name: "calendar".into(), reason })?;
         }
-        let cards = self.pages.iter().map(|p| (p.path.to_string(), &p.card));
-        let surveys = self.surveys.values().flat_map(SurveyEntry::blobs);
-        let calendar = self.calendar.iter().flat_map(Calendar::named_blobs);
-        let all: Vec<(String, &Blob)> = self
-            .all_replies()
-            .chain(surveys)
-            .map(|(name, b)| (name.to_string(), b))
-            .chain(cards)
-            .chain(calendar)
-            .collect();
+        let all: Vec<&Blob> = self.named_blobs().map(|(_, b)| b).collect();
         let threads = std::thread::available_parallelism().map_or(1, usize::from);
         let chunk = all.len().div_ceil(threads).max(1);
-        std::thread::scope(|s| {
-            let checks: Vec<_> = all
-                .chunks(chunk)
-                .map(|part| {
+        // Each part reports the index of its first damaged blob; names are made only then.
+        let damaged = std::thread::scope(|s| {
+            let checks: Vec<_> = (0..all.len())
+                .step_by(chunk)
+                .map(|start| {
+                    let part = &all[start..(start + chunk).min(all.len())];
                     s.spawn(move || {
-                        part.iter().try_for_each(|(name, b)| {
+                        part.iter().enumerate().find_map(|(i, b)| {
                             blob::check(&self.replies, self.dictionary, **b)
-                                .map_err(|e| e.named(name))
+                                .err()
+                                .map(|e| (start + i, e))
                         })
                     })
                 })
                 .collect();
             // A panicking check is a bug, not a damaged bundle: pass it on.
-            checks
-                .into_iter()
-                .try_for_each(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-        })
+            let joined = checks.into_iter().map(|h| h.join().unwrap_or_else(|p| resume_unwind(p)));
+            joined.flatten().next()
+        });
+        match damaged {
+            None => Ok(()),
+            Some((i, e)) => {
+                let name = self.named_blobs().nth(i).map(|(n, _)| n.to_string());
+                Err(e.named(&name.unwrap_or_default()))
+            }
+        }
+    }
+
+    /// Every stored blob with its name for error messages, in one fixed order (names are
+    /// only formatted for a damaged one).
+    fn named_blobs(&self) -> impl Iterator<Item = (BlobName<'_>, &Blob)> {
+        let cards = self.pages.iter().map(|p| (p.path.as_str(), &p.card));
+        let surveys = self.surveys.values().flat_map(SurveyEntry::blobs);
+        let named = self.all_replies().chain(surveys).chain(cards);
+        let named = named.map(|(name, b)| (BlobName::Text(name), b));
+        named.chain(self.calendar.iter().flat_map(Calendar::named_blobs))
     }
 }
 
@@ -340,4 +351,21 @@ impl Bundle {
 /// character to escape).
 fn json_string_safe(s: &str) -> bool {
     !s.chars().any(|c| c == '"' || c == '\\' || c.is_control())
+}
+
+/// What a stored blob is, for an error message.
+pub(crate) enum BlobName<'a> {
+    /// A reply key, page path, survey step or calendar file.
+    Text(&'a str),
+    /// One of the calendar's day replies, by index.
+    CalendarReply(usize),
+}
+
+impl std::fmt::Display for BlobName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BlobName::Text(name) => f.write_str(name),
+            BlobName::CalendarReply(i) => write!(f, "calendar #{i}"),
+        }
+    }
 }
