@@ -209,6 +209,23 @@ pub(crate) fn check(file: &[u8], dictionary: Blob, b: Blob) -> Result<(), BlobEr
     Ok(())
 }
 
+/// What a stored blob is, for an error message.
+pub(crate) enum BlobName<'a> {
+    /// A reply key, page path, survey step or calendar file.
+    Text(&'a str),
+    /// One of the calendar's day replies, by index.
+    CalendarReply(usize),
+}
+
+impl std::fmt::Display for BlobName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BlobName::Text(name) => f.write_str(name),
+            BlobName::CalendarReply(i) => write!(f, "calendar #{i}"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

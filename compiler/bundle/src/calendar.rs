@@ -22,8 +22,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::blob::{self, Blob};
-use crate::manifest::BlobName;
+use crate::blob::{self, Blob, BlobName};
 
 /// Postback data of replies that exist only as calendar replies start with this.
 pub const CALENDAR_KEY_PREFIX: &str = "cal:";

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use jiff::civil::Date;
 
-use crate::blob::{self, Blob, BlobError};
+use crate::blob::{self, Blob, BlobError, BlobName};
 use crate::calendar::Calendar;
 use crate::notice::Notice;
 use crate::promo::Promo;
@@ -351,21 +351,4 @@ impl Bundle {
 /// character to escape).
 fn json_string_safe(s: &str) -> bool {
     !s.chars().any(|c| c == '"' || c == '\\' || c.is_control())
-}
-
-/// What a stored blob is, for an error message.
-pub(crate) enum BlobName<'a> {
-    /// A reply key, page path, survey step or calendar file.
-    Text(&'a str),
-    /// One of the calendar's day replies, by index.
-    CalendarReply(usize),
-}
-
-impl std::fmt::Display for BlobName<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            BlobName::Text(name) => f.write_str(name),
-            BlobName::CalendarReply(i) => write!(f, "calendar #{i}"),
-        }
-    }
 }
